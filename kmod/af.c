@@ -1,0 +1,566 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The AF_EORPC socket interface: proto_ops and the system calls. */
+#include <linux/net.h>
+#include <linux/poll.h>
+#include <linux/random.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uio.h>
+#include <net/sock.h>
+#include "eorpc.h"
+#include "netns.h"
+
+static const struct proto_ops eorpc_ops;
+
+static struct proto eorpc_proto = {
+	.name		= "EORPC",
+	.owner		= THIS_MODULE,
+	.obj_size	= sizeof(struct eorpc_sock),
+};
+
+static u64 random_epoch(void)
+{
+	u64 v;
+
+	do {
+		v = get_random_u64();
+	} while (!v);
+	return v;
+}
+
+static int eorpc_bind(struct socket *sock, struct sockaddr *uaddr, int len)
+{
+	struct eorpc_sock *ep = eorpc_sk(sock->sk);
+	struct sockaddr_eorpc addr;
+	int err;
+
+	err = eorpc_addr_check(uaddr, len);
+	if (err)
+		return err;
+	eorpc_addr_normalize(&addr, (struct sockaddr_eorpc *)uaddr);
+	lock_sock(&ep->sk);
+	err = ep->udp ? -EINVAL : eorpc_udp_open(ep, &addr);
+	release_sock(&ep->sk);
+	return err;
+}
+
+static int eorpc_connect(struct socket *sock, struct sockaddr *uaddr, int len,
+			 int flags)
+{
+	struct eorpc_sock *ep = eorpc_sk(sock->sk);
+	struct sockaddr_eorpc addr;
+	int err;
+
+	if (len >= (int)sizeof(uaddr->sa_family) &&
+	    uaddr->sa_family == AF_UNSPEC) {
+		lock_sock(&ep->sk);
+		memset(&ep->dest, 0, sizeof(ep->dest));
+		release_sock(&ep->sk);
+		return 0;
+	}
+	err = eorpc_addr_check(uaddr, len);
+	if (err)
+		return err;
+	eorpc_addr_normalize(&addr, (struct sockaddr_eorpc *)uaddr);
+	if (eorpc_addr_is_any(&addr) || !addr.seo_port)
+		return -EINVAL;
+	lock_sock(&ep->sk);
+	if (!ep->udp) {
+		struct sockaddr_eorpc any = {
+			.seo_family = eorpc_family,
+			.seo_transport = addr.seo_transport,
+		};
+
+		err = eorpc_udp_open(ep, &any);
+	}
+	if (!err && ep->local.seo_transport == AF_INET &&
+	    addr.seo_transport != AF_INET)
+		err = -EAFNOSUPPORT;
+	if (!err)
+		ep->dest = addr;
+	release_sock(&ep->sk);
+	return err;
+}
+
+static int eorpc_listen(struct socket *sock, int backlog)
+{
+	struct eorpc_sock *ep = eorpc_sk(sock->sk);
+	int err;
+
+	lock_sock(&ep->sk);
+	/* A server must be bound to a known address: no autobind here. */
+	err = ep->udp ? eorpc_server_start(ep) : -EDESTADDRREQ;
+	release_sock(&ep->sk);
+	return err;
+}
+
+static int eorpc_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
+{
+	struct eorpc_sock *ep = eorpc_sk(sock->sk);
+	struct sockaddr_eorpc *out = (struct sockaddr_eorpc *)uaddr;
+	int err = sizeof(*out);
+
+	lock_sock(&ep->sk);
+	if (peer) {
+		if (ep->dest.seo_family)
+			*out = ep->dest;
+		else
+			err = -ENOTCONN;
+	} else if (ep->udp) {
+		*out = ep->local;
+	} else {
+		memset(out, 0, sizeof(*out));
+		out->seo_family = eorpc_family;
+	}
+	release_sock(&ep->sk);
+	return err;
+}
+
+static __poll_t eorpc_poll(struct file *file, struct socket *sock,
+			   poll_table *wait)
+{
+	struct eorpc_sock *ep = eorpc_sk(sock->sk);
+	struct sock *sk = &ep->sk;
+	u8 shutdown;
+	__poll_t mask = 0;
+
+	sock_poll_wait(file, sock, wait);
+	shutdown = READ_ONCE(sk->sk_shutdown);
+	if (!list_empty_careful(&ep->recvq))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (shutdown & RCV_SHUTDOWN)
+		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
+	if (shutdown == SHUTDOWN_MASK)
+		mask |= EPOLLHUP;
+	if (READ_ONCE(ep->tx_charged) < READ_ONCE(sk->sk_sndbuf) &&
+	    !(shutdown & SEND_SHUTDOWN))
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	return mask;
+}
+
+/**
+ * struct eorpc_send_args - what the control messages of a sendmsg say
+ * @tag: EORPC_CMSG_USER_TAG
+ * @deadline_ms: EORPC_CMSG_DEADLINE_MS, -1 if absent
+ * @call_id: EORPC_CMSG_CALL_ID
+ * @has_call_id: this sendmsg answers a call
+ */
+struct eorpc_send_args {
+	u64	tag;
+	s64	deadline_ms;
+	u64	call_id;
+	bool	has_call_id;
+};
+
+static int parse_cmsgs(struct msghdr *msg, struct eorpc_send_args *args)
+{
+	struct cmsghdr *cmsg;
+	u32 deadline;
+
+	args->tag = 0;
+	args->deadline_ms = -1;
+	args->has_call_id = false;
+	for_each_cmsghdr(cmsg, msg) {
+		if (!CMSG_OK(msg, cmsg) || cmsg->cmsg_level != SOL_EORPC)
+			return -EINVAL;
+		switch (cmsg->cmsg_type) {
+		case EORPC_CMSG_USER_TAG:
+			if (cmsg->cmsg_len != CMSG_LEN(sizeof(u64)))
+				return -EINVAL;
+			memcpy(&args->tag, CMSG_DATA(cmsg), sizeof(u64));
+			break;
+		case EORPC_CMSG_DEADLINE_MS:
+			if (cmsg->cmsg_len != CMSG_LEN(sizeof(u32)))
+				return -EINVAL;
+			memcpy(&deadline, CMSG_DATA(cmsg), sizeof(u32));
+			args->deadline_ms = deadline;
+			break;
+		case EORPC_CMSG_CALL_ID:
+			if (cmsg->cmsg_len != CMSG_LEN(sizeof(u64)))
+				return -EINVAL;
+			memcpy(&args->call_id, CMSG_DATA(cmsg), sizeof(u64));
+			args->has_call_id = true;
+			break;
+		default:
+			return -EINVAL;
+		}
+	}
+	/* A reply has no tag or deadline of its own. */
+	if (args->has_call_id && (args->tag || args->deadline_ms >= 0))
+		return -EINVAL;
+	return 0;
+}
+
+static int eorpc_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
+{
+	struct eorpc_sock *ep = eorpc_sk(sock->sk);
+	struct eorpc_send_args args;
+	int err;
+
+	if (msg->msg_flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL | MSG_EOR |
+			       MSG_CMSG_COMPAT))
+		return -EOPNOTSUPP;
+	if (len > EORPC_MAX_PAYLOAD)
+		return -EMSGSIZE;
+	err = parse_cmsgs(msg, &args);
+	if (err)
+		return err;
+
+	lock_sock(&ep->sk);
+	if (args.has_call_id) {
+		err = eorpc_server_reply(ep, args.call_id, msg, len);
+	} else {
+		if (args.deadline_ms < 0)
+			args.deadline_ms = ep->default_deadline_ms;
+		err = eorpc_client_sendmsg(ep, msg, len, args.tag,
+					   args.deadline_ms);
+	}
+	release_sock(&ep->sk);
+	return err;
+}
+
+static bool recv_ready(struct eorpc_sock *ep)
+{
+	return !list_empty(&ep->recvq) ||
+	       (ep->sk.sk_shutdown & RCV_SHUTDOWN);
+}
+
+static int wait_for_item(struct eorpc_sock *ep, long timeo)
+{
+	struct sock *sk = &ep->sk;
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	int err = 0;
+
+	add_wait_queue(sk_sleep(sk), &wait);
+	while (!recv_ready(ep)) {
+		if (!timeo) {
+			err = -EAGAIN;
+			break;
+		}
+		if (signal_pending(current)) {
+			err = sock_intr_errno(timeo);
+			break;
+		}
+		sk_wait_event(sk, &timeo, recv_ready(ep), &wait);
+	}
+	remove_wait_queue(sk_sleep(sk), &wait);
+	return err;
+}
+
+static int put_u64_cmsg(struct msghdr *msg, int type, u64 v)
+{
+	return put_cmsg(msg, SOL_EORPC, type, sizeof(v), &v);
+}
+
+static void put_name(struct msghdr *msg, const struct sockaddr_eorpc *peer)
+{
+	if (msg->msg_name) {
+		memcpy(msg->msg_name, peer, sizeof(*peer));
+		msg->msg_namelen = sizeof(*peer);
+	}
+}
+
+static int copy_body(struct msghdr *msg, const struct eorpc_msg *m,
+		     size_t size, int flags)
+{
+	size_t copied = min_t(size_t, size, m->len);
+
+	if (copied && copy_to_iter(m->data, copied, &msg->msg_iter) != copied)
+		return -EFAULT;
+	if (copied < m->len)
+		msg->msg_flags |= MSG_TRUNC;
+	return (flags & MSG_TRUNC) ? m->len : copied;
+}
+
+static int recv_completion(struct eorpc_sock *ep, struct eorpc_call *call,
+			   struct msghdr *msg, size_t size, int flags)
+{
+	int ret = copy_body(msg, &call->reply, size, flags);
+
+	if (ret < 0)
+		return ret;
+	put_name(msg, &call->peer);
+	put_u64_cmsg(msg, EORPC_CMSG_USER_TAG, call->user_tag);
+	if (call->id)
+		put_u64_cmsg(msg, EORPC_CMSG_REQUEST_ID, call->id);
+	if (call->error)
+		put_cmsg(msg, SOL_EORPC, EORPC_CMSG_ERROR, sizeof(int),
+			 &call->error);
+	if (!(flags & MSG_PEEK)) {
+		list_del(&call->rx.link);
+		eorpc_call_free(ep, call);
+	}
+	return ret;
+}
+
+static int recv_request(struct eorpc_sock *ep, struct eorpc_sentry *se,
+			struct msghdr *msg, size_t size, int flags)
+{
+	u64 call_id = ep->next_call_id + 1;
+	int ret, err;
+
+	/* Without room for the call id the request could never be answered. */
+	if (msg->msg_controllen < CMSG_SPACE(sizeof(u64)))
+		return -EINVAL;
+	if (flags & MSG_PEEK) {
+		ret = copy_body(msg, &se->msg, size, flags);
+		if (ret >= 0)
+			put_name(msg, &se->peer);
+		return ret;
+	}
+	err = xa_insert(&ep->server_calls, call_id, se, GFP_KERNEL);
+	if (err)
+		return err;
+	ret = copy_body(msg, &se->msg, size, flags);
+	if (ret < 0) {
+		/* Nothing reached the application: it stays queued. */
+		xa_erase(&ep->server_calls, call_id);
+		return ret;
+	}
+	ep->next_call_id = call_id;
+	se->call_id = call_id;
+	put_name(msg, &se->peer);
+	put_u64_cmsg(msg, EORPC_CMSG_CALL_ID, call_id);
+	put_u64_cmsg(msg, EORPC_CMSG_REQUEST_ID, se->he.id);
+	eorpc_server_delivered(ep, se);
+	return ret;
+}
+
+static int eorpc_recvmsg(struct socket *sock, struct msghdr *msg, size_t size,
+			 int flags)
+{
+	struct eorpc_sock *ep = eorpc_sk(sock->sk);
+	struct eorpc_rxitem *item;
+	int err;
+
+	if (flags & ~(MSG_DONTWAIT | MSG_PEEK | MSG_TRUNC | MSG_WAITALL |
+		      MSG_CMSG_COMPAT | MSG_NOSIGNAL))
+		return -EOPNOTSUPP;
+	lock_sock(&ep->sk);
+	err = wait_for_item(ep, sock_rcvtimeo(&ep->sk, flags & MSG_DONTWAIT));
+	if (err)
+		goto out;
+	if (list_empty(&ep->recvq)) {
+		err = 0;	/* shut down for reading: end of file */
+		goto out;
+	}
+	item = list_first_entry(&ep->recvq, struct eorpc_rxitem, link);
+	if (item->kind == EORPC_RX_COMPLETION)
+		err = recv_completion(ep, container_of(item, struct eorpc_call,
+						       rx), msg, size, flags);
+	else
+		err = recv_request(ep, container_of(item, struct eorpc_sentry,
+						    rx), msg, size, flags);
+out:
+	release_sock(&ep->sk);
+	return err;
+}
+
+static int eorpc_setsockopt(struct socket *sock, int level, int optname,
+			    sockptr_t optval, unsigned int optlen)
+{
+	struct eorpc_sock *ep = eorpc_sk(sock->sk);
+	u64 tag;
+	u32 val;
+	int err;
+
+	if (level != SOL_EORPC)
+		return -ENOPROTOOPT;
+	switch (optname) {
+	case EORPC_CANCEL:
+		if (optlen != sizeof(tag))
+			return -EINVAL;
+		if (copy_from_sockptr(&tag, optval, sizeof(tag)))
+			return -EFAULT;
+		lock_sock(&ep->sk);
+		err = eorpc_client_cancel(ep, tag);
+		release_sock(&ep->sk);
+		return err;
+	case EORPC_DEFAULT_DEADLINE_MS:
+		if (optlen != sizeof(val))
+			return -EINVAL;
+		if (copy_from_sockptr(&val, optval, sizeof(val)))
+			return -EFAULT;
+		WRITE_ONCE(ep->default_deadline_ms, val);
+		return 0;
+	case EORPC_WINDOW:
+		return -EPERM;	/* read-only: net.eorpc.window on the server */
+	default:
+		return -ENOPROTOOPT;
+	}
+}
+
+static int eorpc_getsockopt(struct socket *sock, int level, int optname,
+			    char __user *optval, int __user *optlen)
+{
+	struct eorpc_sock *ep = eorpc_sk(sock->sk);
+	int len;
+	u32 val;
+
+	if (level != SOL_EORPC)
+		return -ENOPROTOOPT;
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < (int)sizeof(val))
+		return -EINVAL;
+	switch (optname) {
+	case EORPC_DEFAULT_DEADLINE_MS:
+		val = READ_ONCE(ep->default_deadline_ms);
+		break;
+	case EORPC_WINDOW:
+		val = rounddown_pow_of_two(eorpc_net(sock_net(&ep->sk))->window);
+		break;
+	default:
+		return -ENOPROTOOPT;
+	}
+	len = sizeof(val);
+	if (put_user(len, optlen) || copy_to_user(optval, &val, len))
+		return -EFAULT;
+	return 0;
+}
+
+static int eorpc_shutdown(struct socket *sock, int how)
+{
+	struct eorpc_sock *ep = eorpc_sk(sock->sk);
+	struct sock *sk = &ep->sk;
+
+	/* SHUT_RD..SHUT_RDWR are 0..2; the bits are one more. */
+	how++;
+	if (how <= 0 || how > SHUTDOWN_MASK)
+		return -EINVAL;
+	lock_sock(sk);
+	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | how);
+	if (how & SEND_SHUTDOWN)
+		eorpc_client_shutdown(ep, ESHUTDOWN);
+	sk->sk_state_change(sk);
+	release_sock(sk);
+	return 0;
+}
+
+static int eorpc_release(struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+	struct eorpc_sock *ep;
+	struct eorpc_net *en;
+	struct eorpc_rxitem *item, *tmp;
+
+	if (!sk)
+		return 0;
+	ep = eorpc_sk(sk);
+	en = eorpc_net(sock_net(sk));
+	mutex_lock(&en->lock);
+	list_del(&ep->node);
+	mutex_unlock(&en->lock);
+
+	lock_sock(sk);
+	WRITE_ONCE(ep->dead, true);
+	eorpc_client_shutdown(ep, 0);
+	eorpc_server_stop(ep);
+	sock_orphan(sk);
+	release_sock(sk);
+
+	/* Nothing may run after this: no hook, no timer, no work. */
+	eorpc_udp_close(ep);
+	hrtimer_cancel(&ep->timer);
+	cancel_work_sync(&ep->work);
+	skb_queue_purge(&ep->rx_backlog);
+
+	list_for_each_entry_safe(item, tmp, &ep->recvq, link) {
+		list_del(&item->link);
+		if (item->kind == EORPC_RX_COMPLETION)
+			eorpc_call_free(ep, container_of(item, struct eorpc_call,
+							 rx));
+	}
+	xa_destroy(&ep->server_calls);
+	WARN_ON_ONCE(atomic_read(&sk->sk_rmem_alloc));
+	WARN_ON_ONCE(ep->tx_charged);
+	sock->sk = NULL;
+	sock_put(sk);
+	return 0;
+}
+
+static int eorpc_create(struct net *net, struct socket *sock, int protocol,
+			int kern)
+{
+	struct eorpc_net *en = eorpc_net(net);
+	struct eorpc_sock *ep;
+	struct sock *sk;
+
+	if (sock->type != SOCK_DGRAM)
+		return -ESOCKTNOSUPPORT;
+	if (protocol)
+		return -EPROTONOSUPPORT;
+	sk = sk_alloc(net, eorpc_family, GFP_KERNEL, &eorpc_proto, kern);
+	if (!sk)
+		return -ENOMEM;
+	sock->ops = &eorpc_ops;
+	sock_init_data(sock, sk);
+
+	ep = eorpc_sk(sk);
+	ep->udp = NULL;
+	memset(&ep->local, 0, sizeof(ep->local));
+	memset(&ep->dest, 0, sizeof(ep->dest));
+	ep->client_epoch = random_epoch();
+	ep->server_epoch = random_epoch();
+	INIT_LIST_HEAD(&ep->csessions);
+	INIT_LIST_HEAD(&ep->ssessions);
+	hash_init(ep->ss_by_id);
+	hash_init(ep->ss_by_client);
+	xa_init(&ep->server_calls);
+	INIT_LIST_HEAD(&ep->recvq);
+	skb_queue_head_init(&ep->rx_backlog);
+	INIT_WORK(&ep->work, eorpc_work);
+	hrtimer_init(&ep->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
+	ep->timer.function = eorpc_timer_fired;
+
+	mutex_lock(&en->lock);
+	list_add_tail(&ep->node, &en->sockets);
+	mutex_unlock(&en->lock);
+	return 0;
+}
+
+static const struct proto_ops eorpc_ops = {
+	.family		= 0,	/* set at registration: the number is a parameter */
+	.owner		= THIS_MODULE,
+	.release	= eorpc_release,
+	.bind		= eorpc_bind,
+	.connect	= eorpc_connect,
+	.socketpair	= sock_no_socketpair,
+	.accept		= sock_no_accept,
+	.getname	= eorpc_getname,
+	.poll		= eorpc_poll,
+	.ioctl		= sock_no_ioctl,
+	.listen		= eorpc_listen,
+	.shutdown	= eorpc_shutdown,
+	.setsockopt	= eorpc_setsockopt,
+	.getsockopt	= eorpc_getsockopt,
+	.sendmsg	= eorpc_sendmsg,
+	.recvmsg	= eorpc_recvmsg,
+	.mmap		= sock_no_mmap,
+	.sendpage	= sock_no_sendpage,
+};
+
+static struct net_proto_family eorpc_family_ops = {
+	.create	= eorpc_create,
+	.owner	= THIS_MODULE,
+};
+
+int eorpc_proto_init(void)
+{
+	int err;
+
+	err = proto_register(&eorpc_proto, 1);
+	if (err)
+		return err;
+	eorpc_family_ops.family = eorpc_family;
+	err = sock_register(&eorpc_family_ops);
+	if (err)
+		proto_unregister(&eorpc_proto);
+	return err;
+}
+
+void eorpc_proto_exit(void)
+{
+	sock_unregister(eorpc_family);
+	proto_unregister(&eorpc_proto);
+}

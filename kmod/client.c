@@ -1,0 +1,643 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Client side, at-least-once: sessions with servers, calls, retransmission,
+ * reply matching and the cumulative acknowledgement.
+ */
+#include <linux/random.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include "eorpc.h"
+#include "netns.h"
+
+static struct eorpc_net *ep_net(struct eorpc_sock *ep)
+{
+	return eorpc_net(sock_net(&ep->sk));
+}
+
+static u32 ms_to_us(unsigned int ms)
+{
+	return ms * USEC_PER_MSEC;
+}
+
+static ktime_t earliest(ktime_t a, ktime_t b)
+{
+	if (!a)
+		return b;
+	if (!b)
+		return a;
+	return min(a, b);
+}
+
+static void cs_send_control(struct eorpc_sock *ep, struct eorpc_csession *cs,
+			    u8 type, u8 flags)
+{
+	struct eorpc_pkt pkt = {
+		.type = type,
+		.flags = flags,
+		.client_epoch = ep->client_epoch,
+	};
+
+	if (type != EORPC_PKT_HELLO) {
+		pkt.server_epoch = cs->server_epoch;
+		pkt.session_id = cs->session_id;
+		pkt.ack = cs->ids.ack;
+	}
+	eorpc_udp_send(ep, &cs->peer, &pkt, NULL, 0);
+	if (type == EORPC_PKT_HELLO)
+		EORPC_INC(sock_net(&ep->sk), HELLOS_SENT);
+	else
+		EORPC_INC(sock_net(&ep->sk), ACKS_SENT);
+	cs->last_active = ktime_get();
+}
+
+static void call_transmit(struct eorpc_sock *ep, struct eorpc_csession *cs,
+			  struct eorpc_call *call, ktime_t now)
+{
+	struct net *net = sock_net(&ep->sk);
+	struct eorpc_pkt pkt = {
+		.type = EORPC_PKT_REQUEST,
+		.flags = call->ntx ? EORPC_F_RETRANS : 0,
+		.client_epoch = ep->client_epoch,
+		.server_epoch = cs->server_epoch,
+		.session_id = cs->session_id,
+		.request_id = call->id,
+		.ack = cs->ids.ack,
+	};
+
+	eorpc_udp_send_msg(ep, &cs->peer, &pkt, &call->req);
+	if (call->ntx++)
+		EORPC_INC(net, RETRANSMITS);
+	else
+		call->first_tx = now;
+	EORPC_INC(net, REQUESTS_SENT);
+	/* The request carried the ack: no separate ACK needed. */
+	cs->ack_due = 0;
+	cs->last_active = now;
+	call->next_tx = ktime_add_us(now, call->rto);
+	eorpc_timer_arm(ep, earliest(call->next_tx, call->deadline));
+}
+
+/* Give waiting calls request ids while the window allows, and send them. */
+static void cs_pump(struct eorpc_sock *ep, struct eorpc_csession *cs)
+{
+	struct eorpc_call *call, *tmp;
+	ktime_t now = ktime_get();
+
+	if (cs->state != EORPC_CS_ESTABLISHED)
+		return;
+	list_for_each_entry_safe(call, tmp, &cs->waiting, link) {
+		if (!eorpc_ackwin_can_alloc(&cs->ids))
+			break;
+		call->id = eorpc_ackwin_alloc(&cs->ids);
+		call->rto = cs->rto.rto;
+		list_move_tail(&call->link, &cs->calls);
+		call_transmit(ep, cs, call, now);
+	}
+}
+
+static int errno_stat(int err)
+{
+	switch (err) {
+	case ETIMEDOUT:
+		return EORPC_STAT_ERR_TIMEDOUT;
+	case ECANCELED:
+		return EORPC_STAT_ERR_CANCELED;
+	case ECONNRESET:
+		return EORPC_STAT_ERR_CONNRESET;
+	case ESTALE:
+		return EORPC_STAT_ERR_STALE;
+	case ESHUTDOWN:
+		return EORPC_STAT_ERR_SHUTDOWN;
+	case ECONNREFUSED:
+		return EORPC_STAT_ERR_REFUSED;
+	default:
+		return EORPC_STAT_ERR_ABORTED;
+	}
+}
+
+/*
+ * A call ends: with its reply (@err 0) or an error. It leaves its session,
+ * frees its window slot and goes to the receive queue.
+ */
+static void call_finish(struct eorpc_sock *ep, struct eorpc_call *call, int err)
+{
+	struct eorpc_csession *cs = call->sess;
+	struct net *net = sock_net(&ep->sk);
+
+	list_del_init(&call->link);
+	call->sess = NULL;
+	call->error = err;
+	if (call->id && eorpc_ackwin_finish(&cs->ids, call->id) && !cs->ack_due)
+		cs->ack_due = ktime_add_ms(ktime_get(), ep_net(ep)->rto_min_ms);
+	if (err) {
+		EORPC_INC(net, CALLS_FAILED);
+		this_cpu_inc(eorpc_net(net)->stats->v[errno_stat(err)]);
+		if (call->reply.data)
+			eorpc_rmem_uncharge(ep, call->reply.len);
+		eorpc_msg_free(&call->reply);
+	} else {
+		EORPC_INC(net, CALLS_COMPLETED);
+	}
+	/* The request is no longer needed: give back its send budget. */
+	eorpc_msg_free(&call->req);
+	ep->tx_charged -= call->charge;
+	call->charge = 0;
+	list_add_tail(&call->rx.link, &ep->recvq);
+	ep->sk.sk_data_ready(&ep->sk);
+	ep->sk.sk_write_space(&ep->sk);
+	if (cs->ack_due)
+		eorpc_timer_arm(ep, cs->ack_due);
+}
+
+/* Fail every call of a session and forget it: the server lost it. */
+static void cs_fail(struct eorpc_sock *ep, struct eorpc_csession *cs,
+		    int err_sent)
+{
+	struct eorpc_call *call, *tmp;
+
+	list_for_each_entry_safe(call, tmp, &cs->calls, link)
+		call_finish(ep, call, err_sent);
+	list_for_each_entry_safe(call, tmp, &cs->waiting, link)
+		call_finish(ep, call, ECONNABORTED);
+	list_del(&cs->link);
+	kfree(cs);
+}
+
+static struct eorpc_csession *cs_find(struct eorpc_sock *ep,
+				      const struct sockaddr_eorpc *peer)
+{
+	struct eorpc_csession *cs;
+
+	list_for_each_entry(cs, &ep->csessions, link)
+		if (eorpc_addr_equal(&cs->peer, peer))
+			return cs;
+	return NULL;
+}
+
+static struct eorpc_csession *cs_create(struct eorpc_sock *ep,
+					const struct sockaddr_eorpc *peer)
+{
+	struct eorpc_net *en = ep_net(ep);
+	struct eorpc_csession *cs;
+	ktime_t now = ktime_get();
+
+	cs = kzalloc(sizeof(*cs), GFP_KERNEL_ACCOUNT);
+	if (!cs)
+		return NULL;
+	eorpc_addr_normalize(&cs->peer, peer);
+	cs->state = EORPC_CS_HELLO;
+	INIT_LIST_HEAD(&cs->calls);
+	INIT_LIST_HEAD(&cs->waiting);
+	eorpc_rto_init(&cs->rto, ms_to_us(en->rto_initial_ms));
+	cs->hello_rto = cs->rto.rto;
+	list_add_tail(&cs->link, &ep->csessions);
+	cs_send_control(ep, cs, EORPC_PKT_HELLO, 0);
+	cs->hello_next = ktime_add_us(now, cs->hello_rto);
+	eorpc_timer_arm(ep, cs->hello_next);
+	return cs;
+}
+
+static int autobind(struct eorpc_sock *ep, const struct sockaddr_eorpc *dest)
+{
+	struct sockaddr_eorpc any = {
+		.seo_family = eorpc_family,
+		.seo_transport = dest->seo_transport,
+	};
+
+	return eorpc_udp_open(ep, &any);
+}
+
+static bool send_budget_ok(struct eorpc_sock *ep, u32 charge)
+{
+	/* One call always fits, however large, as one datagram does in UDP. */
+	return !ep->tx_charged ||
+	       ep->tx_charged + charge <= READ_ONCE(ep->sk.sk_sndbuf);
+}
+
+static int wait_send_budget(struct eorpc_sock *ep, u32 charge, bool nonblock)
+{
+	struct sock *sk = &ep->sk;
+	long timeo = sock_sndtimeo(sk, nonblock);
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	int err = 0;
+
+	if (send_budget_ok(ep, charge))
+		return 0;
+	add_wait_queue(sk_sleep(sk), &wait);
+	while (!send_budget_ok(ep, charge)) {
+		if (sk->sk_shutdown & SEND_SHUTDOWN) {
+			err = -EPIPE;
+			break;
+		}
+		if (!timeo) {
+			err = -EAGAIN;
+			break;
+		}
+		if (signal_pending(current)) {
+			err = sock_intr_errno(timeo);
+			break;
+		}
+		sk_wait_event(sk, &timeo, send_budget_ok(ep, charge) ||
+			      (sk->sk_shutdown & SEND_SHUTDOWN), &wait);
+	}
+	remove_wait_queue(sk_sleep(sk), &wait);
+	return err;
+}
+
+/**
+ * eorpc_client_sendmsg() - start a call
+ * @ep: the socket, locked
+ * @msg: destination in msg_name (or the connect()ed one), request in msg_iter
+ * @len: request length
+ * @tag: EORPC_CMSG_USER_TAG
+ * @deadline_ms: relative deadline, 0 for none
+ *
+ * Return: @len once the call is started, or a negative errno.
+ */
+int eorpc_client_sendmsg(struct eorpc_sock *ep, struct msghdr *msg,
+			 size_t len, u64 tag, s64 deadline_ms)
+{
+	struct sockaddr_eorpc dest;
+	struct eorpc_csession *cs;
+	struct eorpc_call *call;
+	u32 charge;
+	int err;
+
+	if (msg->msg_name) {
+		err = eorpc_addr_check(msg->msg_name, msg->msg_namelen);
+		if (err)
+			return err;
+		eorpc_addr_normalize(&dest, msg->msg_name);
+	} else if (ep->dest.seo_family) {
+		dest = ep->dest;
+	} else {
+		return -EDESTADDRREQ;
+	}
+	if (eorpc_addr_is_any(&dest) || !dest.seo_port)
+		return -EINVAL;
+	if (len > EORPC_MAX_PAYLOAD)
+		return -EMSGSIZE;
+	if (ep->sk.sk_shutdown & SEND_SHUTDOWN)
+		return -EPIPE;
+	if (!ep->udp) {
+		err = autobind(ep, &dest);
+		if (err)
+			return err;
+	}
+	if (ep->local.seo_transport == AF_INET && dest.seo_transport != AF_INET)
+		return -EAFNOSUPPORT;
+
+	charge = len + sizeof(*call);
+	err = wait_send_budget(ep, charge, msg->msg_flags & MSG_DONTWAIT);
+	if (err)
+		return err;
+
+	call = kzalloc(sizeof(*call), GFP_KERNEL_ACCOUNT);
+	if (!call)
+		return -ENOMEM;
+	err = eorpc_msg_from_iter(&call->req, &msg->msg_iter, len);
+	if (err) {
+		kfree(call);
+		return err;
+	}
+	call->rx.kind = EORPC_RX_COMPLETION;
+	call->user_tag = tag;
+	call->peer = dest;
+	if (deadline_ms > 0)
+		call->deadline = ktime_add_ms(ktime_get(), deadline_ms);
+
+	cs = cs_find(ep, &dest);
+	if (!cs) {
+		cs = cs_create(ep, &dest);
+		if (!cs) {
+			eorpc_msg_free(&call->req);
+			kfree(call);
+			return -ENOMEM;
+		}
+	}
+	call->sess = cs;
+	call->charge = charge;
+	ep->tx_charged += charge;
+	ep->calls_out++;
+	list_add_tail(&call->link, &cs->waiting);
+	EORPC_INC(sock_net(&ep->sk), CALLS);
+	if (call->deadline)
+		eorpc_timer_arm(ep, call->deadline);
+	cs_pump(ep, cs);
+	return len;
+}
+
+static struct eorpc_call *cs_call(struct eorpc_csession *cs, u64 id)
+{
+	struct eorpc_call *call;
+
+	list_for_each_entry(call, &cs->calls, link)
+		if (call->id == id)
+			return call;
+	return NULL;
+}
+
+static void on_welcome(struct eorpc_sock *ep, struct eorpc_csession *cs,
+		       struct sk_buff *skb, const struct eorpc_pkt *pkt)
+{
+	struct eorpc_net *en = ep_net(ep);
+	struct eorpc_wire_welcome w;
+	u32 window;
+
+	if (cs->state != EORPC_CS_HELLO)
+		return;	/* a duplicate WELCOME */
+	if (skb_copy_bits(skb, pkt->data_off, &w, sizeof(w)))
+		return;
+	window = be32_to_cpu(w.window);
+	if (!window || window > EORPC_MAX_WINDOW || (window & (window - 1))) {
+		EORPC_INC(sock_net(&ep->sk), RX_DROP_FIELD);
+		return;
+	}
+	cs->server_epoch = pkt->server_epoch;
+	cs->session_id = pkt->session_id;
+	cs->server_timeout_ms = be32_to_cpu(w.session_timeout_ms);
+	eorpc_ackwin_init(&cs->ids, window);
+	/* Karn: the handshake is a sample only if HELLO went out once. */
+	if (cs->hello_rto == ms_to_us(en->rto_initial_ms)) {
+		s64 rtt = ktime_us_delta(ktime_get(), cs->last_active);
+
+		if (rtt >= 0)
+			eorpc_rto_sample(&cs->rto, rtt, ms_to_us(en->rto_min_ms),
+					 ms_to_us(en->rto_max_ms));
+	}
+	cs->state = EORPC_CS_ESTABLISHED;
+	cs_pump(ep, cs);
+}
+
+static void on_reply(struct eorpc_sock *ep, struct eorpc_csession *cs,
+		     struct sk_buff *skb, const struct eorpc_pkt *pkt)
+{
+	struct net *net = sock_net(&ep->sk);
+	struct eorpc_net *en = eorpc_net(net);
+	struct eorpc_call *call = cs_call(cs, pkt->request_id);
+
+	if (!call) {
+		EORPC_INC(net, STALE_REPLIES);
+		return;
+	}
+	if (!call->reply.have && !call->reply.data) {
+		if (!eorpc_rmem_room(ep, pkt->msg_len)) {
+			EORPC_INC(net, RX_DROP_RCVBUF);
+			return;
+		}
+		if (eorpc_msg_alloc(&call->reply, pkt->msg_len)) {
+			EORPC_INC(net, RX_DROP_NOMEM);
+			return;
+		}
+		eorpc_rmem_charge(ep, pkt->msg_len);
+	} else if (call->reply.len != pkt->msg_len) {
+		EORPC_INC(net, RX_DROP_FIELD);
+		return;
+	}
+	if (!eorpc_msg_add_frag(&call->reply, skb, pkt)) {
+		EORPC_INC(net, DUP_FRAGMENTS);
+		return;
+	}
+	if (!eorpc_msg_complete(&call->reply))
+		return;
+	EORPC_INC(net, REPLIES_RECEIVED);
+	if (call->ntx == 1) {
+		s64 rtt = ktime_us_delta(ktime_get(), call->first_tx);
+
+		if (rtt >= 0)
+			eorpc_rto_sample(&cs->rto, rtt, ms_to_us(en->rto_min_ms),
+					 ms_to_us(en->rto_max_ms));
+	}
+	call_finish(ep, call, 0);
+	cs_pump(ep, cs);
+}
+
+static void on_busy(struct eorpc_sock *ep, struct eorpc_csession *cs,
+		    const struct eorpc_pkt *pkt)
+{
+	struct eorpc_call *call = cs_call(cs, pkt->request_id);
+
+	EORPC_INC(sock_net(&ep->sk), BUSY_RECEIVED);
+	if (!call)
+		return;
+	/* The server has it: probe slowly, only to keep the session alive. */
+	call->rto = ms_to_us(ep_net(ep)->rto_max_ms);
+	call->next_tx = ktime_add_us(ktime_get(), call->rto);
+	eorpc_timer_arm(ep, earliest(call->next_tx, call->deadline));
+}
+
+static void on_error(struct eorpc_sock *ep, struct eorpc_csession *cs,
+		     const struct eorpc_pkt *pkt)
+{
+	struct eorpc_call *call;
+
+	EORPC_INC(sock_net(&ep->sk), ERRORS_RECEIVED);
+	if (cs->state == EORPC_CS_HELLO) {
+		/* Only a refusal of our HELLO can concern a session not set up. */
+		if (pkt->session_id || (pkt->code != EORPC_WERR_NOT_SERVER &&
+					pkt->code != EORPC_WERR_REFUSED))
+			return;
+		cs_fail(ep, cs, ECONNREFUSED);
+		return;
+	}
+	if (pkt->session_id != cs->session_id)
+		return;
+	switch (pkt->code) {
+	case EORPC_WERR_SERVER_CLOSED:
+		if (pkt->server_epoch == cs->server_epoch)
+			cs_fail(ep, cs, ECONNRESET);
+		return;
+	case EORPC_WERR_SERVER_RESTARTED:
+	case EORPC_WERR_SESSION_UNKNOWN:
+		/* Must answer a request of ours: proves it saw the session id. */
+		if (!cs_call(cs, pkt->request_id))
+			return;
+		cs_fail(ep, cs, pkt->code == EORPC_WERR_SESSION_UNKNOWN ?
+			ESTALE : ECONNRESET);
+		return;
+	case EORPC_WERR_NOT_SERVER:
+	case EORPC_WERR_REFUSED:
+	case EORPC_WERR_WINDOW:
+		/* Refused before any delivery: this call certainly did not run. */
+		call = cs_call(cs, pkt->request_id);
+		if (call && pkt->server_epoch == cs->server_epoch) {
+			call_finish(ep, call, ECONNREFUSED);
+			cs_pump(ep, cs);
+		}
+		return;
+	}
+}
+
+/**
+ * eorpc_client_input() - a WELCOME, REPLY, BUSY or ERROR arrived
+ * @ep: the socket, locked
+ * @skb: the datagram
+ * @pkt: its validated header
+ * @from: its sender
+ */
+void eorpc_client_input(struct eorpc_sock *ep, struct sk_buff *skb,
+			const struct eorpc_pkt *pkt,
+			const struct sockaddr_eorpc *from)
+{
+	struct net *net = sock_net(&ep->sk);
+	struct eorpc_csession *cs = cs_find(ep, from);
+
+	if (!cs) {
+		EORPC_INC(net, RX_DROP_NOT_CLIENT);
+		return;
+	}
+	if (pkt->client_epoch != ep->client_epoch) {
+		EORPC_INC(net, RX_DROP_SESSION);
+		return;
+	}
+	if (pkt->type == EORPC_PKT_ERROR) {
+		on_error(ep, cs, pkt);
+		return;
+	}
+	if (pkt->type == EORPC_PKT_WELCOME) {
+		on_welcome(ep, cs, skb, pkt);
+		return;
+	}
+	if (cs->state != EORPC_CS_ESTABLISHED ||
+	    pkt->session_id != cs->session_id ||
+	    pkt->server_epoch != cs->server_epoch) {
+		EORPC_INC(net, RX_DROP_SESSION);
+		return;
+	}
+	cs->last_active = ktime_get();
+	if (pkt->type == EORPC_PKT_REPLY)
+		on_reply(ep, cs, skb, pkt);
+	else
+		on_busy(ep, cs, pkt);
+}
+
+static void cs_timers(struct eorpc_sock *ep, struct eorpc_csession *cs,
+		      ktime_t now, ktime_t *next)
+{
+	struct eorpc_net *en = ep_net(ep);
+	u32 rto_max = ms_to_us(en->rto_max_ms);
+	struct eorpc_call *call, *tmp;
+
+	list_for_each_entry_safe(call, tmp, &cs->waiting, link) {
+		if (call->deadline && call->deadline <= now)
+			call_finish(ep, call, ECONNABORTED);
+		else
+			*next = earliest(*next, call->deadline);
+	}
+	if (cs->state == EORPC_CS_HELLO) {
+		if (cs->hello_next <= now) {
+			cs->hello_rto = eorpc_rto_backoff(cs->hello_rto, rto_max);
+			cs_send_control(ep, cs, EORPC_PKT_HELLO, 0);
+			cs->hello_next = ktime_add_us(now, cs->hello_rto);
+		}
+		*next = earliest(*next, cs->hello_next);
+		return;
+	}
+	list_for_each_entry_safe(call, tmp, &cs->calls, link) {
+		if (call->deadline && call->deadline <= now) {
+			call_finish(ep, call, ETIMEDOUT);
+			continue;
+		}
+		if (call->next_tx <= now) {
+			call->rto = eorpc_rto_backoff(call->rto, rto_max);
+			call_transmit(ep, cs, call, now);
+		}
+		*next = earliest(*next, earliest(call->next_tx, call->deadline));
+	}
+	cs_pump(ep, cs);
+	if (cs->ack_due && cs->ack_due <= now) {
+		cs_send_control(ep, cs, EORPC_PKT_ACK, 0);
+		cs->ack_due = 0;
+	}
+	*next = earliest(*next, cs->ack_due);
+}
+
+/* Socket locked: retransmissions, deadlines, HELLOs and delayed ACKs due. */
+void eorpc_client_timers(struct eorpc_sock *ep, ktime_t now, ktime_t *next)
+{
+	struct eorpc_csession *cs, *tmp;
+
+	list_for_each_entry_safe(cs, tmp, &ep->csessions, link) {
+		cs_timers(ep, cs, now, next);
+		/*
+		 * Forget an idle session well before the server does, so the
+		 * next call starts a fresh session instead of hitting a forgotten
+		 * one.
+		 */
+		if (cs->state == EORPC_CS_ESTABLISHED &&
+		    list_empty(&cs->calls) && list_empty(&cs->waiting) &&
+		    !cs->ack_due) {
+			ktime_t idle_end = ktime_add_ms(cs->last_active,
+							cs->server_timeout_ms / 2);
+
+			if (idle_end <= now) {
+				cs_send_control(ep, cs, EORPC_PKT_ACK,
+						EORPC_F_CLOSE);
+				list_del(&cs->link);
+				kfree(cs);
+				continue;
+			}
+			*next = earliest(*next, idle_end);
+		}
+	}
+}
+
+/**
+ * eorpc_client_cancel() - end the calls carrying a user tag
+ * @ep: the socket, locked
+ * @tag: the EORPC_CMSG_USER_TAG they were sent with
+ *
+ * Return: 0, or -ENOENT if no call in flight has that tag.
+ */
+int eorpc_client_cancel(struct eorpc_sock *ep, u64 tag)
+{
+	struct eorpc_csession *cs;
+	struct eorpc_call *call, *tmp;
+	int found = 0;
+
+	list_for_each_entry(cs, &ep->csessions, link) {
+		list_for_each_entry_safe(call, tmp, &cs->calls, link) {
+			if (call->user_tag != tag)
+				continue;
+			call_finish(ep, call, call->ntx ? ECANCELED : ECONNABORTED);
+			found = 1;
+		}
+		list_for_each_entry_safe(call, tmp, &cs->waiting, link) {
+			if (call->user_tag != tag)
+				continue;
+			call_finish(ep, call, ECONNABORTED);
+			found = 1;
+		}
+		cs_pump(ep, cs);
+	}
+	return found ? 0 : -ENOENT;
+}
+
+/**
+ * eorpc_client_shutdown() - end every call and session
+ * @ep: the socket, locked
+ * @err: error for calls whose request was sent (ESHUTDOWN), or 0 when the
+ *	socket is being released and nobody will read completions
+ */
+void eorpc_client_shutdown(struct eorpc_sock *ep, int err)
+{
+	struct eorpc_csession *cs, *tmp;
+
+	list_for_each_entry_safe(cs, tmp, &ep->csessions, link) {
+		if (cs->state == EORPC_CS_ESTABLISHED)
+			cs_send_control(ep, cs, EORPC_PKT_ACK, EORPC_F_CLOSE);
+		cs_fail(ep, cs, err ? err : ESHUTDOWN);
+	}
+}
+
+/* The application read the completion, or the socket is going away. */
+void eorpc_call_free(struct eorpc_sock *ep, struct eorpc_call *call)
+{
+	if (call->reply.data)
+		eorpc_rmem_uncharge(ep, call->reply.len);
+	eorpc_msg_free(&call->reply);
+	eorpc_msg_free(&call->req);
+	ep->tx_charged -= call->charge;
+	ep->calls_out--;
+	kfree(call);
+}

@@ -1,0 +1,299 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * AF_EORPC socket state shared by the module's files.
+ *
+ * Locking: everything in struct eorpc_sock and what hangs off it is
+ * protected by the socket lock (lock_sock), taken in process context only:
+ * system calls and the socket's work item. The UDP receive hook and the
+ * hrtimer run in softirq context and only queue packets / kick the work.
+ */
+#ifndef _EORPC_H
+#define _EORPC_H
+
+#include <linux/hashtable.h>
+#include <linux/hrtimer.h>
+#include <linux/list.h>
+#include <linux/skbuff.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+#include <net/sock.h>
+#include <linux/eorpc.h>
+
+#include "ackwin.h"
+#include "history.h"
+#include "rto.h"
+#include "wire.h"
+
+extern int eorpc_family;
+extern struct workqueue_struct *eorpc_wq;
+
+/**
+ * struct eorpc_msg - a request or reply body, reassembled from fragments
+ * @data: @len bytes (kvmalloc)
+ * @len: message length
+ * @have: bit i set: fragment i is in @data
+ */
+struct eorpc_msg {
+	u8	*data;
+	u32	len;
+	u64	have;
+};
+
+/* What sits on a socket's receive queue. */
+enum eorpc_rx_kind {
+	EORPC_RX_COMPLETION,	/* struct eorpc_call: a client call ended */
+	EORPC_RX_REQUEST,	/* struct eorpc_sentry: a request to serve */
+};
+
+struct eorpc_rxitem {
+	struct list_head	link;
+	u8			kind;
+};
+
+enum eorpc_csession_state {
+	EORPC_CS_HELLO,		/* HELLO sent, waiting for WELCOME */
+	EORPC_CS_ESTABLISHED,
+};
+
+/**
+ * struct eorpc_csession - client side of a session with one server
+ * @link: in eorpc_sock.csessions
+ * @peer: the server
+ * @state: enum eorpc_csession_state
+ * @server_epoch: from WELCOME
+ * @session_id: from WELCOME
+ * @server_timeout_ms: the server's idle timeout, from WELCOME
+ * @ids: request ids and cumulative ack
+ * @rto: round-trip estimator
+ * @calls: calls holding a request id
+ * @waiting: calls waiting for the handshake or for window space
+ * @hello_next: when to resend HELLO
+ * @hello_rto: current HELLO timeout, microseconds
+ * @ack_due: send an ACK at this time if nothing carried the ack (0: none)
+ * @last_active: last packet to or from the server
+ */
+struct eorpc_csession {
+	struct list_head	link;
+	struct sockaddr_eorpc	peer;
+	u8			state;
+	u64			server_epoch;
+	u64			session_id;
+	u32			server_timeout_ms;
+	struct eorpc_ackwin	ids;
+	struct eorpc_rto	rto;
+	struct list_head	calls;
+	struct list_head	waiting;
+	ktime_t			hello_next;
+	u32			hello_rto;
+	ktime_t			ack_due;
+	ktime_t			last_active;
+};
+
+/**
+ * struct eorpc_call - one client call, from sendmsg to its completion
+ * @link: in csession.calls or csession.waiting
+ * @rx: on the receive queue once completed
+ * @sess: its session, NULL once completed
+ * @id: request id, 0 until it gets one
+ * @user_tag: EORPC_CMSG_USER_TAG
+ * @deadline: absolute, 0 for none
+ * @first_tx: first transmission (for RTT samples)
+ * @next_tx: next retransmission
+ * @rto: current timeout, microseconds
+ * @ntx: transmissions so far
+ * @error: positive errno if the call failed
+ * @req: the request, kept for retransmission
+ * @reply: the reply being reassembled
+ * @peer: the server
+ * @charge: bytes charged to the socket's send budget
+ */
+struct eorpc_call {
+	struct list_head	link;
+	struct eorpc_rxitem	rx;
+	struct eorpc_csession	*sess;
+	u64			id;
+	u64			user_tag;
+	ktime_t			deadline;
+	ktime_t			first_tx;
+	ktime_t			next_tx;
+	u32			rto;
+	u32			ntx;
+	int			error;
+	struct eorpc_msg	req;
+	struct eorpc_msg	reply;
+	struct sockaddr_eorpc	peer;
+	u32			charge;
+};
+
+/**
+ * struct eorpc_ssession - server side of a session with one client
+ * @by_id: in eorpc_sock.ss_by_id
+ * @by_client: in eorpc_sock.ss_by_client
+ * @link: in eorpc_sock.ssessions
+ * @peer: the client's address
+ * @client_epoch: the client incarnation
+ * @session_id: random, never reused
+ * @history: entries of request ids not yet acknowledged
+ * @last_active: last packet from the client
+ */
+struct eorpc_ssession {
+	struct hlist_node	by_id;
+	struct hlist_node	by_client;
+	struct list_head	link;
+	struct sockaddr_eorpc	peer;
+	u64			client_epoch;
+	u64			session_id;
+	struct eorpc_history	history;
+	ktime_t			last_active;
+};
+
+/**
+ * struct eorpc_sentry - a server history entry with its request or reply
+ * @he: the history bookkeeping (id, state)
+ * @rx: on the receive queue while EORPC_HE_QUEUED
+ * @sess: its session; NULL once orphaned (acked or session gone while the
+ *	application holds it: its reply is then discarded)
+ * @call_id: the handle the application answers with (EORPC_CMSG_CALL_ID)
+ * @msg: the request while receiving/queued, the reply once replied
+ * @peer: the client (kept for recvmsg's msg_name)
+ */
+struct eorpc_sentry {
+	struct eorpc_hentry	he;
+	struct eorpc_rxitem	rx;
+	struct eorpc_ssession	*sess;
+	u64			call_id;
+	struct eorpc_msg	msg;
+	struct sockaddr_eorpc	peer;
+};
+
+#define EORPC_SS_HASH_BITS	8
+
+/**
+ * struct eorpc_sock - an AF_EORPC socket
+ * @sk: the socket (first)
+ * @udp: the kernel UDP socket it talks through, NULL until bound
+ * @local: the bound address
+ * @dest: default server set by connect(), seo_family 0 if none
+ * @listening: listen() was called: serve requests
+ * @dead: being released: timers and work must not rearm
+ * @node: in the namespace's socket list
+ * @client_epoch: this socket's client incarnation
+ * @server_epoch: this socket's server incarnation
+ * @default_deadline_ms: EORPC_DEFAULT_DEADLINE_MS
+ * @csessions: client sessions, one per server
+ * @ssessions: server sessions
+ * @ss_by_id: server sessions by session id
+ * @ss_by_client: server sessions by (client address, epoch)
+ * @ss_count: number of server sessions
+ * @calls_out: client calls not yet read by the application
+ * @server_calls: delivered requests by call id
+ * @next_call_id: next EORPC_CMSG_CALL_ID
+ * @recvq: completions and requests for recvmsg
+ * @rx_backlog: datagrams from the UDP hook, for the work item
+ * @work: processes @rx_backlog and timers
+ * @timer: next client retransmission, deadline, ACK or server expiry
+ * @timer_at: when @timer fires, 0 if not armed
+ * @gc_at: no server session expires before this
+ * @tx_charged: bytes of requests held for retransmission
+ */
+struct eorpc_sock {
+	struct sock		sk;
+	struct socket		*udp;
+	struct sockaddr_eorpc	local;
+	struct sockaddr_eorpc	dest;
+	bool			listening;
+	bool			dead;
+	struct list_head	node;
+	u64			client_epoch;
+	u64			server_epoch;
+	u32			default_deadline_ms;
+	struct list_head	csessions;
+	struct list_head	ssessions;
+	DECLARE_HASHTABLE(ss_by_id, EORPC_SS_HASH_BITS);
+	DECLARE_HASHTABLE(ss_by_client, EORPC_SS_HASH_BITS);
+	u32			ss_count;
+	u32			calls_out;
+	struct xarray		server_calls;
+	u64			next_call_id;
+	struct list_head	recvq;
+	struct sk_buff_head	rx_backlog;
+	struct work_struct	work;
+	struct hrtimer		timer;
+	ktime_t			timer_at;
+	ktime_t			gc_at;
+	u32			tx_charged;
+};
+
+static inline struct eorpc_sock *eorpc_sk(const struct sock *sk)
+{
+	return (struct eorpc_sock *)sk;
+}
+
+/* addr.c */
+int eorpc_addr_check(const struct sockaddr *uaddr, int len);
+bool eorpc_addr_equal(const struct sockaddr_eorpc *a,
+		      const struct sockaddr_eorpc *b);
+bool eorpc_addr_is_any(const struct sockaddr_eorpc *a);
+int eorpc_addr_to_udp(const struct sockaddr_eorpc *a, int udp_family,
+		      struct sockaddr_storage *ss);
+int eorpc_addr_from_skb(const struct sk_buff *skb,
+			struct sockaddr_eorpc *a);
+u32 eorpc_addr_hash(const struct sockaddr_eorpc *a, u64 salt);
+void eorpc_addr_normalize(struct sockaddr_eorpc *dst,
+			  const struct sockaddr_eorpc *src);
+
+/* msg.c */
+int eorpc_msg_alloc(struct eorpc_msg *m, u32 len);
+int eorpc_msg_from_iter(struct eorpc_msg *m, struct iov_iter *from, u32 len);
+bool eorpc_msg_add_frag(struct eorpc_msg *m, const struct sk_buff *skb,
+			const struct eorpc_pkt *pkt);
+bool eorpc_msg_complete(const struct eorpc_msg *m);
+void eorpc_msg_free(struct eorpc_msg *m);
+void eorpc_rmem_charge(struct eorpc_sock *ep, u32 bytes);
+void eorpc_rmem_uncharge(struct eorpc_sock *ep, u32 bytes);
+bool eorpc_rmem_room(const struct eorpc_sock *ep, u32 bytes);
+
+/* udp.c */
+int eorpc_udp_open(struct eorpc_sock *ep, const struct sockaddr_eorpc *addr);
+void eorpc_udp_close(struct eorpc_sock *ep);
+int eorpc_udp_send(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
+		   const struct eorpc_pkt *pkt, const void *data, u32 len);
+int eorpc_udp_send_msg(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
+		       struct eorpc_pkt *pkt, const struct eorpc_msg *m);
+
+/* input.c */
+void eorpc_work(struct work_struct *work);
+void eorpc_kick(struct eorpc_sock *ep);
+void eorpc_timer_arm(struct eorpc_sock *ep, ktime_t at);
+enum hrtimer_restart eorpc_timer_fired(struct hrtimer *t);
+
+/* client.c */
+int eorpc_client_sendmsg(struct eorpc_sock *ep, struct msghdr *msg,
+			 size_t len, u64 tag, s64 deadline_ms);
+void eorpc_client_input(struct eorpc_sock *ep, struct sk_buff *skb,
+			const struct eorpc_pkt *pkt,
+			const struct sockaddr_eorpc *from);
+void eorpc_client_timers(struct eorpc_sock *ep, ktime_t now, ktime_t *next);
+int eorpc_client_cancel(struct eorpc_sock *ep, u64 tag);
+void eorpc_client_shutdown(struct eorpc_sock *ep, int err);
+void eorpc_call_free(struct eorpc_sock *ep, struct eorpc_call *call);
+
+/* server.c */
+int eorpc_server_start(struct eorpc_sock *ep);
+void eorpc_server_input(struct eorpc_sock *ep, struct sk_buff *skb,
+			const struct eorpc_pkt *pkt,
+			const struct sockaddr_eorpc *from);
+int eorpc_server_reply(struct eorpc_sock *ep, u64 call_id,
+		       struct msghdr *msg, size_t len);
+void eorpc_server_delivered(struct eorpc_sock *ep, struct eorpc_sentry *se);
+void eorpc_server_timers(struct eorpc_sock *ep, ktime_t now, ktime_t *next);
+void eorpc_server_stop(struct eorpc_sock *ep);
+void eorpc_sentry_free(struct eorpc_sock *ep, struct eorpc_sentry *se);
+void eorpc_send_error(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
+		      const struct eorpc_pkt *about, u8 code);
+
+/* af.c */
+int eorpc_proto_init(void);
+void eorpc_proto_exit(void);
+
+#endif /* _EORPC_H */

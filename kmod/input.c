@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The socket's work item: the one place, besides system calls, that touches
+ * protocol state. It takes the socket lock, handles queued datagrams, then
+ * the timers, and rearms the socket's single hrtimer for the earliest thing
+ * still pending (a retransmission, a deadline, a delayed ACK, an expiry).
+ */
+#include <linux/hrtimer.h>
+#include "eorpc.h"
+#include "netns.h"
+
+/* Called from softirq (UDP hook, hrtimer) and process context. */
+void eorpc_kick(struct eorpc_sock *ep)
+{
+	if (!READ_ONCE(ep->dead))
+		queue_work(eorpc_wq, &ep->work);
+}
+
+enum hrtimer_restart eorpc_timer_fired(struct hrtimer *t)
+{
+	struct eorpc_sock *ep = container_of(t, struct eorpc_sock, timer);
+
+	eorpc_kick(ep);
+	return HRTIMER_NORESTART;
+}
+
+/* Socket locked. Arm the timer for @at unless it fires earlier already. */
+void eorpc_timer_arm(struct eorpc_sock *ep, ktime_t at)
+{
+	if (ep->dead || !at)
+		return;
+	if (ep->timer_at && ep->timer_at <= at && hrtimer_active(&ep->timer))
+		return;
+	ep->timer_at = at;
+	hrtimer_start(&ep->timer, at, HRTIMER_MODE_ABS_SOFT);
+}
+
+static const u8 verdict_stat[EORPC_WIRE_VERDICT_MAX] = {
+	[EORPC_WIRE_SHORT] = EORPC_STAT_RX_DROP_SHORT,
+	[EORPC_WIRE_VERSION_BAD] = EORPC_STAT_RX_DROP_VERSION,
+	[EORPC_WIRE_TYPE_BAD] = EORPC_STAT_RX_DROP_TYPE,
+	[EORPC_WIRE_FIELD_BAD] = EORPC_STAT_RX_DROP_FIELD,
+	[EORPC_WIRE_LEN_BAD] = EORPC_STAT_RX_DROP_LEN,
+};
+
+static void eorpc_input(struct eorpc_sock *ep, struct sk_buff *skb)
+{
+	struct net *net = sock_net(&ep->sk);
+	struct sockaddr_eorpc from;
+	enum eorpc_wire_verdict v;
+	struct eorpc_pkt pkt;
+	u32 hdr_len = min_t(u32, skb->len, EORPC_WIRE_HDR_LEN);
+
+	if (!pskb_may_pull(skb, hdr_len)) {
+		EORPC_INC(net, RX_DROP_NOMEM);
+		return;
+	}
+	v = eorpc_wire_decode(skb->data, skb->len, &pkt);
+	if (v != EORPC_WIRE_OK) {
+		this_cpu_inc(eorpc_net(net)->stats->v[verdict_stat[v]]);
+		return;
+	}
+	if (eorpc_addr_from_skb(skb, &from)) {
+		EORPC_INC(net, RX_DROP_FIELD);
+		return;
+	}
+	switch (pkt.type) {
+	case EORPC_PKT_HELLO:
+	case EORPC_PKT_REQUEST:
+	case EORPC_PKT_ACK:
+		eorpc_server_input(ep, skb, &pkt, &from);
+		break;
+	default:
+		eorpc_client_input(ep, skb, &pkt, &from);
+		break;
+	}
+}
+
+void eorpc_work(struct work_struct *work)
+{
+	struct eorpc_sock *ep = container_of(work, struct eorpc_sock, work);
+	struct sock *sk = &ep->sk;
+	struct sk_buff *skb;
+	ktime_t now, next = 0;
+
+	lock_sock(sk);
+	while ((skb = skb_dequeue(&ep->rx_backlog))) {
+		if (!ep->dead)
+			eorpc_input(ep, skb);
+		kfree_skb(skb);
+	}
+	if (!ep->dead) {
+		now = ktime_get();
+		eorpc_client_timers(ep, now, &next);
+		eorpc_server_timers(ep, now, &next);
+		if (next) {
+			ep->timer_at = 0;
+			eorpc_timer_arm(ep, next);
+		}
+	}
+	release_sock(sk);
+}

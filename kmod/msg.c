@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Message bodies: one flat buffer per request or reply, filled from the
+ * user's iovec or from fragments, and the receive-buffer accounting that
+ * bounds them.
+ */
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/uio.h>
+#include "eorpc.h"
+
+int eorpc_msg_alloc(struct eorpc_msg *m, u32 len)
+{
+	m->len = len;
+	m->have = 0;
+	m->data = NULL;
+	if (!len)
+		return 0;
+	m->data = kvmalloc(len, GFP_KERNEL_ACCOUNT);
+	return m->data ? 0 : -ENOMEM;
+}
+
+int eorpc_msg_from_iter(struct eorpc_msg *m, struct iov_iter *from, u32 len)
+{
+	int err = eorpc_msg_alloc(m, len);
+
+	if (err)
+		return err;
+	if (len && !copy_from_iter_full(m->data, len, from)) {
+		eorpc_msg_free(m);
+		return -EFAULT;
+	}
+	m->have = ~0ULL;
+	return 0;
+}
+
+/**
+ * eorpc_msg_add_frag() - store one validated fragment
+ * @m: a message allocated with the fragment's msg_len
+ * @skb: the datagram (data at the UDP payload)
+ * @pkt: its decoded header
+ *
+ * Return: true if the fragment was new.
+ */
+bool eorpc_msg_add_frag(struct eorpc_msg *m, const struct sk_buff *skb,
+			const struct eorpc_pkt *pkt)
+{
+	u64 bit = 1ULL << pkt->frag;
+
+	if (m->have & bit)
+		return false;
+	if (pkt->data_len &&
+	    skb_copy_bits(skb, pkt->data_off,
+			  m->data + (u32)pkt->frag * EORPC_FRAG_DATA,
+			  pkt->data_len))
+		return false;
+	m->have |= bit;
+	return true;
+}
+
+bool eorpc_msg_complete(const struct eorpc_msg *m)
+{
+	u32 n = eorpc_nfrags(m->len);
+	u64 all = n == 64 ? ~0ULL : (1ULL << n) - 1;
+
+	return (m->have & all) == all;
+}
+
+void eorpc_msg_free(struct eorpc_msg *m)
+{
+	kvfree(m->data);
+	m->data = NULL;
+	m->len = 0;
+	m->have = 0;
+}
+
+/*
+ * Requests being received or queued and replies being received are charged
+ * to sk_rmem_alloc and bounded by SO_RCVBUF, as a UDP socket's queue is.
+ */
+void eorpc_rmem_charge(struct eorpc_sock *ep, u32 bytes)
+{
+	atomic_add(bytes, &ep->sk.sk_rmem_alloc);
+}
+
+void eorpc_rmem_uncharge(struct eorpc_sock *ep, u32 bytes)
+{
+	atomic_sub(bytes, &ep->sk.sk_rmem_alloc);
+}
+
+bool eorpc_rmem_room(const struct eorpc_sock *ep, u32 bytes)
+{
+	return atomic_read(&ep->sk.sk_rmem_alloc) + bytes <=
+	       READ_ONCE(ep->sk.sk_rcvbuf);
+}

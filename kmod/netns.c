@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Per-namespace tunables (net.eorpc.*), counters and socket list. */
+#include <linux/slab.h>
+#include <linux/sysctl.h>
+#include "netns.h"
+
+unsigned int eorpc_net_id __read_mostly;
+
+enum eorpc_defaults {
+	EORPC_DEFAULT_RTO_MIN_MS = 20,
+	EORPC_DEFAULT_RTO_MAX_MS = 2000,
+	EORPC_DEFAULT_RTO_INITIAL_MS = 200,
+	EORPC_DEFAULT_WINDOW = 32,
+	EORPC_DEFAULT_SESSION_TIMEOUT_MS = 120000,
+};
+
+static unsigned int one = 1;
+static unsigned int rto_limit_ms = 60000;
+static unsigned int window_limit = 64;
+static unsigned int timeout_limit_ms = 3600000;
+
+static const struct ctl_table eorpc_sysctl_template[] = {
+	{
+		.procname	= "rto_min_ms",
+		.maxlen		= sizeof(unsigned int),
+		.mode		= 0644,
+		.proc_handler	= proc_douintvec_minmax,
+		.extra1		= &one,
+		.extra2		= &rto_limit_ms,
+	},
+	{
+		.procname	= "rto_max_ms",
+		.maxlen		= sizeof(unsigned int),
+		.mode		= 0644,
+		.proc_handler	= proc_douintvec_minmax,
+		.extra1		= &one,
+		.extra2		= &rto_limit_ms,
+	},
+	{
+		.procname	= "rto_initial_ms",
+		.maxlen		= sizeof(unsigned int),
+		.mode		= 0644,
+		.proc_handler	= proc_douintvec_minmax,
+		.extra1		= &one,
+		.extra2		= &rto_limit_ms,
+	},
+	{
+		/* Rounded down to a power of two when a session starts. */
+		.procname	= "window",
+		.maxlen		= sizeof(unsigned int),
+		.mode		= 0644,
+		.proc_handler	= proc_douintvec_minmax,
+		.extra1		= &one,
+		.extra2		= &window_limit,
+	},
+	{
+		.procname	= "session_timeout_ms",
+		.maxlen		= sizeof(unsigned int),
+		.mode		= 0644,
+		.proc_handler	= proc_douintvec_minmax,
+		.extra1		= &one,
+		.extra2		= &timeout_limit_ms,
+	},
+	{ }
+};
+
+static int eorpc_sysctl_init_net(struct net *net, struct eorpc_net *en)
+{
+	unsigned int *values[] = {
+		&en->rto_min_ms, &en->rto_max_ms, &en->rto_initial_ms,
+		&en->window, &en->session_timeout_ms,
+	};
+	struct ctl_table *table;
+	int i;
+
+	table = kmemdup(eorpc_sysctl_template, sizeof(eorpc_sysctl_template),
+			GFP_KERNEL);
+	if (!table)
+		return -ENOMEM;
+	for (i = 0; i < ARRAY_SIZE(values); i++)
+		table[i].data = values[i];
+	en->sysctl = register_net_sysctl(net, "net/eorpc", table);
+	if (!en->sysctl) {
+		kfree(table);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void eorpc_sysctl_exit_net(struct eorpc_net *en)
+{
+	struct ctl_table *table = en->sysctl->ctl_table_arg;
+
+	unregister_net_sysctl_table(en->sysctl);
+	kfree(table);
+}
+
+static int __net_init eorpc_init_net(struct net *net)
+{
+	struct eorpc_net *en = eorpc_net(net);
+	int err;
+
+	en->rto_min_ms = EORPC_DEFAULT_RTO_MIN_MS;
+	en->rto_max_ms = EORPC_DEFAULT_RTO_MAX_MS;
+	en->rto_initial_ms = EORPC_DEFAULT_RTO_INITIAL_MS;
+	en->window = EORPC_DEFAULT_WINDOW;
+	en->session_timeout_ms = EORPC_DEFAULT_SESSION_TIMEOUT_MS;
+	mutex_init(&en->lock);
+	INIT_LIST_HEAD(&en->sockets);
+
+	en->stats = alloc_percpu(struct eorpc_stats);
+	if (!en->stats)
+		return -ENOMEM;
+	err = eorpc_sysctl_init_net(net, en);
+	if (err)
+		goto err_stats;
+	err = eorpc_proc_init_net(net);
+	if (err)
+		goto err_sysctl;
+	return 0;
+
+err_sysctl:
+	eorpc_sysctl_exit_net(en);
+err_stats:
+	free_percpu(en->stats);
+	return err;
+}
+
+static void __net_exit eorpc_exit_net(struct net *net)
+{
+	struct eorpc_net *en = eorpc_net(net);
+
+	eorpc_proc_exit_net(net);
+	eorpc_sysctl_exit_net(en);
+	free_percpu(en->stats);
+}
+
+static struct pernet_operations eorpc_net_ops = {
+	.init	= eorpc_init_net,
+	.exit	= eorpc_exit_net,
+	.id	= &eorpc_net_id,
+	.size	= sizeof(struct eorpc_net),
+};
+
+u64 eorpc_stat_read(struct net *net, enum eorpc_stat stat)
+{
+	struct eorpc_net *en = eorpc_net(net);
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu_ptr(en->stats, cpu)->v[stat];
+	return sum;
+}
+
+int eorpc_netns_init(void)
+{
+	return register_pernet_subsys(&eorpc_net_ops);
+}
+
+void eorpc_netns_exit(void)
+{
+	unregister_pernet_subsys(&eorpc_net_ops);
+}

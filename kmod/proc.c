@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc/net/eorpc/: "sockets" (like /proc/net/udp), "sessions" (client and
+ * server sessions of every socket) and "stats" (counters, one per line, like
+ * /proc/net/snmp but name/value pairs).
+ */
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <net/net_namespace.h>
+#include "eorpc.h"
+#include "netns.h"
+
+#define EORPC_STAT_NAME(name, text) text,
+static const char *const eorpc_stat_names[] = {
+	EORPC_STATS(EORPC_STAT_NAME)
+};
+
+static int stats_show(struct seq_file *seq, void *v)
+{
+	struct net *net = seq_file_single_net(seq);
+	int i;
+
+	for (i = 0; i < EORPC_STAT_MAX; i++)
+		seq_printf(seq, "%s %llu\n", eorpc_stat_names[i],
+			   eorpc_stat_read(net, i));
+	return 0;
+}
+
+static void show_addr(struct seq_file *seq, const struct sockaddr_eorpc *a)
+{
+	if (a->seo_transport == AF_INET6)
+		seq_printf(seq, "[%pI6c]:%u", a->seo_addr6, ntohs(a->seo_port));
+	else if (a->seo_transport == AF_INET)
+		seq_printf(seq, "%pI4:%u", &a->seo_addr4, ntohs(a->seo_port));
+	else
+		seq_puts(seq, "-");
+}
+
+static int sockets_show(struct seq_file *seq, void *v)
+{
+	struct net *net = seq_file_single_net(seq);
+	struct eorpc_net *en = eorpc_net(net);
+	struct eorpc_sock *ep;
+
+	seq_puts(seq, "local role rmem wmem inode uid calls_out server_sessions\n");
+	mutex_lock(&en->lock);
+	list_for_each_entry(ep, &en->sockets, node) {
+		struct sock *sk = &ep->sk;
+
+		lock_sock(sk);
+		show_addr(seq, &ep->local);
+		seq_printf(seq, " %s %d %u %lu %u %u %u\n",
+			   ep->listening ? "server" : "client",
+			   atomic_read(&sk->sk_rmem_alloc), ep->tx_charged,
+			   sock_i_ino(sk),
+			   from_kuid_munged(seq_user_ns(seq), sock_i_uid(sk)),
+			   ep->calls_out, ep->ss_count);
+		release_sock(sk);
+	}
+	mutex_unlock(&en->lock);
+	return 0;
+}
+
+static void show_sessions(struct seq_file *seq, struct eorpc_sock *ep)
+{
+	struct eorpc_csession *cs;
+	struct eorpc_ssession *ss;
+
+	list_for_each_entry(cs, &ep->csessions, link) {
+		show_addr(seq, &ep->local);
+		seq_puts(seq, " ");
+		show_addr(seq, &cs->peer);
+		seq_printf(seq, " client %s %016llx %llu %llu %u\n",
+			   cs->state == EORPC_CS_ESTABLISHED ? "up" : "hello",
+			   cs->session_id, cs->ids.next_id - 1, cs->ids.ack,
+			   cs->rto.rto);
+	}
+	list_for_each_entry(ss, &ep->ssessions, link) {
+		show_addr(seq, &ep->local);
+		seq_puts(seq, " ");
+		show_addr(seq, &ss->peer);
+		seq_printf(seq, " server up %016llx - %llu %u\n",
+			   ss->session_id, ss->history.ack, ss->history.live);
+	}
+}
+
+static int sessions_show(struct seq_file *seq, void *v)
+{
+	struct net *net = seq_file_single_net(seq);
+	struct eorpc_net *en = eorpc_net(net);
+	struct eorpc_sock *ep;
+
+	/* client rows: last id, ack, rto_us; server rows: ack, live entries */
+	seq_puts(seq, "local peer role state session last_id ack rto_us|live\n");
+	mutex_lock(&en->lock);
+	list_for_each_entry(ep, &en->sockets, node) {
+		lock_sock(&ep->sk);
+		show_sessions(seq, ep);
+		release_sock(&ep->sk);
+	}
+	mutex_unlock(&en->lock);
+	return 0;
+}
+
+int eorpc_proc_init_net(struct net *net)
+{
+	struct eorpc_net *en = eorpc_net(net);
+
+	en->proc_dir = proc_net_mkdir(net, "eorpc", net->proc_net);
+	if (!en->proc_dir)
+		return -ENOMEM;
+	if (!proc_create_net_single("stats", 0444, en->proc_dir, stats_show,
+				    NULL) ||
+	    !proc_create_net_single("sockets", 0444, en->proc_dir,
+				    sockets_show, NULL) ||
+	    !proc_create_net_single("sessions", 0444, en->proc_dir,
+				    sessions_show, NULL)) {
+		remove_proc_subtree("eorpc", net->proc_net);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void eorpc_proc_exit_net(struct net *net)
+{
+	remove_proc_subtree("eorpc", net->proc_net);
+}

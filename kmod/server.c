@@ -1,0 +1,445 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Server side, at-most-once: sessions, history, delivery to recvmsg exactly
+ * once per (session, request id), replies cached until acknowledged, BUSY for
+ * duplicates of requests the application still holds.
+ */
+#include <linux/log2.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include "eorpc.h"
+#include "netns.h"
+
+static void send_simple(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
+			const struct eorpc_pkt *about, u8 type, u8 code)
+{
+	struct eorpc_pkt pkt = {
+		.type = type,
+		.code = code,
+		.client_epoch = about->client_epoch,
+		.server_epoch = ep->server_epoch,
+		.session_id = about->session_id,
+		.request_id = about->request_id,
+	};
+
+	eorpc_udp_send(ep, to, &pkt, NULL, 0);
+}
+
+/**
+ * eorpc_send_error() - answer a packet with an ERROR
+ * @ep: the socket, locked
+ * @to: the packet's sender
+ * @about: the packet (its epochs, session and request id are echoed)
+ * @code: enum eorpc_wire_error
+ */
+void eorpc_send_error(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
+		      const struct eorpc_pkt *about, u8 code)
+{
+	send_simple(ep, to, about, EORPC_PKT_ERROR, code);
+	EORPC_INC(sock_net(&ep->sk), ERRORS_SENT);
+}
+
+static u32 id_hash(u64 session_id)
+{
+	return hash_64(session_id, EORPC_SS_HASH_BITS);
+}
+
+static u32 client_hash(struct eorpc_sock *ep, const struct sockaddr_eorpc *peer,
+		       u64 client_epoch)
+{
+	return hash_32(eorpc_addr_hash(peer, ep->server_epoch) ^
+		       (u32)client_epoch ^ (u32)(client_epoch >> 32),
+		       EORPC_SS_HASH_BITS);
+}
+
+static struct eorpc_ssession *ss_by_id(struct eorpc_sock *ep, u64 session_id)
+{
+	struct eorpc_ssession *ss;
+
+	hlist_for_each_entry(ss, &ep->ss_by_id[id_hash(session_id)], by_id)
+		if (ss->session_id == session_id)
+			return ss;
+	return NULL;
+}
+
+static struct eorpc_ssession *ss_by_client(struct eorpc_sock *ep,
+					   const struct sockaddr_eorpc *peer,
+					   u64 client_epoch)
+{
+	struct eorpc_ssession *ss;
+	u32 h = client_hash(ep, peer, client_epoch);
+
+	hlist_for_each_entry(ss, &ep->ss_by_client[h], by_client)
+		if (ss->client_epoch == client_epoch &&
+		    eorpc_addr_equal(&ss->peer, peer))
+			return ss;
+	return NULL;
+}
+
+/*
+ * Release one history entry: the client acknowledged it or the session ends.
+ * A request the application holds stays valid for its reply, which is then
+ * discarded.
+ */
+static void release_entry(struct eorpc_hentry *he, void *arg)
+{
+	struct eorpc_sentry *se = container_of(he, struct eorpc_sentry, he);
+	struct eorpc_sock *ep = arg;
+
+	EORPC_INC(sock_net(&ep->sk), HISTORY_FREED);
+	switch (he->state) {
+	case EORPC_HE_DELIVERED:
+		se->sess = NULL;
+		return;
+	case EORPC_HE_QUEUED:
+		list_del(&se->rx.link);
+		fallthrough;
+	case EORPC_HE_RECEIVING:
+		eorpc_rmem_uncharge(ep, se->msg.len);
+		break;
+	}
+	eorpc_sentry_free(ep, se);
+}
+
+void eorpc_sentry_free(struct eorpc_sock *ep, struct eorpc_sentry *se)
+{
+	eorpc_msg_free(&se->msg);
+	kfree(se);
+}
+
+static void ss_free(struct eorpc_sock *ep, struct eorpc_ssession *ss)
+{
+	eorpc_history_drain(&ss->history, release_entry, ep);
+	eorpc_history_destroy(&ss->history);
+	hash_del(&ss->by_id);
+	hash_del(&ss->by_client);
+	list_del(&ss->link);
+	ep->ss_count--;
+	kfree(ss);
+}
+
+static void send_welcome(struct eorpc_sock *ep, struct eorpc_ssession *ss)
+{
+	struct eorpc_net *en = eorpc_net(sock_net(&ep->sk));
+	struct eorpc_wire_welcome w = {
+		.window = cpu_to_be32(ss->history.window),
+		.session_timeout_ms = cpu_to_be32(en->session_timeout_ms),
+	};
+	struct eorpc_pkt pkt = {
+		.type = EORPC_PKT_WELCOME,
+		.client_epoch = ss->client_epoch,
+		.server_epoch = ep->server_epoch,
+		.session_id = ss->session_id,
+	};
+
+	eorpc_udp_send(ep, &ss->peer, &pkt, &w, sizeof(w));
+}
+
+static void on_hello(struct eorpc_sock *ep, const struct eorpc_pkt *pkt,
+		     const struct sockaddr_eorpc *from)
+{
+	struct eorpc_net *en = eorpc_net(sock_net(&ep->sk));
+	struct eorpc_ssession *ss = ss_by_client(ep, from, pkt->client_epoch);
+
+	if (ss) {
+		send_welcome(ep, ss);
+		return;
+	}
+	ss = kzalloc(sizeof(*ss), GFP_KERNEL_ACCOUNT);
+	if (!ss)
+		goto refuse;
+	if (eorpc_history_init(&ss->history,
+			       rounddown_pow_of_two(READ_ONCE(en->window)),
+			       GFP_KERNEL_ACCOUNT)) {
+		kfree(ss);
+		goto refuse;
+	}
+	eorpc_addr_normalize(&ss->peer, from);
+	ss->client_epoch = pkt->client_epoch;
+	/* Never 0 and never one in use: a session id is never reused. */
+	do {
+		ss->session_id = get_random_u64();
+	} while (!ss->session_id || ss_by_id(ep, ss->session_id));
+	ss->last_active = ktime_get();
+	hash_add(ep->ss_by_id, &ss->by_id, ss->session_id);
+	hlist_add_head(&ss->by_client,
+		       &ep->ss_by_client[client_hash(ep, from, ss->client_epoch)]);
+	list_add_tail(&ss->link, &ep->ssessions);
+	ep->ss_count++;
+	if (!ep->gc_at) {
+		ep->gc_at = ktime_add_ms(ss->last_active,
+					 READ_ONCE(en->session_timeout_ms));
+		eorpc_timer_arm(ep, ep->gc_at);
+	}
+	EORPC_INC(sock_net(&ep->sk), SESSIONS_CREATED);
+	send_welcome(ep, ss);
+	return;
+refuse:
+	EORPC_INC(sock_net(&ep->sk), RX_DROP_NOMEM);
+	eorpc_send_error(ep, from, pkt, EORPC_WERR_REFUSED);
+}
+
+static void send_reply(struct eorpc_sock *ep, struct eorpc_ssession *ss,
+		       struct eorpc_sentry *se)
+{
+	struct eorpc_pkt pkt = {
+		.type = EORPC_PKT_REPLY,
+		.client_epoch = ss->client_epoch,
+		.server_epoch = ep->server_epoch,
+		.session_id = ss->session_id,
+		.request_id = se->he.id,
+	};
+
+	eorpc_udp_send_msg(ep, &ss->peer, &pkt, &se->msg);
+}
+
+static void queue_request(struct eorpc_sock *ep, struct eorpc_sentry *se)
+{
+	se->he.state = EORPC_HE_QUEUED;
+	list_add_tail(&se->rx.link, &ep->recvq);
+	ep->sk.sk_data_ready(&ep->sk);
+}
+
+static void new_request(struct eorpc_sock *ep, struct eorpc_ssession *ss,
+			struct sk_buff *skb, const struct eorpc_pkt *pkt)
+{
+	struct net *net = sock_net(&ep->sk);
+	struct eorpc_sentry *se;
+
+	/* No room: keep no state; the retransmission starts over. */
+	if (!eorpc_rmem_room(ep, pkt->msg_len)) {
+		EORPC_INC(net, RX_DROP_RCVBUF);
+		return;
+	}
+	se = kzalloc(sizeof(*se), GFP_KERNEL_ACCOUNT);
+	if (!se || eorpc_msg_alloc(&se->msg, pkt->msg_len)) {
+		kfree(se);
+		EORPC_INC(net, RX_DROP_NOMEM);
+		return;
+	}
+	se->he.id = pkt->request_id;
+	se->he.state = EORPC_HE_RECEIVING;
+	se->rx.kind = EORPC_RX_REQUEST;
+	se->sess = ss;
+	se->peer = ss->peer;
+	eorpc_rmem_charge(ep, pkt->msg_len);
+	eorpc_history_insert(&ss->history, &se->he);
+	eorpc_msg_add_frag(&se->msg, skb, pkt);
+	if (eorpc_msg_complete(&se->msg))
+		queue_request(ep, se);
+}
+
+static void on_request(struct eorpc_sock *ep, struct eorpc_ssession *ss,
+		       struct sk_buff *skb, const struct eorpc_pkt *pkt)
+{
+	struct net *net = sock_net(&ep->sk);
+	struct eorpc_hentry *he;
+	struct eorpc_sentry *se;
+
+	switch (eorpc_history_classify(&ss->history, pkt->request_id, &he)) {
+	case EORPC_HIST_STALE:
+		EORPC_INC(net, STALE_REQUESTS);
+		return;
+	case EORPC_HIST_BEYOND:
+		eorpc_send_error(ep, &ss->peer, pkt, EORPC_WERR_WINDOW);
+		return;
+	case EORPC_HIST_NEW:
+		new_request(ep, ss, skb, pkt);
+		return;
+	case EORPC_HIST_KNOWN:
+		break;
+	}
+	se = container_of(he, struct eorpc_sentry, he);
+	if (se->he.state == EORPC_HE_RECEIVING) {
+		if (pkt->msg_len != se->msg.len) {
+			EORPC_INC(net, RX_DROP_FIELD);
+			return;
+		}
+		if (!eorpc_msg_add_frag(&se->msg, skb, pkt))
+			EORPC_INC(net, DUP_FRAGMENTS);
+		else if (eorpc_msg_complete(&se->msg))
+			queue_request(ep, se);
+		return;
+	}
+	/* A whole retransmission: answer it once, at its first fragment. */
+	if (pkt->frag)
+		return;
+	if (se->he.state == EORPC_HE_REPLIED) {
+		EORPC_INC(net, DUP_FROM_HISTORY);
+		send_reply(ep, ss, se);
+	} else {
+		EORPC_INC(net, DUP_BUSY);
+		send_simple(ep, &ss->peer, pkt, EORPC_PKT_BUSY, 0);
+	}
+}
+
+/**
+ * eorpc_server_input() - a HELLO, REQUEST or ACK arrived
+ * @ep: the socket, locked
+ * @skb: the datagram
+ * @pkt: its validated header
+ * @from: its sender
+ */
+void eorpc_server_input(struct eorpc_sock *ep, struct sk_buff *skb,
+			const struct eorpc_pkt *pkt,
+			const struct sockaddr_eorpc *from)
+{
+	struct net *net = sock_net(&ep->sk);
+	struct eorpc_ssession *ss;
+
+	if (!ep->listening) {
+		if (pkt->type != EORPC_PKT_ACK)
+			eorpc_send_error(ep, from, pkt, EORPC_WERR_NOT_SERVER);
+		else
+			EORPC_INC(net, RX_DROP_SESSION);
+		return;
+	}
+	if (pkt->type == EORPC_PKT_HELLO) {
+		on_hello(ep, pkt, from);
+		return;
+	}
+	if (pkt->server_epoch != ep->server_epoch) {
+		if (pkt->type == EORPC_PKT_REQUEST && !pkt->frag)
+			eorpc_send_error(ep, from, pkt,
+					 EORPC_WERR_SERVER_RESTARTED);
+		EORPC_INC(net, RX_DROP_SESSION);
+		return;
+	}
+	ss = ss_by_id(ep, pkt->session_id);
+	if (!ss) {
+		if (pkt->type == EORPC_PKT_REQUEST && !pkt->frag)
+			eorpc_send_error(ep, from, pkt,
+					 EORPC_WERR_SESSION_UNKNOWN);
+		EORPC_INC(net, RX_DROP_SESSION);
+		return;
+	}
+	if (ss->client_epoch != pkt->client_epoch ||
+	    !eorpc_addr_equal(&ss->peer, from)) {
+		EORPC_INC(net, RX_DROP_ADDRESS);
+		return;
+	}
+	ss->last_active = ktime_get();
+	eorpc_history_ack(&ss->history, pkt->ack, release_entry, ep);
+	if (pkt->type == EORPC_PKT_ACK) {
+		if (pkt->flags & EORPC_F_CLOSE) {
+			EORPC_INC(net, SESSIONS_CLOSED);
+			ss_free(ep, ss);
+		}
+		return;
+	}
+	on_request(ep, ss, skb, pkt);
+}
+
+/* recvmsg handed a queued request to the application. */
+void eorpc_server_delivered(struct eorpc_sock *ep, struct eorpc_sentry *se)
+{
+	list_del(&se->rx.link);
+	se->he.state = EORPC_HE_DELIVERED;
+	eorpc_rmem_uncharge(ep, se->msg.len);
+	eorpc_msg_free(&se->msg);
+	EORPC_INC(sock_net(&ep->sk), REQUESTS_DELIVERED);
+}
+
+/**
+ * eorpc_server_reply() - the application answers a call
+ * @ep: the socket, locked
+ * @call_id: EORPC_CMSG_CALL_ID from recvmsg
+ * @msg: the reply in msg_iter
+ * @len: its length
+ *
+ * Return: @len, -ENOENT for a call that does not exist or was answered,
+ * -EMSGSIZE, -ENOMEM, -EFAULT.
+ */
+int eorpc_server_reply(struct eorpc_sock *ep, u64 call_id, struct msghdr *msg,
+		       size_t len)
+{
+	struct net *net = sock_net(&ep->sk);
+	struct eorpc_sentry *se;
+	int err;
+
+	if (len > EORPC_MAX_PAYLOAD)
+		return -EMSGSIZE;
+	if (call_id > ULONG_MAX)
+		return -ENOENT;
+	se = xa_load(&ep->server_calls, call_id);
+	if (!se)
+		return -ENOENT;
+	err = eorpc_msg_from_iter(&se->msg, &msg->msg_iter, len);
+	if (err)
+		return err;
+	xa_erase(&ep->server_calls, call_id);
+	if (!se->sess) {
+		/* The client gave up on it and the session let go of it. */
+		EORPC_INC(net, REPLIES_ORPHANED);
+		eorpc_sentry_free(ep, se);
+		return len;
+	}
+	se->he.state = EORPC_HE_REPLIED;
+	send_reply(ep, se->sess, se);
+	EORPC_INC(net, REPLIES_SENT);
+	return len;
+}
+
+int eorpc_server_start(struct eorpc_sock *ep)
+{
+	ep->listening = true;
+	return 0;
+}
+
+/* Socket locked: free sessions idle for longer than the timeout. */
+void eorpc_server_timers(struct eorpc_sock *ep, ktime_t now, ktime_t *next)
+{
+	struct eorpc_net *en = eorpc_net(sock_net(&ep->sk));
+	u32 timeout_ms = READ_ONCE(en->session_timeout_ms);
+	struct eorpc_ssession *ss, *tmp;
+	ktime_t oldest = 0;
+
+	/* @gc_at is a lower bound on every session's expiry: scan rarely. */
+	if (!ep->gc_at || now < ep->gc_at) {
+		if (ep->gc_at && (!*next || ep->gc_at < *next))
+			*next = ep->gc_at;
+		return;
+	}
+	list_for_each_entry_safe(ss, tmp, &ep->ssessions, link) {
+		ktime_t end = ktime_add_ms(ss->last_active, timeout_ms);
+
+		if (end <= now) {
+			EORPC_INC(sock_net(&ep->sk), SESSIONS_EXPIRED);
+			ss_free(ep, ss);
+			continue;
+		}
+		if (!oldest || end < oldest)
+			oldest = end;
+	}
+	ep->gc_at = oldest;
+	if (oldest && (!*next || oldest < *next))
+		*next = oldest;
+}
+
+/*
+ * The server socket closes: tell clients with unacknowledged calls (they
+ * report ECONNRESET instead of retrying into the void), free everything.
+ */
+void eorpc_server_stop(struct eorpc_sock *ep)
+{
+	struct eorpc_ssession *ss, *tmp;
+	struct eorpc_sentry *se;
+	unsigned long id;
+
+	list_for_each_entry_safe(ss, tmp, &ep->ssessions, link) {
+		if (ss->history.live) {
+			struct eorpc_pkt about = {
+				.client_epoch = ss->client_epoch,
+				.session_id = ss->session_id,
+			};
+
+			eorpc_send_error(ep, &ss->peer, &about,
+					 EORPC_WERR_SERVER_CLOSED);
+		}
+		ss_free(ep, ss);
+	}
+	xa_for_each(&ep->server_calls, id, se) {
+		xa_erase(&ep->server_calls, id);
+		eorpc_sentry_free(ep, se);
+	}
+}

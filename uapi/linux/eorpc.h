@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * AF_EORPC: exactly-once RPC over UDP datagrams.
+ *
+ * The whole user contract of the eorpc kernel module. See eorpc(7).
+ */
+#ifndef _UAPI_LINUX_EORPC_H
+#define _UAPI_LINUX_EORPC_H
+
+#include <linux/types.h>
+#include <linux/socket.h>
+
+/*
+ * An out-of-tree module cannot own an official address family number. The
+ * module registers EORPC_FAMILY_DEFAULT unless its "family" parameter says
+ * otherwise; the number in use is always readable from EORPC_FAMILY_SYSFS, and
+ * programs (libeorpc does) should read it from there rather than assume it.
+ */
+#define EORPC_FAMILY_DEFAULT	25	/* AF_WANPIPE: reserved, no 6.1 user */
+#define EORPC_FAMILY_SYSFS	"/sys/module/eorpc/parameters/family"
+
+/* Level for getsockopt/setsockopt and for control messages. */
+#define SOL_EORPC		299
+
+/* Largest request or reply payload; larger sends fail with EMSGSIZE. */
+#define EORPC_MAX_PAYLOAD	65536
+
+/**
+ * struct sockaddr_eorpc - an AF_EORPC endpoint: a UDP address and port
+ * @seo_family: AF_EORPC (the number in use, see EORPC_FAMILY_SYSFS)
+ * @seo_transport: AF_INET (2) or AF_INET6 (10)
+ * @seo_port: UDP port, network byte order
+ * @seo_reserved: must be zero
+ * @seo_scope_id: IPv6 scope (interface index) of a link-local address, else 0
+ * @seo_addr4: IPv4 address, network byte order, when @seo_transport is AF_INET
+ * @seo_addr6: IPv6 address, network byte order, when @seo_transport is AF_INET6
+ */
+struct sockaddr_eorpc {
+	__kernel_sa_family_t	seo_family;
+	__u16			seo_transport;
+	__be16			seo_port;
+	__u16			seo_reserved;
+	__u32			seo_scope_id;
+	union {
+		__be32		seo_addr4;
+		__u8		seo_addr6[16];
+	};
+};
+
+/*
+ * Control messages (cmsg_level SOL_EORPC).
+ *
+ * EORPC_CMSG_USER_TAG (__u64): client sendmsg: an opaque tag for the call,
+ *	returned with its completion on recvmsg (rxrpc's RXRPC_USER_CALL_ID).
+ *	Default 0. Also names the calls EORPC_CANCEL cancels.
+ * EORPC_CMSG_DEADLINE_MS (__u32): client sendmsg: the call fails with
+ *	ETIMEDOUT if no reply came within this many milliseconds; 0 means no
+ *	deadline (retry until the socket closes). Overrides
+ *	EORPC_DEFAULT_DEADLINE_MS.
+ * EORPC_CMSG_CALL_ID (__u64): server recvmsg: names the incoming call;
+ *	server sendmsg: names the call being answered (exactly one per reply).
+ * EORPC_CMSG_REQUEST_ID (__u64): recvmsg, both sides: the request id the
+ *	protocol gave the call (informational; unique per client session).
+ * EORPC_CMSG_ERROR (__s32): client recvmsg: the call ended without a reply;
+ *	the value is a positive errno (see below) and the data is empty.
+ */
+enum eorpc_cmsg_type {
+	EORPC_CMSG_USER_TAG = 1,
+	EORPC_CMSG_DEADLINE_MS = 2,
+	EORPC_CMSG_CALL_ID = 3,
+	EORPC_CMSG_REQUEST_ID = 4,
+	EORPC_CMSG_ERROR = 5,
+};
+
+/*
+ * Socket options (level SOL_EORPC).
+ *
+ * EORPC_CANCEL (set, __u64 tag): end every in-flight call with this user tag
+ *	with ECANCELED (or ECONNABORTED if its request was never sent).
+ *	ENOENT if there was none.
+ * EORPC_DEFAULT_DEADLINE_MS (get/set, __u32): deadline for calls that carry no
+ *	EORPC_CMSG_DEADLINE_MS; 0 (the default) means none.
+ * EORPC_WINDOW (get, __u32): calls in flight allowed per server session.
+ */
+enum eorpc_sockopt {
+	EORPC_CANCEL = 1,
+	EORPC_DEFAULT_DEADLINE_MS = 2,
+	EORPC_WINDOW = 3,
+};
+
+/*
+ * How a call ends without a reply: the errno in EORPC_CMSG_ERROR.
+ *
+ * The request may have been delivered to the server application:
+ *	ETIMEDOUT	the call's deadline passed
+ *	ECANCELED	the application cancelled it (EORPC_CANCEL)
+ *	ECONNRESET	the server socket restarted or closed
+ *	ESTALE		the server no longer has this client's history
+ *			(session expired or evicted)
+ *	ESHUTDOWN	the client socket was shut down with the call in flight
+ * The request was certainly not delivered:
+ *	ECONNREFUSED	the server refused it (not a server socket, at capacity)
+ *	ECONNABORTED	the call ended (deadline, cancel, shutdown) before its
+ *			request was ever transmitted
+ */
+
+#endif /* _UAPI_LINUX_EORPC_H */
