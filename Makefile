@@ -1,0 +1,95 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# AF_EORPC. `make` builds the module for KDIR and the userspace parts;
+# `make check` runs every test layer (see README.md).
+
+BUILD		?= $(CURDIR)/.build
+KVER		:= $(shell uname -r)
+# The running kernel's tree if it has one, else Debian's installed headers.
+KDIR		?= $(or $(wildcard /lib/modules/$(KVER)/build),\
+		        $(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
+# The stock guest kernel: Debian's linux-image-amd64, as installed.
+STOCK_KVER	?= $(lastword $(sort $(notdir $(wildcard /lib/modules/*-amd64))))
+STOCK_KDIR	?= /lib/modules/$(STOCK_KVER)/build
+DEBUG_KERNEL	:= selftests/vm/debug-kernel
+KMOD_SRC	:= Kbuild $(wildcard kmod/*.c kmod/*.h kmod/Kbuild kmod/tests/*.c) uapi/linux/eorpc.h
+
+CC		?= gcc
+# kselftest_harness.h (6.1) trips -Wunused-parameter and -Wsign-compare itself.
+SELFTEST_CFLAGS	:= -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare \
+		   -Werror -std=gnu11 -D_GNU_SOURCE \
+		   -Iuapi -I$(BUILD)/kselftest -pthread
+SELFTESTS	:= $(patsubst selftests/net/%.c,$(BUILD)/selftests/%,\
+		     $(wildcard selftests/net/eorpc_*.c))
+
+.PHONY: all modules userspace selftests check deps kernel-debug \
+	modules-stock modules-debug style sparse checkpatch clean help
+
+all: modules userspace selftests
+
+help:
+	@echo "make            module (KDIR=$(KDIR)) + libeorpc + selftests"
+	@echo "make check      every test layer, in qemu guests; ends with 'N passed, N failed'"
+	@echo "make style      checkpatch, sparse (C=1) and W=1 on the module"
+	@echo "make model      the full spin model scopes"
+	@echo "selftests/vm/run --help   run anything in a guest"
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+# Out-of-tree builds for each guest kernel, in copies so they do not clash.
+define kmod_copy
+	mkdir -p $(BUILD)/$(1)
+	rsync -a --delete Kbuild kmod uapi $(BUILD)/$(1)/
+endef
+
+modules-stock:
+	$(call kmod_copy,stock)
+	$(MAKE) -C $(STOCK_KDIR) M=$(BUILD)/stock W=1 modules
+
+kernel-debug:
+	$(DEBUG_KERNEL) >/dev/null
+
+modules-debug: kernel-debug
+	$(call kmod_copy,debug)
+	$(MAKE) -C $$($(DEBUG_KERNEL) --path-only)/build M=$(BUILD)/debug W=1 modules
+
+userspace:
+	$(MAKE) -C userspace
+
+$(BUILD)/kselftest/kselftest_harness.h:
+	mkdir -p $(BUILD)/kselftest
+	tar -xJf /usr/src/linux-source-6.1.tar.xz -C $(BUILD)/kselftest \
+		--strip-components=4 \
+		linux-source-6.1/tools/testing/selftests/kselftest_harness.h \
+		linux-source-6.1/tools/testing/selftests/kselftest.h
+
+$(BUILD)/selftests/%: selftests/net/%.c selftests/net/eorpc_util.h uapi/linux/eorpc.h \
+		$(BUILD)/kselftest/kselftest_harness.h
+	mkdir -p $(dir $@)
+	$(CC) $(SELFTEST_CFLAGS) -o $@ $<
+
+selftests: $(SELFTESTS)
+
+deps:
+	selftests/install-deps
+
+style: checkpatch sparse modules-stock
+
+checkpatch: kernel-debug
+	selftests/style/checkpatch
+
+sparse:
+	$(call kmod_copy,sparse)
+	$(MAKE) -C $(STOCK_KDIR) M=$(BUILD)/sparse C=2 W=1 modules
+
+check: deps
+	selftests/check
+
+model:
+	selftests/model/run --full
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean || true
+	$(MAKE) -C userspace clean || true
+	rm -rf $(BUILD)/stock $(BUILD)/debug $(BUILD)/sparse $(BUILD)/selftests

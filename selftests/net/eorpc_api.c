@@ -1,0 +1,591 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * AF_EORPC socket API: creation, addresses, control messages, errors, and
+ * basic calls over loopback. Each test runs in a fresh network namespace
+ * (made by the fixture), so counters start at zero.
+ */
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include "kselftest_harness.h"
+#include "eorpc_util.h"
+
+FIXTURE(ns) {
+	int unused;
+};
+
+FIXTURE_SETUP(ns)
+{
+	/* Each test is a forked child: the namespace is its own. */
+	ASSERT_EQ(0, unshare(CLONE_NEWNET));
+	ASSERT_EQ(0, system("ip link set lo up"));
+}
+
+FIXTURE_TEARDOWN(ns)
+{
+}
+
+/* Echo server in a child: answers @n requests (or forever if n < 0). */
+static pid_t echo_server(int fd, int n, int hold_ms)
+{
+	pid_t pid = fork();
+	char buf[EORPC_MAX_PAYLOAD];
+	struct eo_rx rx;
+	ssize_t len;
+
+	if (pid)
+		return pid;
+	while (n-- != 0) {
+		len = eo_recv(fd, buf, sizeof(buf), &rx, 0);
+		if (len < 0)
+			_exit(1);
+		if (hold_ms)
+			usleep(hold_ms * 1000);
+		if (eo_reply(fd, rx.call_id, buf, len) != len)
+			_exit(2);
+	}
+	_exit(0);
+}
+
+static int wait_exit(pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+TEST_F(ns, family_is_registered)
+{
+	ASSERT_GT(eorpc_af(), 0);
+	ASSERT_LT(eorpc_af(), 46);
+}
+
+TEST_F(ns, socket_types_and_protocols)
+{
+	int fd = socket(eorpc_af(), SOCK_DGRAM, 0);
+
+	ASSERT_GE(fd, 0);
+	close(fd);
+	EXPECT_EQ(-1, socket(eorpc_af(), SOCK_STREAM, 0));
+	EXPECT_EQ(ESOCKTNOSUPPORT, errno);
+	EXPECT_EQ(-1, socket(eorpc_af(), SOCK_SEQPACKET, 0));
+	EXPECT_EQ(ESOCKTNOSUPPORT, errno);
+	EXPECT_EQ(-1, socket(eorpc_af(), SOCK_DGRAM, IPPROTO_UDP));
+	EXPECT_EQ(EPROTONOSUPPORT, errno);
+}
+
+TEST_F(ns, bind_rejects_bad_addresses)
+{
+	struct sockaddr_eorpc a = eo_addr4("127.0.0.1", 0);
+	int fd = eo_socket();
+
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(-1, bind(fd, (struct sockaddr *)&a, sizeof(a) - 1));
+	EXPECT_EQ(EINVAL, errno);
+	a.seo_family = AF_INET;
+	EXPECT_EQ(-1, bind(fd, (struct sockaddr *)&a, sizeof(a)));
+	EXPECT_EQ(EAFNOSUPPORT, errno);
+	a = eo_addr4("127.0.0.1", 0);
+	a.seo_transport = 99;
+	EXPECT_EQ(-1, bind(fd, (struct sockaddr *)&a, sizeof(a)));
+	EXPECT_EQ(EAFNOSUPPORT, errno);
+	a = eo_addr4("127.0.0.1", 0);
+	a.seo_reserved = 1;
+	EXPECT_EQ(-1, bind(fd, (struct sockaddr *)&a, sizeof(a)));
+	EXPECT_EQ(EINVAL, errno);
+	close(fd);
+}
+
+TEST_F(ns, bind_assigns_port_once)
+{
+	struct sockaddr_eorpc a = eo_addr4("127.0.0.1", 0);
+	int fd = eo_socket(), fd2 = eo_socket();
+	uint16_t port;
+
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, bind(fd, (struct sockaddr *)&a, sizeof(a)));
+	port = eo_port(fd);
+	EXPECT_NE(0, port);
+	EXPECT_EQ(-1, bind(fd, (struct sockaddr *)&a, sizeof(a)));
+	EXPECT_EQ(EINVAL, errno);
+	a.seo_port = htons(port);
+	EXPECT_EQ(-1, bind(fd2, (struct sockaddr *)&a, sizeof(a)));
+	EXPECT_EQ(EADDRINUSE, errno);
+	close(fd);
+	close(fd2);
+}
+
+TEST_F(ns, listen_needs_bind)
+{
+	int fd = eo_socket();
+
+	EXPECT_EQ(-1, listen(fd, 0));
+	EXPECT_EQ(EDESTADDRREQ, errno);
+	close(fd);
+}
+
+TEST_F(ns, send_errors)
+{
+	struct sockaddr_eorpc to = eo_addr4("127.0.0.1", 9);
+	static char big[EORPC_MAX_PAYLOAD + 1];
+	int fd = eo_socket();
+
+	EXPECT_EQ(-1, eo_send(fd, NULL, "x", 1, 0, -1, 0));
+	EXPECT_EQ(EDESTADDRREQ, errno);
+	EXPECT_EQ(-1, eo_send(fd, &to, big, sizeof(big), 0, -1, 0));
+	EXPECT_EQ(EMSGSIZE, errno);
+	to.seo_port = 0;
+	EXPECT_EQ(-1, eo_send(fd, &to, "x", 1, 0, -1, 0));
+	EXPECT_EQ(EINVAL, errno);
+	close(fd);
+}
+
+TEST_F(ns, unknown_cmsg_is_einval)
+{
+	struct sockaddr_eorpc to = eo_addr4("127.0.0.1", 9);
+	char ctl[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { "x", 1 };
+	struct msghdr msg = {
+		.msg_name = &to, .msg_namelen = sizeof(to),
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = ctl, .msg_controllen = sizeof(ctl),
+	};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	int fd = eo_socket();
+
+	c->cmsg_level = SOL_EORPC;
+	c->cmsg_type = 77;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	EXPECT_EQ(-1, sendmsg(fd, &msg, 0));
+	EXPECT_EQ(EINVAL, errno);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	EXPECT_EQ(-1, sendmsg(fd, &msg, 0));
+	EXPECT_EQ(EINVAL, errno);
+	c->cmsg_level = SOL_EORPC;
+	c->cmsg_type = EORPC_CMSG_USER_TAG;	/* wrong length */
+	EXPECT_EQ(-1, sendmsg(fd, &msg, 0));
+	EXPECT_EQ(EINVAL, errno);
+	close(fd);
+}
+
+TEST_F(ns, reply_to_unknown_call_is_enoent)
+{
+	struct sockaddr_eorpc a = eo_addr4("127.0.0.1", 0);
+	int fd = eo_server(&a);
+
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(-1, eo_reply(fd, 12345, "x", 1));
+	EXPECT_EQ(ENOENT, errno);
+	close(fd);
+}
+
+TEST_F(ns, recv_nonblocking_and_rcvtimeo)
+{
+	struct timeval tv = { 0, 100000 };
+	struct eo_rx rx;
+	char buf[8];
+	int fd = eo_socket();
+
+	EXPECT_EQ(-1, eo_recv(fd, buf, sizeof(buf), &rx, MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+	ASSERT_EQ(0, setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+	EXPECT_EQ(-1, eo_recv(fd, buf, sizeof(buf), &rx, 0));
+	EXPECT_EQ(EAGAIN, errno);
+	close(fd);
+}
+
+static void echo_roundtrip(struct __test_metadata *_metadata,
+			   struct sockaddr_eorpc srv_addr, size_t len)
+{
+	int srv = eo_server(&srv_addr), cli = eo_socket();
+	char *req = malloc(len), *rep = malloc(len + 1);
+	struct sockaddr_eorpc to;
+	struct eo_rx rx;
+	pid_t pid;
+	size_t i;
+
+	ASSERT_GE(srv, 0);
+	to = srv_addr;
+	to.seo_port = htons(eo_port(srv));
+	for (i = 0; i < len; i++)
+		req[i] = (char)(i * 7 + 3);
+	pid = echo_server(srv, 1, 0);
+	ASSERT_EQ((ssize_t)len, eo_send(cli, &to, req, len, 0xfeed, -1, 0));
+	ASSERT_EQ((ssize_t)len, eo_recv(cli, rep, len + 1, &rx, 0));
+	EXPECT_EQ(0, rx.error);
+	EXPECT_EQ(0xfeed, rx.tag);
+	EXPECT_EQ(1, rx.request_id);
+	EXPECT_EQ(0, memcmp(req, rep, len));
+	EXPECT_EQ(0, wait_exit(pid));
+	EXPECT_EQ(1, eo_stat("RequestsDelivered"));
+	EXPECT_EQ(0, eo_stat("Retransmits"));
+	free(req);
+	free(rep);
+	close(srv);
+	close(cli);
+}
+
+TEST_F(ns, echo_call_ipv4)
+{
+	echo_roundtrip(_metadata, eo_addr4("127.0.0.1", 0), 100);
+}
+
+TEST_F(ns, echo_call_ipv6)
+{
+	echo_roundtrip(_metadata, eo_addr6("::1", 0), 100);
+}
+
+TEST_F(ns, empty_call)
+{
+	echo_roundtrip(_metadata, eo_addr4("127.0.0.1", 0), 0);
+}
+
+TEST_F(ns, largest_call_64k)
+{
+	echo_roundtrip(_metadata, eo_addr4("127.0.0.1", 0), EORPC_MAX_PAYLOAD);
+}
+
+TEST_F(ns, many_calls_in_flight)
+{
+	struct sockaddr_eorpc a = eo_addr4("127.0.0.1", 0);
+	int srv = eo_server(&a), cli = eo_socket(), i, seen[64] = { 0 };
+	struct eo_rx rx;
+	uint64_t v;
+	pid_t pid;
+
+	ASSERT_GE(srv, 0);
+	a.seo_port = htons(eo_port(srv));
+	pid = echo_server(srv, 64, 0);
+	for (i = 0; i < 64; i++) {
+		v = i;
+		ASSERT_EQ(8, eo_send(cli, &a, &v, 8, i, -1, 0));
+	}
+	for (i = 0; i < 64; i++) {
+		ASSERT_EQ(8, eo_recv(cli, &v, 8, &rx, 0));
+		ASSERT_EQ(0, rx.error);
+		ASSERT_LT(v, 64);
+		EXPECT_EQ(v, rx.tag);	/* each reply matches its call */
+		seen[v]++;
+	}
+	for (i = 0; i < 64; i++)
+		EXPECT_EQ(1, seen[i]);
+	EXPECT_EQ(0, wait_exit(pid));
+	EXPECT_EQ(64, eo_stat("RequestsDelivered"));
+	close(srv);
+	close(cli);
+}
+
+TEST_F(ns, connect_sets_default_server)
+{
+	struct sockaddr_eorpc a = eo_addr4("127.0.0.1", 0), peer;
+	int srv = eo_server(&a), cli = eo_socket();
+	socklen_t len = sizeof(peer);
+	struct eo_rx rx;
+	char buf[4];
+	pid_t pid;
+
+	a.seo_port = htons(eo_port(srv));
+	EXPECT_EQ(-1, getpeername(cli, (struct sockaddr *)&peer, &len));
+	EXPECT_EQ(ENOTCONN, errno);
+	ASSERT_EQ(0, connect(cli, (struct sockaddr *)&a, sizeof(a)));
+	ASSERT_EQ(0, getpeername(cli, (struct sockaddr *)&peer, &len));
+	EXPECT_EQ(a.seo_port, peer.seo_port);
+	pid = echo_server(srv, 1, 0);
+	ASSERT_EQ(3, eo_send(cli, NULL, "abc", 3, 0, -1, 0));
+	ASSERT_EQ(3, eo_recv(cli, buf, sizeof(buf), &rx, 0));
+	EXPECT_EQ(0, memcmp(buf, "abc", 3));
+	EXPECT_EQ(0, wait_exit(pid));
+	close(srv);
+	close(cli);
+}
+
+TEST_F(ns, call_to_non_server_is_refused)
+{
+	struct sockaddr_eorpc a = eo_addr4("127.0.0.1", 0);
+	int plain = eo_socket(), cli = eo_socket();
+	struct eo_rx rx;
+	char buf[4];
+
+	ASSERT_EQ(0, bind(plain, (struct sockaddr *)&a, sizeof(a)));
+	a.seo_port = htons(eo_port(plain));
+	ASSERT_EQ(1, eo_send(cli, &a, "x", 1, 7, -1, 0));
+	ASSERT_EQ(0, eo_recv(cli, buf, sizeof(buf), &rx, 0));
+	EXPECT_EQ(ECONNREFUSED, rx.error);
+	EXPECT_EQ(7, rx.tag);
+	close(plain);
+	close(cli);
+}
+
+TEST_F(ns, deadline_reports_timeout_and_delivers_once)
+{
+	struct sockaddr_eorpc a = eo_addr4("127.0.0.1", 0);
+	int srv = eo_server(&a), cli = eo_socket();
+	struct eo_rx rx;
+	char buf[4];
+
+	a.seo_port = htons(eo_port(srv));
+	ASSERT_EQ(1, eo_send(cli, &a, "x", 1, 1, 300, 0));
+	/* The server reads it and never answers. */
+	ASSERT_EQ(1, eo_recv(srv, buf, sizeof(buf), &rx, 0));
+	ASSERT_EQ(0, eo_recv(cli, buf, sizeof(buf), &rx, 0));
+	EXPECT_EQ(ETIMEDOUT, rx.error);
+	EXPECT_EQ(-1, eo_recv(srv, buf, sizeof(buf), &rx, MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_EQ(1, eo_stat("RequestsDelivered"));
+	close(srv);
+	close(cli);
+}
+
+TEST_F(ns, cancel_by_tag)
+{
+	struct sockaddr_eorpc a = eo_addr4("127.0.0.1", 0);
+	int srv = eo_server(&a), cli = eo_socket();
+	uint64_t tag = 42, other = 43;
+	struct eo_rx rx, srx;
+	char buf[4];
+
+	a.seo_port = htons(eo_port(srv));
+	ASSERT_EQ(1, eo_send(cli, &a, "x", 1, tag, -1, 0));
+	ASSERT_EQ(1, eo_recv(srv, buf, sizeof(buf), &srx, 0));
+	EXPECT_EQ(-1, setsockopt(cli, SOL_EORPC, EORPC_CANCEL, &other,
+				 sizeof(other)));
+	EXPECT_EQ(ENOENT, errno);
+	ASSERT_EQ(0, setsockopt(cli, SOL_EORPC, EORPC_CANCEL, &tag,
+				sizeof(tag)));
+	ASSERT_EQ(0, eo_recv(cli, buf, sizeof(buf), &rx, 0));
+	EXPECT_EQ(ECANCELED, rx.error);
+	EXPECT_EQ(42, rx.tag);
+	/* The server may still answer; the reply is simply not wanted. */
+	EXPECT_EQ(1, eo_reply(srv, srx.call_id, "y", 1));
+	close(srv);
+	close(cli);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+TEST_F(ns, signal_interrupts_wait_not_call)
+{
+	struct sockaddr_eorpc a = eo_addr4("127.0.0.1", 0);
+	int srv = eo_server(&a), cli = eo_socket();
+	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
+	struct itimerval it = { .it_value = { 0, 200000 } };
+	struct eo_rx rx, srx;
+	char buf[4];
+
+	a.seo_port = htons(eo_port(srv));
+	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
+	ASSERT_EQ(2, eo_send(cli, &a, "hi", 2, 5, -1, 0));
+	ASSERT_EQ(2, eo_recv(srv, buf, sizeof(buf), &srx, 0));
+	ASSERT_EQ(0, setitimer(ITIMER_REAL, &it, NULL));
+	EXPECT_EQ(-1, eo_recv(cli, buf, sizeof(buf), &rx, 0));
+	EXPECT_EQ(EINTR, errno);
+	/* The call goes on: answer it now and wait again. */
+	ASSERT_EQ(2, eo_reply(srv, srx.call_id, "ok", 2));
+	ASSERT_EQ(2, eo_recv(cli, buf, sizeof(buf), &rx, 0));
+	EXPECT_EQ(0, rx.error);
+	EXPECT_EQ(5, rx.tag);
+	EXPECT_EQ(0, memcmp(buf, "ok", 2));
+	close(srv);
+	close(cli);
+}
+
+TEST_F(ns, reply_twice_is_enoent)
+{
+	struct sockaddr_eorpc a = eo_addr4("127.0.0.1", 0);
+	int srv = eo_server(&a), cli = eo_socket();
+	struct eo_rx rx, srx;
+	char buf[4];
+
+	a.seo_port = htons(eo_port(srv));
+	ASSERT_EQ(1, eo_send(cli, &a, "x", 1, 0, -1, 0));
+	ASSERT_EQ(1, eo_recv(srv, buf, sizeof(buf), &srx, 0));
+	ASSERT_TRUE(srx.has_call_id);
+	EXPECT_EQ(1, eo_reply(srv, srx.call_id, "y", 1));
+	EXPECT_EQ(-1, eo_reply(srv, srx.call_id, "z", 1));
+	EXPECT_EQ(ENOENT, errno);
+	ASSERT_EQ(1, eo_recv(cli, buf, sizeof(buf), &rx, 0));
+	EXPECT_EQ('y', buf[0]);
+	close(srv);
+	close(cli);
+}
+
+TEST_F(ns, duplicate_while_working_gets_busy)
+{
+	struct sockaddr_eorpc a = eo_addr4("127.0.0.1", 0);
+	int srv = eo_server(&a), cli = eo_socket();
+	struct eo_rx rx, srx;
+	char buf[4];
+
+	a.seo_port = htons(eo_port(srv));
+	ASSERT_EQ(1, eo_send(cli, &a, "x", 1, 0, -1, 0));
+	ASSERT_EQ(1, eo_recv(srv, buf, sizeof(buf), &srx, 0));
+	/* Hold the request until the client retransmitted at least once. */
+	while (eo_stat("DupAnsweredBusy") < 1)
+		usleep(10000);
+	EXPECT_EQ(-1, eo_recv(srv, buf, sizeof(buf), &rx, MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+	ASSERT_EQ(1, eo_reply(srv, srx.call_id, "y", 1));
+	ASSERT_EQ(1, eo_recv(cli, buf, sizeof(buf), &rx, 0));
+	EXPECT_EQ(0, rx.error);
+	EXPECT_EQ(1, eo_stat("RequestsDelivered"));
+	EXPECT_GE(eo_stat("BusyReceived"), 1);
+	close(srv);
+	close(cli);
+}
+
+TEST_F(ns, poll_reports_readable_and_writable)
+{
+	struct sockaddr_eorpc a = eo_addr4("127.0.0.1", 0);
+	int srv = eo_server(&a), cli = eo_socket();
+	struct pollfd p = { .fd = cli, .events = POLLIN | POLLOUT };
+	struct eo_rx rx;
+	char buf[4];
+	pid_t pid;
+
+	a.seo_port = htons(eo_port(srv));
+	ASSERT_EQ(1, poll(&p, 1, 0));
+	EXPECT_EQ(POLLOUT, p.revents);
+	pid = echo_server(srv, 1, 0);
+	ASSERT_EQ(1, eo_send(cli, &a, "x", 1, 0, -1, 0));
+	p.events = POLLIN;
+	ASSERT_EQ(1, poll(&p, 1, 10000));
+	EXPECT_EQ(POLLIN, p.revents);
+	ASSERT_EQ(1, eo_recv(cli, buf, sizeof(buf), &rx, MSG_DONTWAIT));
+	EXPECT_EQ(0, wait_exit(pid));
+	close(srv);
+	close(cli);
+}
+
+TEST_F(ns, shutdown_ends_calls_in_flight)
+{
+	struct sockaddr_eorpc a = eo_addr4("127.0.0.1", 0);
+	int srv = eo_server(&a), cli = eo_socket();
+	struct eo_rx rx;
+	char buf[4];
+
+	a.seo_port = htons(eo_port(srv));
+	ASSERT_EQ(1, eo_send(cli, &a, "x", 1, 9, -1, 0));
+	ASSERT_EQ(1, eo_recv(srv, buf, sizeof(buf), &rx, 0));
+	ASSERT_EQ(0, shutdown(cli, SHUT_WR));
+	ASSERT_EQ(0, eo_recv(cli, buf, sizeof(buf), &rx, 0));
+	EXPECT_EQ(ESHUTDOWN, rx.error);
+	EXPECT_EQ(-1, eo_send(cli, &a, "x", 1, 0, -1, 0));
+	EXPECT_EQ(EPIPE, errno);
+	close(srv);
+	close(cli);
+}
+
+TEST_F(ns, server_close_resets_client_calls)
+{
+	struct sockaddr_eorpc a = eo_addr4("127.0.0.1", 0);
+	int srv = eo_server(&a), cli = eo_socket();
+	struct eo_rx rx;
+	char buf[4];
+
+	a.seo_port = htons(eo_port(srv));
+	ASSERT_EQ(1, eo_send(cli, &a, "x", 1, 3, -1, 0));
+	ASSERT_EQ(1, eo_recv(srv, buf, sizeof(buf), &rx, 0));
+	close(srv);
+	ASSERT_EQ(0, eo_recv(cli, buf, sizeof(buf), &rx, 0));
+	EXPECT_EQ(ECONNRESET, rx.error);
+	close(cli);
+}
+
+TEST_F(ns, restarted_server_refuses_old_session)
+{
+	struct sockaddr_eorpc a = eo_addr4("127.0.0.1", 0);
+	int srv = eo_server(&a), cli = eo_socket(), srv2;
+	struct eo_rx rx;
+	char buf[4];
+	pid_t pid;
+
+	a.seo_port = htons(eo_port(srv));
+	pid = echo_server(srv, 1, 0);
+	ASSERT_EQ(1, eo_send(cli, &a, "x", 1, 0, -1, 0));
+	ASSERT_EQ(1, eo_recv(cli, buf, sizeof(buf), &rx, 0));
+	EXPECT_EQ(0, wait_exit(pid));
+	/*
+	 * Once the client acknowledged the reply the old server has nothing
+	 * to say goodbye about: it closes silently and a new one takes over.
+	 */
+	while (eo_stat("HistoryFreed") < 1)
+		usleep(10000);
+	close(srv);
+	srv2 = eo_socket();
+	ASSERT_GE(srv2, 0);
+	ASSERT_EQ(0, bind(srv2, (struct sockaddr *)&a, sizeof(a)));
+	ASSERT_EQ(0, listen(srv2, 0));
+	/* The client's session names the old incarnation. */
+	ASSERT_EQ(1, eo_send(cli, &a, "z", 1, 11, -1, 0));
+	ASSERT_EQ(0, eo_recv(cli, buf, sizeof(buf), &rx, 0));
+	EXPECT_EQ(ECONNRESET, rx.error);
+	EXPECT_EQ(-1, eo_recv(srv2, buf, sizeof(buf), &rx, MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+	close(srv2);
+	close(cli);
+}
+
+TEST_F(ns, restarted_client_is_a_new_session)
+{
+	struct sockaddr_eorpc a = eo_addr4("127.0.0.1", 0);
+	struct sockaddr_eorpc ca = eo_addr4("127.0.0.1", 0);
+	int srv = eo_server(&a), cli;
+	struct eo_rx rx;
+	char buf[4];
+	pid_t pid;
+
+	a.seo_port = htons(eo_port(srv));
+	/* Fork first: the child must not hold the client socket open. */
+	pid = echo_server(srv, 2, 0);
+	cli = eo_socket();
+	ASSERT_EQ(0, bind(cli, (struct sockaddr *)&ca, sizeof(ca)));
+	ca.seo_port = htons(eo_port(cli));
+	ASSERT_EQ(1, eo_send(cli, &a, "1", 1, 0, -1, 0));
+	ASSERT_EQ(1, eo_recv(cli, buf, sizeof(buf), &rx, 0));
+	EXPECT_EQ(1, rx.request_id);
+	close(cli);
+	/* Same address and port, counter back at 1: a new session. */
+	cli = eo_socket();
+	ASSERT_EQ(0, bind(cli, (struct sockaddr *)&ca, sizeof(ca)));
+	ASSERT_EQ(1, eo_send(cli, &a, "2", 1, 0, -1, 0));
+	ASSERT_EQ(1, eo_recv(cli, buf, sizeof(buf), &rx, 0));
+	EXPECT_EQ(0, rx.error);
+	EXPECT_EQ(1, rx.request_id);
+	EXPECT_EQ('2', buf[0]);
+	EXPECT_EQ(0, wait_exit(pid));
+	EXPECT_EQ(2, eo_stat("RequestsDelivered"));
+	EXPECT_EQ(2, eo_stat("SessionsCreated"));
+	close(srv);
+	close(cli);
+}
+
+TEST_F(ns, proc_and_sysctl_files)
+{
+	char path[128];
+	const char *files[] = {
+		"/proc/net/eorpc/stats", "/proc/net/eorpc/sockets",
+		"/proc/net/eorpc/sessions", "/proc/sys/net/eorpc/rto_min_ms",
+		"/proc/sys/net/eorpc/rto_max_ms",
+		"/proc/sys/net/eorpc/rto_initial_ms",
+		"/proc/sys/net/eorpc/window",
+		"/proc/sys/net/eorpc/session_timeout_ms",
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s", files[i]);
+		EXPECT_EQ(0, access(path, R_OK)) TH_LOG("%s", path);
+	}
+	EXPECT_EQ(0, eo_stat("Calls"));
+}
+
+TEST_HARNESS_MAIN
