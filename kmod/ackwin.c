@@ -35,7 +35,7 @@ bool eorpc_ackwin_in_flight(const struct eorpc_ackwin *aw, u64 id)
  * @aw: the window
  * @id: its request id
  *
- * Return: true if the cumulative acknowledgement moved.
+ * Return: true if the cumulative acknowledgment moved.
  */
 bool eorpc_ackwin_finish(struct eorpc_ackwin *aw, u64 id)
 {

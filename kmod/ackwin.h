@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Client-side request ids of one session: which are in flight, which are
- * finished, and the cumulative acknowledgement that tells the server what it
+ * finished, and the cumulative acknowledgment that tells the server what it
  * may forget. Ids are 64-bit and start at 1: they never wrap.
  */
 #ifndef _EORPC_ACKWIN_H

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Client side, at-least-once: sessions with servers, calls, retransmission,
- * reply matching and the cumulative acknowledgement.
+ * reply matching and the cumulative acknowledgment.
  */
 #include <linux/random.h>
 #include <linux/sched/signal.h>
@@ -149,16 +149,21 @@ static void call_finish(struct eorpc_sock *ep, struct eorpc_call *call, int err)
 		eorpc_timer_arm(ep, cs->ack_due);
 }
 
-/* Fail every call of a session and forget it: the server lost it. */
+/*
+ * Fail every call of a session and forget the session. @err_sent is for calls
+ * whose request went out; the others certainly did not run: ECONNABORTED,
+ * or ECONNREFUSED when the server refused the session itself.
+ */
 static void cs_fail(struct eorpc_sock *ep, struct eorpc_csession *cs,
 		    int err_sent)
 {
+	int err_unsent = err_sent == ECONNREFUSED ? ECONNREFUSED : ECONNABORTED;
 	struct eorpc_call *call, *tmp;
 
 	list_for_each_entry_safe(call, tmp, &cs->calls, link)
 		call_finish(ep, call, err_sent);
 	list_for_each_entry_safe(call, tmp, &cs->waiting, link)
-		call_finish(ep, call, ECONNABORTED);
+		call_finish(ep, call, err_unsent);
 	list_del(&cs->link);
 	kfree(cs);
 }

@@ -81,10 +81,10 @@ void eorpc_history_remove(struct eorpc_history *h, struct eorpc_hentry *e)
 }
 
 /**
- * eorpc_history_ack() - apply a cumulative acknowledgement
+ * eorpc_history_ack() - apply a cumulative acknowledgment
  * @h: the history
  * @ack: the client finished every id <= @ack
- * @release: called for each entry the acknowledgement unlinks
+ * @release: called for each entry the acknowledgment unlinks
  * @arg: passed to @release
  *
  * Return: how many entries were released.

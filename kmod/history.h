@@ -25,7 +25,7 @@ enum eorpc_hist_verdict {
 
 /**
  * struct eorpc_history - a session's live entries, ids in (ack, ack + window]
- * @ack: highest cumulative acknowledgement received; never decreases
+ * @ack: highest cumulative acknowledgment received; never decreases
  * @window: ring size, a power of two <= EORPC_MAX_WINDOW
  * @live: entries in the ring
  * @slots: entry for id i is at slots[i & (window - 1)]

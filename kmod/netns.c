@@ -14,7 +14,6 @@ enum eorpc_defaults {
 	EORPC_DEFAULT_SESSION_TIMEOUT_MS = 120000,
 };
 
-static unsigned int one = 1;
 static unsigned int rto_limit_ms = 60000;
 static unsigned int window_limit = 64;
 static unsigned int timeout_limit_ms = 3600000;
@@ -25,7 +24,7 @@ static const struct ctl_table eorpc_sysctl_template[] = {
 		.maxlen		= sizeof(unsigned int),
 		.mode		= 0644,
 		.proc_handler	= proc_douintvec_minmax,
-		.extra1		= &one,
+		.extra1		= SYSCTL_ONE,
 		.extra2		= &rto_limit_ms,
 	},
 	{
@@ -33,7 +32,7 @@ static const struct ctl_table eorpc_sysctl_template[] = {
 		.maxlen		= sizeof(unsigned int),
 		.mode		= 0644,
 		.proc_handler	= proc_douintvec_minmax,
-		.extra1		= &one,
+		.extra1		= SYSCTL_ONE,
 		.extra2		= &rto_limit_ms,
 	},
 	{
@@ -41,7 +40,7 @@ static const struct ctl_table eorpc_sysctl_template[] = {
 		.maxlen		= sizeof(unsigned int),
 		.mode		= 0644,
 		.proc_handler	= proc_douintvec_minmax,
-		.extra1		= &one,
+		.extra1		= SYSCTL_ONE,
 		.extra2		= &rto_limit_ms,
 	},
 	{
@@ -50,7 +49,7 @@ static const struct ctl_table eorpc_sysctl_template[] = {
 		.maxlen		= sizeof(unsigned int),
 		.mode		= 0644,
 		.proc_handler	= proc_douintvec_minmax,
-		.extra1		= &one,
+		.extra1		= SYSCTL_ONE,
 		.extra2		= &window_limit,
 	},
 	{
@@ -58,7 +57,7 @@ static const struct ctl_table eorpc_sysctl_template[] = {
 		.maxlen		= sizeof(unsigned int),
 		.mode		= 0644,
 		.proc_handler	= proc_douintvec_minmax,
-		.extra1		= &one,
+		.extra1		= SYSCTL_ONE,
 		.extra2		= &timeout_limit_ms,
 	},
 	{ }

@@ -8,54 +8,50 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
-/* Counters shown in /proc/net/eorpc/stats, in this order. */
-#define EORPC_STATS(X)						\
-	X(CALLS, "Calls")					\
-	X(CALLS_COMPLETED, "CallsCompleted")			\
-	X(CALLS_FAILED, "CallsFailed")				\
-	X(REQUESTS_SENT, "RequestsSent")			\
-	X(RETRANSMITS, "Retransmits")				\
-	X(HELLOS_SENT, "HellosSent")				\
-	X(ACKS_SENT, "AcksSent")				\
-	X(REPLIES_RECEIVED, "RepliesReceived")			\
-	X(STALE_REPLIES, "StaleReplies")			\
-	X(BUSY_RECEIVED, "BusyReceived")			\
-	X(ERRORS_RECEIVED, "ErrorsReceived")			\
-	X(REQUESTS_DELIVERED, "RequestsDelivered")		\
-	X(REPLIES_SENT, "RepliesSent")				\
-	X(DUP_FROM_HISTORY, "DupAnsweredFromHistory")		\
-	X(DUP_BUSY, "DupAnsweredBusy")				\
-	X(DUP_FRAGMENTS, "DupFragments")			\
-	X(STALE_REQUESTS, "StaleRequests")			\
-	X(SESSIONS_CREATED, "SessionsCreated")			\
-	X(SESSIONS_CLOSED, "SessionsClosed")			\
-	X(SESSIONS_EXPIRED, "SessionsExpired")			\
-	X(HISTORY_FREED, "HistoryFreed")			\
-	X(REPLIES_ORPHANED, "RepliesOrphaned")			\
-	X(ERRORS_SENT, "ErrorsSent")				\
-	X(RX_DROP_RCVBUF, "RxDropRcvbuf")			\
-	X(RX_DROP_BACKLOG, "RxDropBacklog")			\
-	X(RX_DROP_NOMEM, "RxDropNomem")				\
-	X(RX_DROP_SHORT, "RxDropShort")				\
-	X(RX_DROP_VERSION, "RxDropVersion")			\
-	X(RX_DROP_TYPE, "RxDropType")				\
-	X(RX_DROP_FIELD, "RxDropField")				\
-	X(RX_DROP_LEN, "RxDropLen")				\
-	X(RX_DROP_SESSION, "RxDropWrongSession")		\
-	X(RX_DROP_NOT_CLIENT, "RxDropNotForClient")		\
-	X(RX_DROP_ADDRESS, "RxDropWrongAddress")		\
-	X(TX_ERRORS, "TxErrors")				\
-	X(ERR_TIMEDOUT, "CallErrTimedout")			\
-	X(ERR_CANCELED, "CallErrCanceled")			\
-	X(ERR_CONNRESET, "CallErrServerReset")			\
-	X(ERR_STALE, "CallErrSessionLost")			\
-	X(ERR_SHUTDOWN, "CallErrShutdown")			\
-	X(ERR_REFUSED, "CallErrRefused")			\
-	X(ERR_ABORTED, "CallErrNeverSent")
-
-#define EORPC_STAT_ENUM(name, text) EORPC_STAT_##name,
+/* Counters shown in /proc/net/eorpc/stats; names in proc.c. */
 enum eorpc_stat {
-	EORPC_STATS(EORPC_STAT_ENUM)
+	EORPC_STAT_CALLS,
+	EORPC_STAT_CALLS_COMPLETED,
+	EORPC_STAT_CALLS_FAILED,
+	EORPC_STAT_REQUESTS_SENT,
+	EORPC_STAT_RETRANSMITS,
+	EORPC_STAT_HELLOS_SENT,
+	EORPC_STAT_ACKS_SENT,
+	EORPC_STAT_REPLIES_RECEIVED,
+	EORPC_STAT_STALE_REPLIES,
+	EORPC_STAT_BUSY_RECEIVED,
+	EORPC_STAT_ERRORS_RECEIVED,
+	EORPC_STAT_REQUESTS_DELIVERED,
+	EORPC_STAT_REPLIES_SENT,
+	EORPC_STAT_DUP_FROM_HISTORY,
+	EORPC_STAT_DUP_BUSY,
+	EORPC_STAT_DUP_FRAGMENTS,
+	EORPC_STAT_STALE_REQUESTS,
+	EORPC_STAT_SESSIONS_CREATED,
+	EORPC_STAT_SESSIONS_CLOSED,
+	EORPC_STAT_SESSIONS_EXPIRED,
+	EORPC_STAT_HISTORY_FREED,
+	EORPC_STAT_REPLIES_ORPHANED,
+	EORPC_STAT_ERRORS_SENT,
+	EORPC_STAT_RX_DROP_RCVBUF,
+	EORPC_STAT_RX_DROP_BACKLOG,
+	EORPC_STAT_RX_DROP_NOMEM,
+	EORPC_STAT_RX_DROP_SHORT,
+	EORPC_STAT_RX_DROP_VERSION,
+	EORPC_STAT_RX_DROP_TYPE,
+	EORPC_STAT_RX_DROP_FIELD,
+	EORPC_STAT_RX_DROP_LEN,
+	EORPC_STAT_RX_DROP_SESSION,
+	EORPC_STAT_RX_DROP_NOT_CLIENT,
+	EORPC_STAT_RX_DROP_ADDRESS,
+	EORPC_STAT_TX_ERRORS,
+	EORPC_STAT_ERR_TIMEDOUT,
+	EORPC_STAT_ERR_CANCELED,
+	EORPC_STAT_ERR_CONNRESET,
+	EORPC_STAT_ERR_STALE,
+	EORPC_STAT_ERR_SHUTDOWN,
+	EORPC_STAT_ERR_REFUSED,
+	EORPC_STAT_ERR_ABORTED,
 	EORPC_STAT_MAX
 };
 
@@ -85,7 +81,7 @@ struct eorpc_net {
 	struct ctl_table_header	*sysctl;
 	struct eorpc_stats __percpu *stats;
 	struct proc_dir_entry	*proc_dir;
-	struct mutex		lock;
+	struct mutex		lock;	/* protects @sockets */
 	struct list_head	sockets;
 };
 

@@ -10,9 +10,49 @@
 #include "eorpc.h"
 #include "netns.h"
 
-#define EORPC_STAT_NAME(name, text) text,
-static const char *const eorpc_stat_names[] = {
-	EORPC_STATS(EORPC_STAT_NAME)
+static const char *const eorpc_stat_names[EORPC_STAT_MAX] = {
+	[EORPC_STAT_CALLS] = "Calls",
+	[EORPC_STAT_CALLS_COMPLETED] = "CallsCompleted",
+	[EORPC_STAT_CALLS_FAILED] = "CallsFailed",
+	[EORPC_STAT_REQUESTS_SENT] = "RequestsSent",
+	[EORPC_STAT_RETRANSMITS] = "Retransmits",
+	[EORPC_STAT_HELLOS_SENT] = "HellosSent",
+	[EORPC_STAT_ACKS_SENT] = "AcksSent",
+	[EORPC_STAT_REPLIES_RECEIVED] = "RepliesReceived",
+	[EORPC_STAT_STALE_REPLIES] = "StaleReplies",
+	[EORPC_STAT_BUSY_RECEIVED] = "BusyReceived",
+	[EORPC_STAT_ERRORS_RECEIVED] = "ErrorsReceived",
+	[EORPC_STAT_REQUESTS_DELIVERED] = "RequestsDelivered",
+	[EORPC_STAT_REPLIES_SENT] = "RepliesSent",
+	[EORPC_STAT_DUP_FROM_HISTORY] = "DupAnsweredFromHistory",
+	[EORPC_STAT_DUP_BUSY] = "DupAnsweredBusy",
+	[EORPC_STAT_DUP_FRAGMENTS] = "DupFragments",
+	[EORPC_STAT_STALE_REQUESTS] = "StaleRequests",
+	[EORPC_STAT_SESSIONS_CREATED] = "SessionsCreated",
+	[EORPC_STAT_SESSIONS_CLOSED] = "SessionsClosed",
+	[EORPC_STAT_SESSIONS_EXPIRED] = "SessionsExpired",
+	[EORPC_STAT_HISTORY_FREED] = "HistoryFreed",
+	[EORPC_STAT_REPLIES_ORPHANED] = "RepliesOrphaned",
+	[EORPC_STAT_ERRORS_SENT] = "ErrorsSent",
+	[EORPC_STAT_RX_DROP_RCVBUF] = "RxDropRcvbuf",
+	[EORPC_STAT_RX_DROP_BACKLOG] = "RxDropBacklog",
+	[EORPC_STAT_RX_DROP_NOMEM] = "RxDropNomem",
+	[EORPC_STAT_RX_DROP_SHORT] = "RxDropShort",
+	[EORPC_STAT_RX_DROP_VERSION] = "RxDropVersion",
+	[EORPC_STAT_RX_DROP_TYPE] = "RxDropType",
+	[EORPC_STAT_RX_DROP_FIELD] = "RxDropField",
+	[EORPC_STAT_RX_DROP_LEN] = "RxDropLen",
+	[EORPC_STAT_RX_DROP_SESSION] = "RxDropWrongSession",
+	[EORPC_STAT_RX_DROP_NOT_CLIENT] = "RxDropNotForClient",
+	[EORPC_STAT_RX_DROP_ADDRESS] = "RxDropWrongAddress",
+	[EORPC_STAT_TX_ERRORS] = "TxErrors",
+	[EORPC_STAT_ERR_TIMEDOUT] = "CallErrTimedout",
+	[EORPC_STAT_ERR_CANCELED] = "CallErrCanceled",
+	[EORPC_STAT_ERR_CONNRESET] = "CallErrServerReset",
+	[EORPC_STAT_ERR_STALE] = "CallErrSessionLost",
+	[EORPC_STAT_ERR_SHUTDOWN] = "CallErrShutdown",
+	[EORPC_STAT_ERR_REFUSED] = "CallErrRefused",
+	[EORPC_STAT_ERR_ABORTED] = "CallErrNeverSent",
 };
 
 static int stats_show(struct seq_file *seq, void *v)

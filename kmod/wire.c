@@ -72,12 +72,13 @@ enum eorpc_wire_verdict eorpc_wire_decode(const void *buf, u32 len,
 	pkt->request_id = be64_to_cpu(hdr.request_id);
 	pkt->ack = be64_to_cpu(hdr.ack);
 	pkt->data_off = EORPC_WIRE_HDR_LEN;
-	pkt->data_len = data_len = len - EORPC_WIRE_HDR_LEN;
+	data_len = len - EORPC_WIRE_HDR_LEN;
+	pkt->data_len = data_len;
 
 	if (hdr.reserved || hdr.reserved2 || (pkt->flags & ~EORPC_F_ALL))
 		return EORPC_WIRE_FIELD_BAD;
-	if ((pkt->type == EORPC_PKT_ERROR) !=
-	    (pkt->code >= 1 && pkt->code <= EORPC_WERR_MAX))
+	if (pkt->type == EORPC_PKT_ERROR ?
+	    pkt->code < 1 || pkt->code > EORPC_WERR_MAX : pkt->code != 0)
 		return EORPC_WIRE_FIELD_BAD;
 	if ((pkt->flags & EORPC_F_CLOSE) && pkt->type != EORPC_PKT_ACK)
 		return EORPC_WIRE_FIELD_BAD;

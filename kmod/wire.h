@@ -89,7 +89,7 @@ struct eorpc_wire_hdr {
 	__be64	session_id;
 	__be64	request_id;
 	__be64	ack;
-} __attribute__((packed));
+} __packed;
 
 /**
  * struct eorpc_wire_welcome - data of a WELCOME packet
@@ -99,7 +99,7 @@ struct eorpc_wire_hdr {
 struct eorpc_wire_welcome {
 	__be32	window;
 	__be32	session_timeout_ms;
-} __attribute__((packed));
+} __packed;
 
 /**
  * struct eorpc_pkt - a decoded, validated header, host byte order

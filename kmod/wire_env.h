@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* What wire.c needs from its environment: the kernel, or userspace (fuzzer). */
+/*
+ * What wire.c needs from its environment: the kernel, or userspace (the
+ * fuzzer, whose build defines __packed).
+ */
 #ifndef _EORPC_WIRE_ENV_H
 #define _EORPC_WIRE_ENV_H
 
@@ -8,13 +11,13 @@
 #include <asm/byteorder.h>
 #else
 #include <stdbool.h>
-#include <stdint.h>
 #include <string.h>
 #include <endian.h>
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef uint64_t u64;
+#include <linux/types.h>
+typedef __u8 u8;
+typedef __u16 u16;
+typedef __u32 u32;
+typedef __u64 u64;
 #define be16_to_cpu(x) be16toh(x)
 #define be32_to_cpu(x) be32toh(x)
 #define be64_to_cpu(x) be64toh(x)
