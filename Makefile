@@ -20,7 +20,7 @@ SELFTEST_CFLAGS	:= -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare 
 		   -Werror -std=gnu11 -D_GNU_SOURCE \
 		   -Iuapi -I$(BUILD)/kselftest -pthread
 SELFTESTS	:= $(patsubst selftests/net/%.c,$(BUILD)/selftests/%,\
-		     $(wildcard selftests/net/eorpc_*.c))
+		     $(wildcard selftests/net/eorpc_*.c)) $(BUILD)/selftests/eorpc_stress
 
 .PHONY: all modules userspace selftests check deps kernel-debug \
 	modules-stock modules-debug style sparse checkpatch clean help
@@ -68,6 +68,12 @@ $(BUILD)/selftests/%: selftests/net/%.c selftests/net/eorpc_util.h uapi/linux/eo
 		$(BUILD)/kselftest/kselftest_harness.h
 	mkdir -p $(dir $@)
 	$(CC) $(SELFTEST_CFLAGS) -o $@ $<
+
+# The scenario suite's stress variant, built on its own (see run_all).
+$(BUILD)/selftests/eorpc_stress: selftests/net/eorpc_scenarios.c selftests/net/eorpc_util.h \
+		uapi/linux/eorpc.h $(BUILD)/kselftest/kselftest_harness.h
+	mkdir -p $(dir $@)
+	$(CC) $(SELFTEST_CFLAGS) -DEORPC_STRESS -o $@ $<
 
 selftests: $(SELFTESTS)
 

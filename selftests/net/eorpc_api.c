@@ -224,7 +224,13 @@ static void echo_roundtrip(struct __test_metadata *_metadata,
 	EXPECT_EQ(0, memcmp(req, rep, len));
 	EXPECT_EQ(0, wait_exit(pid));
 	EXPECT_EQ(1, eo_stat("RequestsDelivered"));
-	EXPECT_EQ(0, eo_stat("Retransmits"));
+	/*
+	 * Small calls on an idle loopback never retransmit; a 64 KiB call on
+	 * a slow (debug, emulated) guest may outlast the RTO learnt from small
+	 * packets, and then the server answers BUSY instead of re-delivering.
+	 */
+	if (len <= 1000)
+		EXPECT_EQ(0, eo_stat("Retransmits"));
 	free(req);
 	free(rep);
 	close(srv);
@@ -564,6 +570,38 @@ TEST_F(ns, restarted_client_is_a_new_session)
 	EXPECT_EQ(0, wait_exit(pid));
 	EXPECT_EQ(2, eo_stat("RequestsDelivered"));
 	EXPECT_EQ(2, eo_stat("SessionsCreated"));
+	close(srv);
+	close(cli);
+}
+
+TEST_F(ns, expired_session_is_reported_not_redelivered)
+{
+	struct sockaddr_eorpc a = eo_addr4("127.0.0.1", 0);
+	int srv, cli;
+	struct eo_rx rx, srx;
+	char buf[4];
+
+	/* Expire idle sessions faster than the client probes (rto_max). */
+	ASSERT_EQ(0, system("sysctl -qw net.eorpc.session_timeout_ms=300"));
+	srv = eo_server(&a);
+	cli = eo_socket();
+	a.seo_port = htons(eo_port(srv));
+	ASSERT_EQ(1, eo_send(cli, &a, "x", 1, 4, -1, 0));
+	ASSERT_EQ(1, eo_recv(srv, buf, sizeof(buf), &srx, 0));
+	/* Holding the request: the client probes, gets BUSY, slows to
+	 * rto_max, the session expires in between, the next probe names a
+	 * forgotten session: outcome unknown, never a second delivery.
+	 */
+	ASSERT_EQ(0, eo_recv(cli, buf, sizeof(buf), &rx, 0));
+	EXPECT_EQ(ESTALE, rx.error);
+	EXPECT_EQ(4, rx.tag);
+	EXPECT_EQ(-1, eo_recv(srv, buf, sizeof(buf), &rx, MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_EQ(1, eo_stat("RequestsDelivered"));
+	EXPECT_EQ(1, eo_stat("SessionsExpired"));
+	/* The application's late answer is accepted and discarded. */
+	EXPECT_EQ(1, eo_reply(srv, srx.call_id, "y", 1));
+	EXPECT_EQ(1, eo_stat("RepliesOrphaned"));
 	close(srv);
 	close(cli);
 }

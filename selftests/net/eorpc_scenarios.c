@@ -164,8 +164,10 @@ FIXTURE_VARIANT(link) {
 	int shared_key;		/* all clients append to one key */
 	int value_len;
 	int expect_no_retransmit;
+	int stress;		/* bound the longest call by the RTO cap */
 };
 
+#ifndef EORPC_STRESS
 FIXTURE_VARIANT_ADD(link, reliable_one_client) {
 	.netem = "", .clients = 1, .calls = 100, .inflight = 1,
 	.value_len = 8, .expect_no_retransmit = 1,
@@ -207,9 +209,22 @@ FIXTURE_VARIANT_ADD(link, loss30_dup_reorder_ipv6_pipelined) {
 	.ipv6 = 1, .clients = 4, .calls = 40, .inflight = 8, .value_len = 8,
 };
 
+#else
+/*
+ * Built as eorpc_stress: many clients, many calls in flight, loss and
+ * duplication, a few minutes under TCG.
+ */
+FIXTURE_VARIANT_ADD(link, stress) {
+	.netem = "loss 20% duplicate 10% delay 1ms 1ms reorder 10% 50%",
+	.clients = 10, .calls = 200, .inflight = 8, .value_len = 8,
+	.stress = 1,
+};
+#endif
+
 FIXTURE_SETUP(link)
 {
-	int fd;
+	int fd, ready[2];
+	char c;
 
 	snprintf(self->srv_ns, sizeof(self->srv_ns), "eos-%d", getpid());
 	snprintf(self->cli_ns, sizeof(self->cli_ns), "eoc-%d", getpid());
@@ -241,16 +256,23 @@ FIXTURE_SETUP(link)
 
 	self->server = variant->ipv6 ? eo_addr6("fd77::1", 4242) :
 				       eo_addr4("10.77.0.1", 4242);
+	/* Clients start only once the server listens (else: ECONNREFUSED). */
+	ASSERT_EQ(0, pipe(ready));
 	self->server_pid = fork();
 	ASSERT_GE(self->server_pid, 0);
 	if (!self->server_pid) {
+		close(ready[0]);
 		if (enter_netns(self->srv_ns))
 			_exit(10);
 		fd = eo_server(&self->server);
-		if (fd < 0)
+		if (fd < 0 || write(ready[1], "r", 1) != 1)
 			_exit(11);
+		close(ready[1]);
 		kv_server(fd, self->shm);
 	}
+	close(ready[1]);
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	close(ready[0]);
 }
 
 FIXTURE_TEARDOWN(link)
@@ -382,7 +404,46 @@ static int check_value(struct kv_rep *rep, int first, int last, int calls,
 	return 0;
 }
 
-TEST_F_TIMEOUT(link, exactly_once, 600)
+/* Server sessions and receive-buffer bytes of this namespace's server. */
+static int server_usage(long *sessions, long *rmem)
+{
+	char local[80], role[16], line[256];
+	long r, w, ino, uid, calls, sess;
+	FILE *f = fopen("/proc/net/eorpc/sockets", "r");
+	int found = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%79s %15s %ld %ld %ld %ld %ld %ld", local, role,
+			   &r, &w, &ino, &uid, &calls, &sess) == 8 &&
+		    !strcmp(role, "server")) {
+			*sessions = sess;
+			*rmem = r;
+			found = 1;
+		}
+	}
+	fclose(f);
+	return found ? 0 : -1;
+}
+
+/* Wait (polling, bounded) until the server has no session left. */
+static int wait_server_idle(int timeout_ms)
+{
+	long sessions = -1, rmem = -1;
+	int waited;
+
+	for (waited = 0; waited < timeout_ms; waited += 20) {
+		if (!server_usage(&sessions, &rmem) && !sessions && !rmem)
+			return 0;
+		usleep(20000);
+	}
+	fprintf(stderr, "# server still has %ld sessions, %ld rmem bytes\n",
+		sessions, rmem);
+	return -1;
+}
+
+TEST_F_TIMEOUT(link, exactly_once, 900)
 {
 	long long retrans, dup_hist, dup_busy, busy, calls;
 	uint64_t max_wait = 0;
@@ -451,6 +512,64 @@ TEST_F_TIMEOUT(link, exactly_once, 600)
 	       (unsigned long long)max_wait / 1000);
 	if (variant->expect_no_retransmit)
 		EXPECT_EQ(0, retrans);
+	/* No call waits much longer than the retransmission cap (2 s). */
+	if (variant->stress)
+		EXPECT_LE(max_wait, 20 * 1000000ULL);
+
+	/*
+	 * History is freed: every client closed, so every server session ends
+	 * (the clients' closing ACK, or expiry if the network lost it) and the
+	 * server holds no request bytes.
+	 */
+	ASSERT_EQ(0, sh("ip netns exec %s sysctl -qw net.eorpc.session_timeout_ms=3000",
+			self->srv_ns));
+	EXPECT_EQ(0, wait_server_idle(30000));
 }
+
+#ifndef EORPC_STRESS
+/* One KV operation from a fresh client; returns the reply's found flag. */
+static int kv_op(const struct sockaddr_eorpc *server, int op, const char *key,
+		 const char *val, size_t vlen, struct kv_rep *rep, int seq)
+{
+	struct kv_req rq = { .client = MAX_CLIENTS - 2, .seq = seq, .op = op };
+	int fd = eo_socket();
+	struct eo_rx rx;
+	ssize_t n;
+
+	snprintf(rq.key, sizeof(rq.key), "%s", key);
+	rq.vlen = vlen;
+	memcpy(rq.value, val, vlen);
+	if (eo_send(fd, server, &rq, offsetof(struct kv_req, value) + vlen, 0,
+		    -1, 0) < 0)
+		return -1;
+	n = eo_recv(fd, rep, sizeof(*rep), &rx, 0);
+	close(fd);
+	if (n < 0 || rx.error)
+		return -1;
+	return rep->found;
+}
+
+TEST_F_TIMEOUT(link, basic_kv, 300)
+{
+	static struct kv_rep rep;
+	char big[1000];
+
+	memset(big, 'z', sizeof(big));
+	ASSERT_EQ(0, enter_netns(self->cli_ns));
+	EXPECT_EQ(0, kv_op(&self->server, OP_GET, "missing", "", 0, &rep, 0));
+	EXPECT_EQ(1, kv_op(&self->server, OP_PUT, "k", "v1", 2, &rep, 1));
+	EXPECT_EQ(1, kv_op(&self->server, OP_APPEND, "k", "x", 1, &rep, 2));
+	EXPECT_EQ(3, rep.vlen);
+	EXPECT_EQ(0, memcmp(rep.value, "v1x", 3));
+	EXPECT_EQ(1, kv_op(&self->server, OP_GET, "k", "", 0, &rep, 3));
+	EXPECT_EQ(0, memcmp(rep.value, "v1x", 3));
+	EXPECT_EQ(1, kv_op(&self->server, OP_PUT, "big", big, sizeof(big), &rep,
+			   4));
+	EXPECT_EQ(1, kv_op(&self->server, OP_GET, "big", "", 0, &rep, 5));
+	EXPECT_EQ(sizeof(big), rep.vlen);
+	EXPECT_EQ(0, memcmp(rep.value, big, sizeof(big)));
+	EXPECT_EQ(1, self->shm->delivered[MAX_CLIENTS - 2][2]);
+}
+#endif
 
 TEST_HARNESS_MAIN

@@ -18,6 +18,7 @@
  */
 #define EORPC_FAMILY_DEFAULT	25	/* AF_WANPIPE: reserved, no 6.1 user */
 #define EORPC_FAMILY_SYSFS	"/sys/module/eorpc/parameters/family"
+/* There is deliberately no AF_EORPC constant: the number is a run-time fact. */
 
 /* Level for getsockopt/setsockopt and for control messages. */
 #define SOL_EORPC		299
@@ -61,8 +62,17 @@ struct sockaddr_eorpc {
  *	server sendmsg: names the call being answered (exactly one per reply).
  * EORPC_CMSG_REQUEST_ID (__u64): recvmsg, both sides: the request id the
  *	protocol gave the call (informational; unique per client session).
- * EORPC_CMSG_ERROR (__s32): client recvmsg: the call ended without a reply;
+ * EORPC_CMSG_ERROR (int): client recvmsg: the call ended without a reply;
  *	the value is a positive errno (see below) and the data is empty.
+ *
+ * recvmsg also promises: every completion carries EORPC_CMSG_USER_TAG (0 if
+ * none was given); msg_name is filled (the server on a completion, the client
+ * on a request); a message longer than the buffer is truncated (MSG_TRUNC)
+ * and still consumed: a truncated request counts as delivered and has a call
+ * id; a server recvmsg with msg_controllen < CMSG_SPACE(8) fails with EINVAL
+ * before consuming anything; after shutdown(SHUT_RD) an empty queue reads as
+ * 0 bytes with no control message. sendmsg rejects control messages of any
+ * other level or type, or of the wrong length, with EINVAL.
  */
 enum eorpc_cmsg_type {
 	EORPC_CMSG_USER_TAG = 1,
