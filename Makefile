@@ -75,6 +75,12 @@ $(BUILD)/selftests/eorpc_stress: selftests/net/eorpc_scenarios.c selftests/net/e
 	mkdir -p $(dir $@)
 	$(CC) $(SELFTEST_CFLAGS) -DEORPC_STRESS -o $@ $<
 
+# The libeorpc end-to-end test links the static library.
+$(BUILD)/selftests/eorpc_lib: selftests/net/eorpc_lib.c userspace/include/libeorpc.h \
+		$(BUILD)/kselftest/kselftest_harness.h userspace
+	mkdir -p $(dir $@)
+	$(CC) $(SELFTEST_CFLAGS) -Iuserspace/include -o $@ $< userspace/build/libeorpc.a
+
 selftests: $(SELFTESTS)
 
 deps:

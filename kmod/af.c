@@ -219,20 +219,31 @@ static int eorpc_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 	return err;
 }
 
-static bool recv_ready(struct eorpc_sock *ep)
+static bool recv_ready(struct eorpc_sock *ep, u32 unused)
 {
 	return !list_empty(&ep->recvq) ||
 	       (ep->sk.sk_shutdown & RCV_SHUTDOWN);
 }
 
-static int wait_for_item(struct eorpc_sock *ep, long timeo)
+/**
+ * eorpc_wait() - sleep, socket lock released, until a condition holds
+ * @ep: the socket, locked
+ * @timeo: how long; 0 for a non-blocking socket
+ * @ready: the condition, evaluated with the socket locked
+ * @arg: passed to @ready
+ *
+ * Return: 0 once @ready is true, -EAGAIN on timeout, -EINTR or
+ * -ERESTARTSYS on a signal.
+ */
+int eorpc_wait(struct eorpc_sock *ep, long timeo,
+	       bool (*ready)(struct eorpc_sock *ep, u32 arg), u32 arg)
 {
 	struct sock *sk = &ep->sk;
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
 	int err = 0;
 
 	add_wait_queue(sk_sleep(sk), &wait);
-	while (!recv_ready(ep)) {
+	while (!ready(ep, arg)) {
 		if (!timeo) {
 			err = -EAGAIN;
 			break;
@@ -241,7 +252,7 @@ static int wait_for_item(struct eorpc_sock *ep, long timeo)
 			err = sock_intr_errno(timeo);
 			break;
 		}
-		sk_wait_event(sk, &timeo, recv_ready(ep), &wait);
+		sk_wait_event(sk, &timeo, ready(ep, arg), &wait);
 	}
 	remove_wait_queue(sk_sleep(sk), &wait);
 	return err;
@@ -337,7 +348,8 @@ static int eorpc_recvmsg(struct socket *sock, struct msghdr *msg, size_t size,
 		      MSG_CMSG_COMPAT | MSG_NOSIGNAL))
 		return -EOPNOTSUPP;
 	lock_sock(&ep->sk);
-	err = wait_for_item(ep, sock_rcvtimeo(&ep->sk, flags & MSG_DONTWAIT));
+	err = eorpc_wait(ep, sock_rcvtimeo(&ep->sk, flags & MSG_DONTWAIT),
+			 recv_ready, 0);
 	if (err)
 		goto out;
 	if (list_empty(&ep->recvq)) {

@@ -4,7 +4,6 @@
  * reply matching and the cumulative acknowledgment.
  */
 #include <linux/random.h>
-#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include "eorpc.h"
 #include "netns.h"
@@ -219,33 +218,19 @@ static bool send_budget_ok(struct eorpc_sock *ep, u32 charge)
 	       ep->tx_charged + charge <= READ_ONCE(ep->sk.sk_sndbuf);
 }
 
+static bool send_possible(struct eorpc_sock *ep, u32 charge)
+{
+	return send_budget_ok(ep, charge) ||
+	       (ep->sk.sk_shutdown & SEND_SHUTDOWN);
+}
+
 static int wait_send_budget(struct eorpc_sock *ep, u32 charge, bool nonblock)
 {
-	struct sock *sk = &ep->sk;
-	long timeo = sock_sndtimeo(sk, nonblock);
-	DEFINE_WAIT_FUNC(wait, woken_wake_function);
-	int err = 0;
+	int err = eorpc_wait(ep, sock_sndtimeo(&ep->sk, nonblock),
+			     send_possible, charge);
 
-	if (send_budget_ok(ep, charge))
-		return 0;
-	add_wait_queue(sk_sleep(sk), &wait);
-	while (!send_budget_ok(ep, charge)) {
-		if (sk->sk_shutdown & SEND_SHUTDOWN) {
-			err = -EPIPE;
-			break;
-		}
-		if (!timeo) {
-			err = -EAGAIN;
-			break;
-		}
-		if (signal_pending(current)) {
-			err = sock_intr_errno(timeo);
-			break;
-		}
-		sk_wait_event(sk, &timeo, send_budget_ok(ep, charge) ||
-			      (sk->sk_shutdown & SEND_SHUTDOWN), &wait);
-	}
-	remove_wait_queue(sk_sleep(sk), &wait);
+	if (!err && (ep->sk.sk_shutdown & SEND_SHUTDOWN))
+		err = -EPIPE;
 	return err;
 }
 

@@ -193,7 +193,7 @@ struct eorpc_sentry {
  * @work: processes @rx_backlog and timers
  * @timer: next client retransmission, deadline, ACK or server expiry
  * @timer_at: when @timer fires, 0 if not armed
- * @gc_at: no server session expires before this
+ * @gc_at: next scan for expired server sessions
  * @tx_charged: bytes of requests held for retransmission
  */
 struct eorpc_sock {
@@ -293,6 +293,8 @@ void eorpc_send_error(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 		      const struct eorpc_pkt *about, u8 code);
 
 /* af.c */
+int eorpc_wait(struct eorpc_sock *ep, long timeo,
+	       bool (*ready)(struct eorpc_sock *ep, u32 arg), u32 arg);
 int eorpc_proto_init(void);
 void eorpc_proto_exit(void);
 

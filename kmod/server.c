@@ -10,6 +10,9 @@
 #include "eorpc.h"
 #include "netns.h"
 
+/* How often, at most, idle sessions are looked for. */
+enum { EORPC_GC_PERIOD_MS = 1000 };
+
 static void send_simple(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 			const struct eorpc_pkt *about, u8 type, u8 code)
 {
@@ -168,7 +171,8 @@ static void on_hello(struct eorpc_sock *ep, const struct eorpc_pkt *pkt,
 	ep->ss_count++;
 	if (!ep->gc_at) {
 		ep->gc_at = ktime_add_ms(ss->last_active,
-					 READ_ONCE(en->session_timeout_ms));
+					 min(READ_ONCE(en->session_timeout_ms),
+					     EORPC_GC_PERIOD_MS));
 		eorpc_timer_arm(ep, ep->gc_at);
 	}
 	EORPC_INC(sock_net(&ep->sk), SESSIONS_CREATED);
@@ -394,7 +398,10 @@ void eorpc_server_timers(struct eorpc_sock *ep, ktime_t now, ktime_t *next)
 	struct eorpc_ssession *ss, *tmp;
 	ktime_t oldest = 0;
 
-	/* @gc_at is a lower bound on every session's expiry: scan rarely. */
+	/*
+	 * Scan when the earliest expiry may have come, and at least once per
+	 * EORPC_GC_PERIOD_MS so a lowered session_timeout_ms takes effect.
+	 */
 	if (!ep->gc_at || now < ep->gc_at) {
 		if (ep->gc_at && (!*next || ep->gc_at < *next))
 			*next = ep->gc_at;
@@ -411,6 +418,8 @@ void eorpc_server_timers(struct eorpc_sock *ep, ktime_t now, ktime_t *next)
 		if (!oldest || end < oldest)
 			oldest = end;
 	}
+	if (oldest)
+		oldest = min(oldest, ktime_add_ms(now, EORPC_GC_PERIOD_MS));
 	ep->gc_at = oldest;
 	if (oldest && (!*next || oldest < *next))
 		*next = oldest;

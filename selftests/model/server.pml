@@ -1,0 +1,447 @@
+/*
+ * server.pml - the server socket (kmod/server.c) and its per-session
+ * history (kmod/history.c), and the server application above it.
+ * PROTOCOL.md "Sessions and incarnations" and "Server side (at-most-once)".
+ */
+
+/* History entry states (kmod/history.c, PROTOCOL.md "Server side") */
+#define H_FREE		0	/* no entry for this ring slot */
+#define H_RECEIVING	1	/* fragments being stored (collapsed: one fragment) */
+#define H_QUEUED	2	/* on the socket's receive queue */
+#define H_DELIVERED	3	/* recvmsg() handed it to the application */
+#define H_REPLIED	4	/* the application's reply is cached */
+
+/*
+ * Per session: ack (highest cumulative ack seen) and entries for ids in
+ * (ack, ack + W], in a ring of W slots indexed by request_id % W.
+ */
+typedef session_t {
+	byte sid;		/* session_id; 0 = table slot free */
+	byte addr;		/* client address (key with ce for HELLO) */
+	byte ce;		/* client_epoch */
+	byte ack;		/* highest hdr.ack seen (never decreases) */
+	byte st[W];		/* entry state H_* */
+	byte rid[W];		/* entry request_id */
+	byte g[W];		/* entry data: request (ghost), then cached reply */
+};
+
+/*
+ * The session table: NSA slots per client address (a per-peer limit, so
+ * one client's sessions never take another's slots and the model needs
+ * no symmetry reduction). Slots a*NSA .. a*NSA+NSA-1 belong to address a.
+ */
+session_t ss[NS];
+byte se = 1;			/* hdr.server_epoch of the live incarnation */
+byte sid_next[NCLIENTS];	/* last session_id handed out, per address:
+				 * never reused; ids of different addresses
+				 * may be equal, so lookups check the address */
+bit mem_short;			/* memory pressure: the receive buffer has no
+				 * room (eorpc_rmem_room() fails) and
+				 * allocations fail (on_hello() refuses) */
+byte srestarts;			/* SERVER_RESTARTS budget used */
+byte evictions;			/* EVICTIONS budget used */
+byte mem_shorts;			/* MEM_SHORTS budget used */
+hidden byte ts;			/* d_step temporaries */
+hidden byte te;
+hidden byte tr;
+hidden byte tk;
+
+/* The server application's view of each call (its EORPC_CMSG_CALL_ID). */
+#define A_NONE		0
+#define A_QUEUED	1	/* in the socket receive queue */
+#define A_WORKING	2	/* recvmsg() returned it; reply not yet sent */
+#define A_DONE		3	/* replied (or reply discarded) */
+#define A_LOST		4	/* server process restarted before replying */
+byte appst[NC];
+byte app_slot[NC];		/* the call handle: session table slot, ... */
+byte app_sid[NC];		/* ... session_id (the slot may have been
+				 * freed and reused) ... */
+byte app_rid[NC];		/* ... and request_id */
+
+inline session_free(s)
+{
+	ss[s].sid = 0; ss[s].addr = 0; ss[s].ce = 0; ss[s].ack = 0;
+	te = 0;
+	do
+	:: te < W -> ss[s].st[te] = H_FREE; ss[s].rid[te] = 0; ss[s].g[te] = 0; te++
+	:: else -> break
+	od;
+	skip	/* a d_step must not end in a loop */
+}
+
+/*
+ * Session lookup for REQUEST and ACK: by hdr.session_id, and the session
+ * must belong to the sender (address, client_epoch). ts = NS if none.
+ * MUTANT_LOOKUP_BY_EPOCH: by (address, client_epoch) only, as one might
+ * key a hash table (the key HELLO uses) - ignores session_id.
+ */
+#if defined(MUTANT_LOOKUP_BY_EPOCH)
+#define SESSION_MATCH(s, p)	(ss[s].sid != 0 && ss[s].addr == P_A(p) && ss[s].ce == P_CE(p))
+#elif defined(MUTANT_HELLO_IGNORES_EPOCH)
+#define SESSION_MATCH(s, p)	(ss[s].sid != 0 && ss[s].sid == P_SID(p) && ss[s].addr == P_A(p))
+#else
+#define SESSION_MATCH(s, p)	(ss[s].sid != 0 && ss[s].sid == P_SID(p) && \
+				 ss[s].addr == P_A(p) && ss[s].ce == P_CE(p))
+#endif
+inline session_find(p)
+{
+	ts = 0;
+	do
+	:: ts < NS && !SESSION_MATCH(ts, p) -> ts++
+	:: else -> break
+	od;
+	skip	/* a d_step must not end in a loop */
+}
+
+/*
+ * HELLO (PROTOCOL.md "Sessions" step 2): find or create the session keyed
+ * by (client address, client_epoch); answer WELCOME; a duplicate HELLO
+ * gets the same WELCOME (on_hello()). No room (the address's NSA table
+ * slots in use, memory short, or - a bound of the model only - the
+ * address's SID_MAX session ids used up): ERROR(REFUSED), ECONNREFUSED.
+ * MUTANT_HELLO_IGNORES_EPOCH: a client is its address (the course design's
+ * client_id = address): HELLO and session lookup ignore client_epoch, so
+ * a restarted client inherits the old session and its history.
+ */
+#ifdef MUTANT_HELLO_IGNORES_EPOCH
+#define HELLO_MATCH(s, p)	(ss[s].sid != 0 && ss[s].addr == P_A(p))
+#else
+#define HELLO_MATCH(s, p)	(ss[s].sid != 0 && ss[s].addr == P_A(p) && ss[s].ce == P_CE(p))
+#endif
+inline server_hello(p)
+{
+	ts = 0;
+	do
+	:: ts < NS && !HELLO_MATCH(ts, p) -> ts++
+	:: else -> break
+	od;
+	if
+	:: ts < NS ->
+		net_send(PK(T_WELCOME, P_A(p), P_CE(p), se, ss[ts].sid, 0, 0, 0, 0))
+	:: else ->
+		ts = P_A(p) * NSA;
+		do
+		:: ts < P_A(p) * NSA + NSA && ss[ts].sid != 0 -> ts++
+		:: else -> break
+		od;
+		if
+		:: ts < P_A(p) * NSA + NSA && !mem_short && sid_next[P_A(p)] < SID_MAX ->
+			sid_next[P_A(p)]++;
+			ss[ts].sid = sid_next[P_A(p)];
+			printf("server: new session %d for client %d epoch %d\n", ss[ts].sid, P_A(p), P_CE(p));
+			ss[ts].addr = P_A(p); ss[ts].ce = P_CE(p); ss[ts].ack = 0;
+			net_send(PK(T_WELCOME, P_A(p), P_CE(p), se, ss[ts].sid, 0, 0, 0, 0))
+		:: else ->
+			net_send(PK(T_ERROR, P_A(p), P_CE(p), se, 0, 0, 0, E_REFUSED, 0))
+		fi
+	fi
+}
+
+/*
+ * eorpc_history_ack(): every ack carried by any packet frees the entries
+ * <= ack; the session's ack only grows.
+ */
+inline history_ack(s, a)
+{
+	if
+	:: (a) > ss[s].ack ->
+		ss[s].ack = (a);
+		te = 0;
+		do
+		:: te < W ->
+			if
+			:: ss[s].st[te] != H_FREE && ss[s].rid[te] <= (a) ->
+				ss[s].st[te] = H_FREE; ss[s].rid[te] = 0; ss[s].g[te] = 0
+			:: else -> skip
+			fi;
+			te++
+		:: else -> break
+		od
+	:: else -> skip
+	fi
+}
+
+/*
+ * RECEIVING -> QUEUED: the request goes on the socket's receive queue,
+ * to be delivered to recvmsg() exactly once. This is the only place a
+ * request reaches the application (props: G2, G4).
+ */
+inline server_queue(s, c, r)
+{
+	printf("server: call %d queued (session %d, request id %d)\n", c, ss[s].sid, r);
+	nqueued[c]++;
+	assert(G2 && nqueued[c] <= 1);
+	assert(G4 && cst[c] != C_NOTEXEC);
+	appst[c] = A_QUEUED; app_slot[c] = s; app_sid[c] = ss[s].sid; app_rid[c] = (r)
+}
+
+/*
+ * BUSY ("still working"): the client only sets the call's next
+ * retransmission to rto_max, and the model has no clocks, so receiving a
+ * BUSY changes no state: delivering one is the same as losing it. The
+ * safety scopes therefore do not put BUSY in the network (it would only
+ * take bag space); the LIVENESS scope and -DBUSY_ON_WIRE do, where it also
+ * holds off the client's timer (client.pml TIMER_OK).
+ */
+#if defined(LIVENESS) || defined(BUSY_ON_WIRE)
+#define send_busy(p)	net_send(p)
+#else
+#define send_busy(p)	skip
+#endif
+
+/*
+ * eorpc_history_classify(): a REQUEST (one fragment) with id r for
+ * session s whose carried ack has been applied.
+ */
+inline history_classify(s, p)
+{
+	tr = P_RID(p);
+	te = tr % W;
+	if
+#ifndef MUTANT_NO_STALE_CHECK
+	:: tr <= ss[s].ack ->
+		printf("server: stale request id %d (ack %d) dropped\n", tr, ss[s].ack)	/* r <= ack: stale, dropped, counted */
+#endif
+	:: tr > ss[s].ack + W ->
+		/* r > ack + window: ERROR(WINDOW). An honest client never
+		 * gets here (client checks request_id <= ack + window). */
+		assert(WIN && false);
+		net_send(PK(T_ERROR, P_A(p), P_CE(p), se, P_SID(p), tr, 0, E_WINDOW, 0))
+	:: else ->
+		if
+		:: ss[s].st[te] == H_FREE ->
+			/* no entry: create one RECEIVING, store the fragment */
+			ss[s].st[te] = H_RECEIVING; ss[s].rid[te] = tr; ss[s].g[te] = P_G(p);
+			/* complete (single fragment): queue if the receive
+			 * buffer has room, else drop the entry whole */
+			if
+			:: mem_short ->
+				ss[s].st[te] = H_FREE; ss[s].rid[te] = 0; ss[s].g[te] = 0
+			:: else ->
+				ss[s].st[te] = H_QUEUED;
+				server_queue(s, P_G(p) - 1, tr)
+			fi
+		:: else ->
+			/* ring invariant: ids in (ack, ack+W] use distinct slots */
+			assert(RING && ss[s].rid[te] == tr);
+			if
+			:: ss[s].st[te] == H_QUEUED || ss[s].st[te] == H_DELIVERED ->
+				send_busy(PK(T_BUSY, P_A(p), P_CE(p), se, ss[s].sid, tr, 0, 0, 0))
+			:: ss[s].st[te] == H_REPLIED ->
+#ifdef MUTANT_NO_DUP_CHECK
+				/* mutant: REPLIED not checked, request taken as new */
+				ss[s].st[te] = H_QUEUED; ss[s].g[te] = P_G(p);
+				server_queue(s, P_G(p) - 1, tr)
+#else
+				/* resend the cached reply, do not deliver */
+				net_send(PK(T_REPLY, P_A(p), P_CE(p), se, ss[s].sid, tr, 0, 0, ss[s].g[te]))
+#endif
+			:: else -> assert(RING && false)	/* RECEIVING is never left standing */
+			fi
+		fi
+	fi
+}
+
+/*
+ * REQUEST (server.c receive path): check server_epoch, find the session,
+ * apply the carried ack (eorpc_history_ack), then classify.
+ * ERROR (eorpc_send_error) echoes the request's client_epoch, session_id
+ * and request_id, with the answering socket's own server_epoch.
+ */
+inline server_request(p)
+{
+	if
+	:: P_SE(p) != se ->
+		net_send(PK(T_ERROR, P_A(p), P_CE(p), se, P_SID(p), P_RID(p), 0, E_SERVER_RESTARTED, 0))
+	:: else ->
+		session_find(p);
+		if
+		:: ts == NS ->
+			net_send(PK(T_ERROR, P_A(p), P_CE(p), se, P_SID(p), P_RID(p), 0, E_SESSION_UNKNOWN, 0))
+		:: else ->
+#ifdef MUTANT_ACK_AFTER_CLASSIFY
+			history_classify(ts, p);
+			history_ack(ts, P_ACK(p))
+#else
+			history_ack(ts, P_ACK(p));
+			history_classify(ts, p)
+#endif
+		fi
+	fi
+}
+
+/* ACK (and ACK with EORPC_F_CLOSE, which frees the session). */
+inline server_ack(p)
+{
+	if
+	:: P_SE(p) == se ->
+		session_find(p);
+		if
+		:: ts < NS ->
+			history_ack(ts, P_ACK(p));
+			if
+			:: P_CODE(p) & F_CLOSE -> printf("server: session %d closed\n", ss[ts].sid); session_free(ts)
+			:: else -> skip
+			fi
+		:: else -> skip
+		fi
+	:: else -> skip
+	fi
+}
+
+inline server_rx(p)
+{
+	if
+	:: P_T(p) == T_HELLO -> server_hello(p)
+	:: P_T(p) == T_REQUEST -> server_request(p)
+	:: P_T(p) == T_ACK -> server_ack(p)
+	fi
+}
+
+/* recvmsg(): a queued request reaches the application (G2 counts here). */
+#define APP_RECV(c) \
+	:: d_step { appst[c] == A_QUEUED -> \
+		appst[c] = A_WORKING; \
+		printf("app: recvmsg call %d (session %d, request id %d)\n", c, app_sid[c], app_rid[c]); \
+		ndelivered[c]++; \
+		assert(G2 && ndelivered[c] <= 1); \
+		assert(G4 && cst[c] != C_NOTEXEC); \
+		ts = app_slot[c]; \
+		te = app_rid[c] % W; \
+		if \
+		:: ss[ts].sid == app_sid[c] && ss[ts].rid[te] == app_rid[c] && ss[ts].st[te] == H_QUEUED -> \
+			ss[ts].st[te] = H_DELIVERED \
+		:: else -> skip	/* entry already freed by an ack */ \
+		fi }
+
+/*
+ * sendmsg() of the reply for call handle (sid, rid): the entry must still
+ * be this request's (slots are reused once the ack passes an id).
+ * MUTANT_REPLY_BY_SLOT: the handle is only the ring slot.
+ */
+#ifdef MUTANT_REPLY_BY_SLOT
+#define REPLY_ENTRY_OK(c)	true
+#else
+#define REPLY_ENTRY_OK(c)	(ss[ts].rid[te] == app_rid[c])
+#endif
+#define APP_REPLY(c) \
+	:: d_step { appst[c] == A_WORKING -> \
+		appst[c] = A_DONE; \
+		printf("app: reply to call %d\n", c); \
+		ts = app_slot[c]; \
+		te = app_rid[c] % W; \
+		if \
+		:: ss[ts].sid == app_sid[c] && REPLY_ENTRY_OK(c) && ss[ts].st[te] == H_DELIVERED -> \
+			ss[ts].st[te] = H_REPLIED; ss[ts].g[te] = c + 1; \
+			net_send(PK(T_REPLY, ss[ts].addr, ss[ts].ce, se, ss[ts].sid, ss[ts].rid[te], 0, 0, c + 1)) \
+		:: else -> skip	/* call freed (acked/session gone): reply discarded */ \
+		fi; \
+		app_slot[c] = 0; app_sid[c] = 0; app_rid[c] = 0 }
+
+proctype app()
+{
+end_app:
+	do
+	APP_RECV(0)
+	APP_REPLY(0)
+#if NC > 1
+	APP_RECV(1)
+	APP_REPLY(1)
+#endif
+#if NC > 2
+	APP_RECV(2)
+	APP_REPLY(2)
+#endif
+#if NC > 3
+	APP_RECV(3)
+	APP_REPLY(3)
+#endif
+#if NC > 4
+	APP_RECV(4)
+	APP_REPLY(4)
+#endif
+#if NC > 5
+	APP_RECV(5)
+	APP_REPLY(5)
+#endif
+	od;
+	skip	/* a d_step must not end in a loop */
+}
+
+/*
+ * Server restart: the server socket closes (optionally telling every
+ * session with an unacknowledged call ERROR(SERVER_CLOSED)), the process
+ * and all history are lost, a new socket starts with a new server_epoch.
+ */
+inline server_restart(graceful)
+{
+	srestarts++;
+	assert(SCOPE && se < SEPOCH_MAX);
+	printf("server: RESTART (graceful=%d, new server_epoch %d)\n", graceful, se + 1);
+	ts = 0;
+	do
+	:: ts < NS ->
+		tk = 0;		/* any entry = a call not yet acknowledged */
+		do
+		:: tk < W && ss[ts].st[tk] == H_FREE -> tk++
+		:: else -> break
+		od;
+		if
+		:: graceful && ss[ts].sid != 0 && tk < W ->
+			net_send(PK(T_ERROR, ss[ts].addr, ss[ts].ce, se, ss[ts].sid, 0, 0, E_SERVER_CLOSED, 0))
+		:: else -> skip
+		fi;
+		session_free(ts);
+		ts++
+	:: else -> break
+	od;
+	se++;
+	mem_short = 0;
+	tr = 0;
+	do
+	:: tr < NC ->
+		if
+		:: appst[tr] == A_QUEUED || appst[tr] == A_WORKING ->
+			appst[tr] = A_LOST; app_slot[tr] = 0; app_sid[tr] = 0; app_rid[tr] = 0
+		:: else -> skip
+		fi;
+		tr++
+	:: else -> break
+	od;
+	skip
+}
+
+#define EVICT(s) \
+	:: d_step { evictions < EVICTIONS && ss[s].sid != 0 -> evictions++; \
+		printf("server: session %d of client %d evicted\n", ss[s].sid, ss[s].addr); \
+		session_free(s) }
+
+/* Faults on the server side: restart, session expiry/eviction, memory. */
+proctype chaos()
+{
+end_chaos:
+	do
+	:: d_step { srestarts < SERVER_RESTARTS -> server_restart(0) }	/* crash */
+	:: d_step { srestarts < SERVER_RESTARTS -> server_restart(1) }	/* close */
+	EVICT(0)
+#if NS > 1
+	EVICT(1)
+#endif
+#if NS > 2
+	EVICT(2)
+#endif
+#if NS > 3
+	EVICT(3)
+#endif
+#if NS > 4
+	EVICT(4)
+#endif
+#if NS > 5
+	EVICT(5)
+#endif
+	:: d_step { mem_shorts < MEM_SHORTS && !mem_short -> mem_shorts++; mem_short = 1;
+		printf("server: memory short\n") }
+	:: d_step { mem_short -> mem_short = 0; printf("server: memory back\n") }
+	od;
+	skip	/* a d_step must not end in a loop */
+}
