@@ -149,6 +149,7 @@ static void kv_server(int fd, struct shared *sh_mem)
 /* ---- the fixture: namespaces, link, netem, server ---- */
 
 FIXTURE(link) {
+	int calls;		/* per client, after scaling */
 	char srv_ns[32], cli_ns[32];
 	struct shared *shm;
 	struct sockaddr_eorpc server;
@@ -226,10 +227,18 @@ FIXTURE_SETUP(link)
 	int fd, ready[2];
 	char c;
 
+	/*
+	 * The debug guest (KASAN, lockdep, kmemleak under emulation) runs
+	 * about twenty times slower; it is there to catch memory and locking
+	 * bugs, which a quarter of the calls exercise just as well.
+	 */
+	self->calls = variant->calls;
+	if (getenv("EORPC_KERNEL") && !strcmp(getenv("EORPC_KERNEL"), "debug"))
+		self->calls = (variant->calls + 3) / 4;
 	snprintf(self->srv_ns, sizeof(self->srv_ns), "eos-%d", getpid());
 	snprintf(self->cli_ns, sizeof(self->cli_ns), "eoc-%d", getpid());
 	TH_LOG("netem: '%s' both ways; %d clients x %d calls, %d in flight%s",
-	       variant->netem, variant->clients, variant->calls,
+	       variant->netem, variant->clients, self->calls,
 	       variant->inflight, variant->ipv6 ? ", IPv6" : "");
 	ASSERT_EQ(0, sh("ip netns add %s && ip netns add %s", self->srv_ns,
 			self->cli_ns));
@@ -320,7 +329,7 @@ static void make_request(struct kv_req *rq, int client, int seq,
 }
 
 /* One client process: @calls appends, @inflight outstanding at a time. */
-static int run_client(struct shared *shm, int client,
+static int run_client(struct shared *shm, int client, int calls,
 		      const struct sockaddr_eorpc *server,
 		      const FIXTURE_VARIANT(link) *variant)
 {
@@ -333,8 +342,8 @@ static int run_client(struct shared *shm, int client,
 
 	if (fd < 0)
 		return 1;
-	while (done < variant->calls) {
-		while (next < variant->calls && next - done < variant->inflight) {
+	while (done < calls) {
+		while (next < calls && next - done < variant->inflight) {
 			make_request(&rq, client, next, variant);
 			sent_at[next] = now_us();
 			if (eo_send(fd, server, &rq,
@@ -454,7 +463,7 @@ static int wait_server_idle(int timeout_ms)
 
 TEST_F_TIMEOUT(link, exactly_once, 900)
 {
-	long long retrans, dup_hist, dup_busy, busy, calls;
+	long long retrans, dup_hist, dup_busy, busy, calls, stale;
 	uint64_t max_wait = 0;
 	pid_t pids[MAX_CLIENTS];
 	static struct kv_rep rep;
@@ -466,7 +475,8 @@ TEST_F_TIMEOUT(link, exactly_once, 900)
 		pids[c] = fork();
 		ASSERT_GE(pids[c], 0);
 		if (!pids[c])
-			_exit(run_client(self->shm, c, &self->server, variant));
+			_exit(run_client(self->shm, c, self->calls,
+					 &self->server, variant));
 	}
 	for (c = 0; c < variant->clients; c++) {
 		ASSERT_EQ(pids[c], waitpid(pids[c], &status, 0));
@@ -475,11 +485,11 @@ TEST_F_TIMEOUT(link, exactly_once, 900)
 	}
 	for (c = 0; c < variant->clients; c++) {
 		/* G3: both ends live, no deadline: every call completes. */
-		EXPECT_EQ(variant->calls, self->shm->completed[c])
+		EXPECT_EQ(self->calls, self->shm->completed[c])
 			TH_LOG("client %d: %u failed (last errno %d)", c,
 			       self->shm->failed[c], self->shm->last_error[c]);
 		EXPECT_EQ(0, self->shm->mismatched[c]);
-		for (s = 0; s < variant->calls; s++) {
+		for (s = 0; s < self->calls; s++) {
 			/* G2: never twice; G1: a completed call ran once. */
 			if (self->shm->delivered[c][s] > 1)
 				doubles++;
@@ -496,13 +506,13 @@ TEST_F_TIMEOUT(link, exactly_once, 900)
 	if (variant->shared_key) {
 		ASSERT_EQ(0, get_value(&self->server, "k0", &rep));
 		EXPECT_EQ(0, check_value(&rep, 0, variant->clients - 1,
-					 variant->calls, variant->value_len,
+					 self->calls, variant->value_len,
 					 variant->inflight == 1));
 	} else {
 		for (c = 0; c < variant->clients; c++) {
 			snprintf(key, sizeof(key), "k%d", c);
 			ASSERT_EQ(0, get_value(&self->server, key, &rep));
-			EXPECT_EQ(0, check_value(&rep, c, c, variant->calls,
+			EXPECT_EQ(0, check_value(&rep, c, c, self->calls,
 						 variant->value_len,
 						 variant->inflight == 1))
 				TH_LOG("key %s", key);
@@ -515,12 +525,25 @@ TEST_F_TIMEOUT(link, exactly_once, 900)
 	ASSERT_EQ(0, enter_netns(self->srv_ns));
 	dup_hist = eo_stat("DupAnsweredFromHistory");
 	dup_busy = eo_stat("DupAnsweredBusy");
+	stale = eo_stat("StaleRequests");
 	TH_LOG("calls %lld, retransmits %lld, busy %lld, dup from history %lld, "
 	       "dup busy %lld, double deliveries %d, longest call %llu ms",
 	       calls, retrans, busy, dup_hist, dup_busy, doubles,
 	       (unsigned long long)max_wait / 1000);
-	if (variant->expect_no_retransmit)
-		EXPECT_EQ(0, retrans);
+	if (variant->expect_no_retransmit) {
+		/*
+		 * Nothing is lost, so a retransmission can only come from a
+		 * server application slower than the RTO; the server must then
+		 * see it as the duplicate it is.
+		 */
+		EXPECT_EQ(retrans, dup_busy + dup_hist + stale);
+		/*
+		 * On the stock kernel the server keeps up: no retransmission
+		 * at all. The debug guest is too slow for that promise.
+		 */
+		if (!getenv("EORPC_KERNEL") || strcmp(getenv("EORPC_KERNEL"), "debug"))
+			EXPECT_EQ(0, retrans);
+	}
 	/* No call waits much longer than the retransmission cap (400 ms). */
 	if (variant->stress)
 		EXPECT_LE(max_wait, 20 * 400000ULL);
