@@ -37,6 +37,7 @@ byte cst[NC];			/* call state C_* */
 byte crid[NC];			/* call->id in the current session */
 byte crestarts;			/* CLIENT_RESTARTS budget used */
 byte cancels;			/* CANCELS budget used (cancel or deadline) */
+byte idles;			/* IDLES budget used (idle sessions forgotten) */
 hidden byte tc;			/* d_step temporaries */
 hidden byte tj;
 
@@ -47,11 +48,12 @@ hidden byte tj;
 inline call_finished(i, c)
 {
 	cfin[i] = cfin[i] | (1 << crid[c]);
+	crid[c] = 0;		/* the call's id matters no more */
 	do
 	:: (cfin[i] >> (cack[i] + 1)) & 1 -> cack[i]++
 	:: else -> break
 	od;
-	skip	/* a d_step must not end in a loop */
+	cfin[i] = cfin[i] >> (cack[i] + 1) << (cack[i] + 1)	/* keep ids > ack */
 }
 
 inline session_reset(i)
@@ -73,9 +75,11 @@ inline session_reset(i)
  * delayed duplicate WELCOME naming it - can be taken for the new one.
  * This is the fix for flaw F1 the model found (README.md "Findings"):
  * with one client_epoch per socket (PROTOCOL.md, kmod/client.c
- * ep->client_epoch) a stale WELCOME re-establishes the dead session,
- * request ids restart at 1, and a stale REPLY of the old session
- * completes a new call (G6, G1).
+ * ep->client_epoch), the new session's HELLO can be answered with the
+ * old session - by the server itself when it still has it (the client
+ * forgot an idle session and its CLOSE ACK was lost), or by a delayed
+ * duplicate WELCOME - request ids restart at 1, and the old session's
+ * cached or stale REPLY for id 1 completes a new call (G6, G1).
  * MUTANT_REUSE_EPOCH: PROTOCOL.md as written (one epoch per socket).
  */
 inline handshake_over(i)
@@ -255,15 +259,19 @@ inline client_rx(p)
 #define FIRSTQ(i, j)	(cst[CALLNO(i, j)] == C_QUEUED && PREV_NOT(i, j, C_QUEUED))
 #define FIRSTNEW(i, j)	(cst[CALLNO(i, j)] == C_NEW && PREV_NOT(i, j, C_NEW))
 #define UNFIN(i, j)	(cst[CALLNO(i, j)] <= C_INFLIGHT)
+#define BUSY1(i, j)	(cst[CALLNO(i, j)] == C_QUEUED || cst[CALLNO(i, j)] == C_INFLIGHT)
 #if NCALLS == 1
 #define ANY_QUEUED(i)	(cst[CALLNO(i, 0)] == C_QUEUED)
 #define ANY_UNFIN(i)	(UNFIN(i, 0))
+#define ANY_BUSY(i)	(BUSY1(i, 0))
 #elif NCALLS == 2
 #define ANY_QUEUED(i)	(cst[CALLNO(i, 0)] == C_QUEUED || cst[CALLNO(i, 1)] == C_QUEUED)
 #define ANY_UNFIN(i)	(UNFIN(i, 0) || UNFIN(i, 1))
+#define ANY_BUSY(i)	(BUSY1(i, 0) || BUSY1(i, 1))
 #elif NCALLS == 3
 #define ANY_QUEUED(i)	(cst[CALLNO(i, 0)] == C_QUEUED || cst[CALLNO(i, 1)] == C_QUEUED || cst[CALLNO(i, 2)] == C_QUEUED)
 #define ANY_UNFIN(i)	(UNFIN(i, 0) || UNFIN(i, 1) || UNFIN(i, 2))
+#define ANY_BUSY(i)	(BUSY1(i, 0) || BUSY1(i, 1) || BUSY1(i, 2))
 #else
 #error "NCALLS must be 1..3"
 #endif
@@ -312,6 +320,16 @@ end_client:
 	:: d_step { cph[i] == CP_EST && cack[i] > cacks[i] ->
 		cacks[i] = cack[i];
 		net_send(PK(T_ACK, i, cep[i], cse[i], csid[i], 0, cack[i], 0, 0)) }
+	/* idle: eorpc_client_timers() forgets a session with no call at
+	 * server_timeout/2 (ACK with EORPC_F_CLOSE); the next call starts a
+	 * new session (model: at any time, IDLES times in all) */
+#ifndef NO_IDLE_FORGET
+	:: d_step { idles < IDLES && cph[i] == CP_EST && !ANY_BUSY(i) ->
+		idles++;
+		net_send(PK(T_ACK, i, cep[i], cse[i], csid[i], 0, cack[i], F_CLOSE, 0));
+		printf("client %d: idle session forgotten\n", i);
+		handshake_over(i) }
+#endif
 	/* client process restart: new socket, new client_epoch, state lost;
 	 * the calls the new process has not made yet are made by it */
 	:: d_step { crestarts < CLIENT_RESTARTS ->

@@ -16,6 +16,8 @@
  *   CANCELS          calls cancelled / past their deadline
  *   MEM_SHORTS       times the server runs short of memory (receive
  *                    buffer full, session allocation fails)
+ *   IDLES            idle client sessions forgotten (all clients)
+ *   NO_IDLE_FORGET   the client never forgets an idle session
  *   LIVENESS         fair network (LOSSES/DUPS budgets, RTO > network
  *                    delay), no faults; checks "every call completes"
  *   MUTANT_*         one dedup or matching check removed (see run)
@@ -48,6 +50,9 @@
 #endif
 #ifndef CANCELS
 #define CANCELS		0
+#endif
+#ifndef IDLES
+#define IDLES		0
 #endif
 #ifndef MEM_SHORTS
 #define MEM_SHORTS	0

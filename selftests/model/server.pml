@@ -50,8 +50,8 @@ hidden byte tk;
 #define A_NONE		0
 #define A_QUEUED	1	/* in the socket receive queue */
 #define A_WORKING	2	/* recvmsg() returned it; reply not yet sent */
-#define A_DONE		3	/* replied (or reply discarded) */
-#define A_LOST		4	/* server process restarted before replying */
+/* Replied, reply discarded, or lost with a server restart: back to
+ * A_NONE (the model forgets what no longer matters). */
 byte appst[NC];
 byte app_slot[NC];		/* the call handle: session table slot, ... */
 byte app_sid[NC];		/* ... session_id (the slot may have been
@@ -228,10 +228,15 @@ inline history_classify(s, p)
 			:: ss[s].st[te] == H_QUEUED || ss[s].st[te] == H_DELIVERED ->
 				send_busy(PK(T_BUSY, P_A(p), P_CE(p), se, ss[s].sid, tr, 0, 0, 0))
 			:: ss[s].st[te] == H_REPLIED ->
-#ifdef MUTANT_NO_DUP_CHECK
+#if defined(MUTANT_NO_DUP_CHECK)
 				/* mutant: REPLIED not checked, request taken as new */
 				ss[s].st[te] = H_QUEUED; ss[s].g[te] = P_G(p);
 				server_queue(s, P_G(p) - 1, tr)
+#elif defined(MUTANT_SILENT_DUP)
+				/* mutant: duplicate of an answered request ignored
+				 * (at-most-once without the cached reply): a lost
+				 * REPLY is never sent again */
+				skip
 #else
 				/* resend the cached reply, do not deliver */
 				net_send(PK(T_REPLY, P_A(p), P_CE(p), se, ss[s].sid, tr, 0, 0, ss[s].g[te]))
@@ -326,7 +331,7 @@ inline server_rx(p)
 #endif
 #define APP_REPLY(c) \
 	:: d_step { appst[c] == A_WORKING -> \
-		appst[c] = A_DONE; \
+		appst[c] = A_NONE; \
 		printf("app: reply to call %d\n", c); \
 		ts = app_slot[c]; \
 		te = app_rid[c] % W; \
@@ -402,7 +407,7 @@ inline server_restart(graceful)
 	:: tr < NC ->
 		if
 		:: appst[tr] == A_QUEUED || appst[tr] == A_WORKING ->
-			appst[tr] = A_LOST; app_slot[tr] = 0; app_sid[tr] = 0; app_rid[tr] = 0
+			appst[tr] = A_NONE; app_slot[tr] = 0; app_sid[tr] = 0; app_rid[tr] = 0
 		:: else -> skip
 		fi;
 		tr++
