@@ -18,7 +18,8 @@ static struct proto eorpc_proto = {
 	.obj_size	= sizeof(struct eorpc_sock),
 };
 
-static u64 random_epoch(void)
+/* A random incarnation number; 0 means "none" on the wire. */
+u64 eorpc_random_epoch(void)
 {
 	u64 v;
 
@@ -512,8 +513,7 @@ static int eorpc_create(struct net *net, struct socket *sock, int protocol,
 	ep->udp = NULL;
 	memset(&ep->local, 0, sizeof(ep->local));
 	memset(&ep->dest, 0, sizeof(ep->dest));
-	ep->client_epoch = random_epoch();
-	ep->server_epoch = random_epoch();
+	ep->server_epoch = eorpc_random_epoch();
 	INIT_LIST_HEAD(&ep->csessions);
 	INIT_LIST_HEAD(&ep->ssessions);
 	hash_init(ep->ss_by_id);

@@ -33,7 +33,7 @@ static void cs_send_control(struct eorpc_sock *ep, struct eorpc_csession *cs,
 	struct eorpc_pkt pkt = {
 		.type = type,
 		.flags = flags,
-		.client_epoch = ep->client_epoch,
+		.client_epoch = cs->client_epoch,
 	};
 
 	if (type != EORPC_PKT_HELLO) {
@@ -56,7 +56,7 @@ static void call_transmit(struct eorpc_sock *ep, struct eorpc_csession *cs,
 	struct eorpc_pkt pkt = {
 		.type = EORPC_PKT_REQUEST,
 		.flags = call->ntx ? EORPC_F_RETRANS : 0,
-		.client_epoch = ep->client_epoch,
+		.client_epoch = cs->client_epoch,
 		.server_epoch = cs->server_epoch,
 		.session_id = cs->session_id,
 		.request_id = call->id,
@@ -109,6 +109,8 @@ static int errno_stat(int err)
 		return EORPC_STAT_ERR_SHUTDOWN;
 	case ECONNREFUSED:
 		return EORPC_STAT_ERR_REFUSED;
+	case EPROTO:
+		return EORPC_STAT_ERR_PROTO;
 	default:
 		return EORPC_STAT_ERR_ABORTED;
 	}
@@ -189,6 +191,7 @@ static struct eorpc_csession *cs_create(struct eorpc_sock *ep,
 	if (!cs)
 		return NULL;
 	eorpc_addr_normalize(&cs->peer, peer);
+	cs->client_epoch = eorpc_random_epoch();
 	cs->state = EORPC_CS_HELLO;
 	INIT_LIST_HEAD(&cs->calls);
 	INIT_LIST_HEAD(&cs->waiting);
@@ -447,11 +450,22 @@ static void on_error(struct eorpc_sock *ep, struct eorpc_csession *cs,
 		return;
 	case EORPC_WERR_NOT_SERVER:
 	case EORPC_WERR_REFUSED:
-	case EORPC_WERR_WINDOW:
 		/* Refused before any delivery: this call certainly did not run. */
 		call = cs_call(cs, pkt->request_id);
 		if (call && pkt->server_epoch == cs->server_epoch) {
 			call_finish(ep, call, ECONNREFUSED);
+			cs_pump(ep, cs);
+		}
+		return;
+	case EORPC_WERR_WINDOW:
+		/*
+		 * Never sent to an honest client. An earlier copy of the request
+		 * may still be delivered once the ack catches up: not "certainly
+		 * not executed".
+		 */
+		call = cs_call(cs, pkt->request_id);
+		if (call && pkt->server_epoch == cs->server_epoch) {
+			call_finish(ep, call, EPROTO);
 			cs_pump(ep, cs);
 		}
 		return;
@@ -476,7 +490,7 @@ void eorpc_client_input(struct eorpc_sock *ep, struct sk_buff *skb,
 		EORPC_INC(net, RX_DROP_NOT_CLIENT);
 		return;
 	}
-	if (pkt->client_epoch != ep->client_epoch) {
+	if (pkt->client_epoch != cs->client_epoch) {
 		EORPC_INC(net, RX_DROP_SESSION);
 		return;
 	}

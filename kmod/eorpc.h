@@ -59,6 +59,9 @@ enum eorpc_csession_state {
  * struct eorpc_csession - client side of a session with one server
  * @link: in eorpc_sock.csessions
  * @peer: the server
+ * @client_epoch: this session's incarnation, random; a new session (after an
+ *	error, an idle close) gets a new one, so nothing of an old session's
+ *	traffic can ever be taken for the new one's
  * @state: enum eorpc_csession_state
  * @server_epoch: from WELCOME
  * @session_id: from WELCOME
@@ -75,6 +78,7 @@ enum eorpc_csession_state {
 struct eorpc_csession {
 	struct list_head	link;
 	struct sockaddr_eorpc	peer;
+	u64			client_epoch;
 	u8			state;
 	u64			server_epoch;
 	u64			session_id;
@@ -177,7 +181,6 @@ struct eorpc_sentry {
  * @listening: listen() was called: serve requests
  * @dead: being released: timers and work must not rearm
  * @node: in the namespace's socket list
- * @client_epoch: this socket's client incarnation
  * @server_epoch: this socket's server incarnation
  * @default_deadline_ms: EORPC_DEFAULT_DEADLINE_MS
  * @csessions: client sessions, one per server
@@ -204,7 +207,6 @@ struct eorpc_sock {
 	bool			listening;
 	bool			dead;
 	struct list_head	node;
-	u64			client_epoch;
 	u64			server_epoch;
 	u32			default_deadline_ms;
 	struct list_head	csessions;
@@ -293,6 +295,7 @@ void eorpc_send_error(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 		      const struct eorpc_pkt *about, u8 code);
 
 /* af.c */
+u64 eorpc_random_epoch(void);
 int eorpc_wait(struct eorpc_sock *ep, long timeo,
 	       bool (*ready)(struct eorpc_sock *ep, u32 arg), u32 arg);
 int eorpc_proto_init(void);

@@ -53,6 +53,7 @@ static const char *const eorpc_stat_names[EORPC_STAT_MAX] = {
 	[EORPC_STAT_ERR_SHUTDOWN] = "CallErrShutdown",
 	[EORPC_STAT_ERR_REFUSED] = "CallErrRefused",
 	[EORPC_STAT_ERR_ABORTED] = "CallErrNeverSent",
+	[EORPC_STAT_ERR_PROTO] = "CallErrProtocol",
 };
 
 static int stats_show(struct seq_file *seq, void *v)

@@ -1,15 +1,16 @@
 /*
  * wire.pml - the AF_EORPC wire header, packed into one int.
  *
- * Mirrors kmod/wire.h (struct eorpc_wire_hdr, enum eorpc_wire_type,
- * enum eorpc_wire_error, EORPC_F_*) and kmod/PROTOCOL.md "Header".
+ * Mirrors kmod/wire.h (struct eorpc_wire_hdr / struct eorpc_pkt, enum
+ * eorpc_pkt_type, enum eorpc_wire_error, enum eorpc_pkt_flags) and
+ * kmod/PROTOCOL.md "Header".
  * The model keeps only the fields the state machines read; epochs and
  * session ids are small counters that are never reused (the kernel draws
  * random 64-bit values that never repeat), so "fresh" is preserved.
  *
  * One packet = one int, so that the network bag (net.pml) can keep its
- * packets sorted: a bag of packets is then a multiset, not a sequence,
- * which keeps the state space small without losing any behaviour.
+ * packets sorted: the bag is then a set, not a sequence, which keeps the
+ * state space small without losing any behaviour.
  *
  *  bits   field                  struct eorpc_wire_hdr field
  *  0..2   type (1..7, 0 = none)  type
@@ -28,7 +29,8 @@
  *                                data, which properties (props.pml) read.
  *
  * Fragments are collapsed: every message is one fragment (frag = 0,
- * msg_len irrelevant); eorpc_wire_check() rejects nothing the model sends.
+ * msg_len irrelevant); eorpc_wire_decode() rejects nothing the model
+ * sends. EORPC_F_RETRANS only feeds counters and is not modelled.
  */
 
 /* enum eorpc_pkt_type (hdr.type), EORPC_PKT_* */

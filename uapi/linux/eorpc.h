@@ -108,6 +108,7 @@ enum eorpc_sockopt {
  *	ESTALE		the server no longer has this client's history
  *			(session expired or evicted)
  *	ESHUTDOWN	the client socket was shut down with the call in flight
+ *	EPROTO		the server reported a protocol violation (a bug)
  * The request was certainly not delivered:
  *	ECONNREFUSED	the server refused it (not a server socket, at capacity)
  *	ECONNABORTED	the call ended (deadline, cancel, shutdown) before its
