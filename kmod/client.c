@@ -515,7 +515,8 @@ void eorpc_client_input(struct eorpc_sock *ep, struct sk_buff *skb,
 		on_busy(ep, cs, pkt);
 }
 
-static void cs_timers(struct eorpc_sock *ep, struct eorpc_csession *cs,
+/* Return: false if @cs was freed. */
+static bool cs_timers(struct eorpc_sock *ep, struct eorpc_csession *cs,
 		      ktime_t now, ktime_t *next)
 {
 	struct eorpc_net *en = ep_net(ep);
@@ -529,13 +530,19 @@ static void cs_timers(struct eorpc_sock *ep, struct eorpc_csession *cs,
 			*next = earliest(*next, call->deadline);
 	}
 	if (cs->state == EORPC_CS_HELLO) {
+		/* Every call gave up: stop knocking (else: state forever). */
+		if (list_empty(&cs->waiting)) {
+			list_del(&cs->link);
+			kfree(cs);
+			return false;
+		}
 		if (cs->hello_next <= now) {
 			cs->hello_rto = eorpc_rto_backoff(cs->hello_rto, rto_max);
 			cs_send_control(ep, cs, EORPC_PKT_HELLO, 0);
 			cs->hello_next = ktime_add_us(now, cs->hello_rto);
 		}
 		*next = earliest(*next, cs->hello_next);
-		return;
+		return true;
 	}
 	list_for_each_entry_safe(call, tmp, &cs->calls, link) {
 		if (call->deadline && call->deadline <= now) {
@@ -554,6 +561,7 @@ static void cs_timers(struct eorpc_sock *ep, struct eorpc_csession *cs,
 		cs->ack_due = 0;
 	}
 	*next = earliest(*next, cs->ack_due);
+	return true;
 }
 
 /* Socket locked: retransmissions, deadlines, HELLOs and delayed ACKs due. */
@@ -562,7 +570,8 @@ void eorpc_client_timers(struct eorpc_sock *ep, ktime_t now, ktime_t *next)
 	struct eorpc_csession *cs, *tmp;
 
 	list_for_each_entry_safe(cs, tmp, &ep->csessions, link) {
-		cs_timers(ep, cs, now, next);
+		if (!cs_timers(ep, cs, now, next))
+			continue;	/* freed */
 		/*
 		 * Forget an idle session well before the server does, so the
 		 * next call starts a fresh session instead of hitting a forgotten

@@ -69,17 +69,6 @@ void eorpc_history_insert(struct eorpc_history *h, struct eorpc_hentry *e)
 	h->live++;
 }
 
-/*
- * Forget an entry whose request was never delivered (receive buffer full):
- * a retransmission then starts it again as new, which is safe because
- * nothing of it reached the application.
- */
-void eorpc_history_remove(struct eorpc_history *h, struct eorpc_hentry *e)
-{
-	h->slots[e->id & (h->window - 1)] = NULL;
-	h->live--;
-}
-
 /**
  * eorpc_history_ack() - apply a cumulative acknowledgment
  * @h: the history

@@ -38,6 +38,7 @@ static void history__new_then_duplicate(struct kunit *test)
 {
 	struct eorpc_history h;
 	struct eorpc_hentry e, *found;
+	struct released r = {};
 
 	KUNIT_ASSERT_EQ(test, eorpc_history_init(&h, 4, GFP_KERNEL), 0);
 	KUNIT_EXPECT_EQ(test, eorpc_history_classify(&h, 1, &found), EORPC_HIST_NEW);
@@ -49,7 +50,8 @@ static void history__new_then_duplicate(struct kunit *test)
 	/* Another id in the window is still new. */
 	KUNIT_EXPECT_EQ(test, eorpc_history_classify(&h, 2, &found), EORPC_HIST_NEW);
 	KUNIT_EXPECT_EQ(test, h.live, 1U);
-	eorpc_history_remove(&h, &e);
+	eorpc_history_drain(&h, count_release, &r);
+	KUNIT_EXPECT_EQ(test, r.count, 1U);
 	eorpc_history_destroy(&h);
 }
 
