@@ -20,6 +20,7 @@ static const struct {
 	{ "addr", suite_addr },
 	{ "cmsg", suite_cmsg },
 	{ "call", suite_call },
+	{ "call_threads", suite_call_threads },
 	{ "server", suite_server },
 	{ "errors", suite_errors },
 };

@@ -31,6 +31,7 @@ void suite_family(void);
 void suite_addr(void);
 void suite_cmsg(void);
 void suite_call(void);
+void suite_call_threads(void);
 void suite_server(void);
 void suite_errors(void);
 
