@@ -24,12 +24,16 @@ enum hrtimer_restart eorpc_timer_fired(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
-/* Socket locked. Arm the timer for @at unless it fires earlier already. */
+/*
+ * Socket locked. Arm the timer for @at unless it fires earlier already. A
+ * set @timer_at whose hrtimer already fired has the work queued, and that
+ * work rescans everything: @timer_at never moves later here.
+ */
 void eorpc_timer_arm(struct eorpc_sock *ep, ktime_t at)
 {
 	if (ep->dead || !at)
 		return;
-	if (ep->timer_at && ep->timer_at <= at && hrtimer_active(&ep->timer))
+	if (ep->timer_at && ep->timer_at <= at)
 		return;
 	ep->timer_at = at;
 	hrtimer_start(&ep->timer, at, HRTIMER_MODE_ABS_SOFT);
@@ -89,14 +93,17 @@ void eorpc_work(struct work_struct *work)
 			eorpc_input(ep, skb);
 		kfree_skb(skb);
 	}
-	if (!ep->dead) {
-		now = ktime_get();
+	/*
+	 * @timer_at is never later than the earliest pending event (every
+	 * event arms it), so the scans run only when something is due, not
+	 * once per received batch.
+	 */
+	now = ktime_get();
+	if (!ep->dead && ep->timer_at && ep->timer_at <= now) {
+		ep->timer_at = 0;
 		eorpc_client_timers(ep, now, &next);
 		eorpc_server_timers(ep, now, &next);
-		if (next) {
-			ep->timer_at = 0;
-			eorpc_timer_arm(ep, next);
-		}
+		eorpc_timer_arm(ep, next);
 	}
 	release_sock(sk);
 }
