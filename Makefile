@@ -23,7 +23,8 @@ SELFTESTS	:= $(patsubst selftests/net/%.c,$(BUILD)/selftests/%,\
 		     $(wildcard selftests/net/eorpc_*.c)) $(BUILD)/selftests/eorpc_stress
 
 .PHONY: all modules userspace selftests check deps kernel-debug \
-	modules-stock modules-debug style sparse checkpatch clean help
+	modules-stock modules-debug style sparse checkpatch clean help \
+	demo bench install fuzz dkms-check
 
 all: modules userspace selftests
 
@@ -32,6 +33,11 @@ help:
 	@echo "make check      every test layer, in qemu guests; ends with 'N passed, N failed'"
 	@echo "make style      checkpatch, sparse (C=1) and W=1 on the module"
 	@echo "make model      the full spin model scopes"
+	@echo "make demo       key-value demo over a lossy link, in the stock guest"
+	@echo "make bench      AF_EORPC vs raw UDP vs TCP, in the stock guest"
+	@echo "make install    libeorpc, header, eorpc tool, man pages (DESTDIR, PREFIX)"
+	@echo "make fuzz       the packet decoder fuzzer (FUZZ_SECONDS=600)"
+	@echo "make dkms-check build the module the way DKMS does"
 	@echo "selftests/vm/run --help   run anything in a guest"
 
 modules:
@@ -100,6 +106,21 @@ check: deps
 
 model:
 	selftests/model/run --full
+
+demo: deps all modules-stock
+	userspace/demo/run
+
+bench: deps all modules-stock
+	userspace/bench/run
+
+install: userspace
+	$(MAKE) -C userspace install
+
+fuzz: deps
+	$(MAKE) -C selftests/fuzz run
+
+dkms-check: deps
+	selftests/dkms/check
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean || true
