@@ -192,7 +192,17 @@ inline server_queue(s, c, r)
 /*
  * eorpc_history_classify(): a REQUEST (one fragment) with id r for
  * session s whose carried ack has been applied.
+ * HIST_NEW: the server's dedup check - the ring slot of an id inside the
+ * window is looked up (h->slots[id & (window - 1)]) and only an empty
+ * slot makes the request EORPC_HIST_NEW. MUTANT_NO_HISTORY_LOOKUP removes
+ * that lookup: every id in (ack, ack + window] is new, so a retransmitted
+ * or duplicated REQUEST is queued again.
  */
+#ifdef MUTANT_NO_HISTORY_LOOKUP
+#define HIST_NEW(s, te)	true
+#else
+#define HIST_NEW(s, te)	(ss[s].st[te] == H_FREE)
+#endif
 inline history_classify(s, p)
 {
 	tr = P_RID(p);
@@ -209,7 +219,7 @@ inline history_classify(s, p)
 		net_send(PK(T_ERROR, P_A(p), P_CE(p), se, P_SID(p), tr, 0, E_WINDOW, 0))
 	:: else ->
 		if
-		:: ss[s].st[te] == H_FREE ->
+		:: HIST_NEW(s, te) ->
 			/* no entry: create one RECEIVING, store the fragment */
 			ss[s].st[te] = H_RECEIVING; ss[s].rid[te] = tr; ss[s].g[te] = P_G(p);
 			/* complete (single fragment): queue if the receive
