@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers the hardening selftests share: a small encoder of AF_EORPC
+ * datagrams written from kmod/PROTOCOL.md (deliberately not kmod/wire.h: a
+ * test that shared the module's encoder would agree with its bugs), network
+ * namespaces joined by a veth pair, a tiny echo server in one of them, and
+ * counters read from another process's namespace.
+ */
+#ifndef EORPC_SELFTEST_RAW_H
+#define EORPC_SELFTEST_RAW_H
+
+#include <endian.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include "eorpc_util.h"
+
+/* ---- the wire format, as PROTOCOL.md describes it ---- */
+
+enum {
+	EOW_VERSION = 1,
+	EOW_HDR_LEN = 56,
+	EOW_FRAG_DATA = 1344,
+	EOW_MAX_MSG = 65536,
+	EOW_COOKIE_LEN = 16,
+	EOW_WELCOME_LEN = 8,
+};
+
+enum eow_type {
+	EOW_HELLO = 1, EOW_WELCOME, EOW_REQUEST, EOW_REPLY, EOW_BUSY, EOW_ACK,
+	EOW_ERROR, EOW_COOKIE,
+};
+
+enum { EOW_F_RETRANS = 1, EOW_F_CLOSE = 2 };
+
+/* Header fields in host order; eow_put() writes them big-endian. */
+struct eow_hdr {
+	uint8_t version, type, flags, code;
+	uint16_t frag, reserved;
+	uint32_t msg_len, reserved2;
+	uint64_t client_epoch, server_epoch, session_id, request_id, ack;
+};
+
+static inline void eow_put(uint8_t *buf, const struct eow_hdr *h)
+{
+	uint16_t v16;
+	uint32_t v32;
+	uint64_t v64[5];
+
+	buf[0] = h->version;
+	buf[1] = h->type;
+	buf[2] = h->flags;
+	buf[3] = h->code;
+	v16 = htobe16(h->frag);
+	memcpy(buf + 4, &v16, 2);
+	v16 = htobe16(h->reserved);
+	memcpy(buf + 6, &v16, 2);
+	v32 = htobe32(h->msg_len);
+	memcpy(buf + 8, &v32, 4);
+	v32 = htobe32(h->reserved2);
+	memcpy(buf + 12, &v32, 4);
+	v64[0] = htobe64(h->client_epoch);
+	v64[1] = htobe64(h->server_epoch);
+	v64[2] = htobe64(h->session_id);
+	v64[3] = htobe64(h->request_id);
+	v64[4] = htobe64(h->ack);
+	memcpy(buf + 16, v64, sizeof(v64));
+}
+
+/* Parse a header; -1 if @len is shorter than one. No validation: tests look. */
+static inline int eow_get(const uint8_t *buf, size_t len, struct eow_hdr *h)
+{
+	uint64_t v64[5];
+	uint32_t v32;
+	uint16_t v16;
+
+	if (len < EOW_HDR_LEN)
+		return -1;
+	h->version = buf[0];
+	h->type = buf[1];
+	h->flags = buf[2];
+	h->code = buf[3];
+	memcpy(&v16, buf + 4, 2);
+	h->frag = be16toh(v16);
+	memcpy(&v16, buf + 6, 2);
+	h->reserved = be16toh(v16);
+	memcpy(&v32, buf + 8, 4);
+	h->msg_len = be32toh(v32);
+	memcpy(&v32, buf + 12, 4);
+	h->reserved2 = be32toh(v32);
+	memcpy(v64, buf + 16, sizeof(v64));
+	h->client_epoch = be64toh(v64[0]);
+	h->server_epoch = be64toh(v64[1]);
+	h->session_id = be64toh(v64[2]);
+	h->request_id = be64toh(v64[3]);
+	h->ack = be64toh(v64[4]);
+	return 0;
+}
+
+/* A HELLO: header plus a 16-byte cookie (all zero: "I have none"). */
+static inline size_t eow_hello(uint8_t *buf, uint64_t client_epoch,
+			       const uint8_t *cookie)
+{
+	struct eow_hdr h = { .version = EOW_VERSION, .type = EOW_HELLO,
+			     .client_epoch = client_epoch };
+
+	eow_put(buf, &h);
+	if (cookie)
+		memcpy(buf + EOW_HDR_LEN, cookie, EOW_COOKIE_LEN);
+	else
+		memset(buf + EOW_HDR_LEN, 0, EOW_COOKIE_LEN);
+	return EOW_HDR_LEN + EOW_COOKIE_LEN;
+}
+
+/* xorshift64*: reproducible from a printed seed, unlike rand() across libcs. */
+static inline uint64_t eo_rand(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545F4914F6CDD1DULL;
+}
+
+/* ---- namespaces, commands, counters ---- */
+
+static inline int eo_sh(const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return system(cmd);
+}
+
+static inline int eo_ns_enter(const char *name)
+{
+	char path[96];
+	int fd, err;
+
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	err = setns(fd, CLONE_NEWNET);
+	close(fd);
+	return err;
+}
+
+/*
+ * Two namespaces joined by veth: @a gets 10.78.0.1 (veth0), @b 10.78.0.2
+ * (veth1). Returns 0 or the failing command's status.
+ */
+static inline int eo_ns_pair(const char *a, const char *b)
+{
+	return eo_sh("ip netns add %s && ip netns add %s && "
+		     "ip -n %s link add veth0 type veth peer name veth1 netns %s && "
+		     "ip -n %s addr add 10.78.0.1/24 dev veth0 && "
+		     "ip -n %s addr add 10.78.0.2/24 dev veth1 && "
+		     "ip -n %s link set veth0 up && ip -n %s link set lo up && "
+		     "ip -n %s link set veth1 up && ip -n %s link set lo up",
+		     a, b, a, b, a, b, a, a, b, b);
+}
+
+static inline void eo_ns_del(const char *a, const char *b)
+{
+	eo_sh("ip netns del %s 2>/dev/null; ip netns del %s 2>/dev/null", a, b);
+}
+
+/*
+ * Counter @name of the namespace process @pid lives in (/proc/PID/net is
+ * that namespace's /proc/net); pid 0 means our own. -1 if absent.
+ */
+static inline long long eo_stat_of(pid_t pid, const char *name)
+{
+	char path[64], key[64];
+	long long v, found = -1;
+	FILE *f;
+
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/net/eorpc/stats", pid);
+	else
+		snprintf(path, sizeof(path), "/proc/net/eorpc/stats");
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %lld", key, &v) == 2)
+		if (!strcmp(key, name))
+			found = v;
+	fclose(f);
+	return found;
+}
+
+static inline uint64_t eo_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
+}
+
+static inline int eo_is_debug_kernel(void)
+{
+	const char *k = getenv("EORPC_KERNEL");
+
+	return k && !strcmp(k, "debug");
+}
+
+/* ---- an echo server that counts deliveries ---- */
+
+enum { EO_ECHO_SLOTS = 4096 };
+
+/*
+ * Shared with the server child: how often each request (named by its first
+ * four bytes, a number the test chooses) reached the application.
+ */
+struct eo_echo_counts {
+	uint32_t delivered[EO_ECHO_SLOTS];
+	uint32_t total;
+};
+
+static inline struct eo_echo_counts *eo_echo_counts_new(void)
+{
+	void *p = mmap(NULL, sizeof(struct eo_echo_counts),
+		       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/*
+ * Fork a server listening on @addr, in namespace @ns (NULL: ours), that
+ * echoes every request, padded to @reply_len bytes when that is larger.
+ * Returns its pid once it listens, or -1.
+ */
+static inline pid_t eo_echo_server(const char *ns, const struct sockaddr_eorpc *addr,
+				   struct eo_echo_counts *counts, size_t reply_len)
+{
+	int ready[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(ready))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		static uint8_t buf[EOW_MAX_MSG];
+		struct eo_rx rx;
+		uint32_t slot;
+		ssize_t n;
+		int fd;
+
+		close(ready[0]);
+		if (ns && eo_ns_enter(ns))
+			_exit(10);
+		fd = eo_server(addr);
+		if (fd < 0 || write(ready[1], "r", 1) != 1)
+			_exit(11);
+		close(ready[1]);
+		for (;;) {
+			n = eo_recv(fd, buf, sizeof(buf), &rx, 0);
+			if (n < 0)
+				_exit(12);
+			if (counts && n >= 4) {
+				memcpy(&slot, buf, 4);
+				__atomic_add_fetch(&counts->delivered[slot % EO_ECHO_SLOTS],
+						   1, __ATOMIC_SEQ_CST);
+			}
+			if (counts)
+				__atomic_add_fetch(&counts->total, 1, __ATOMIC_SEQ_CST);
+			if ((size_t)n < reply_len) {
+				memset(buf + n, 'r', reply_len - n);
+				n = reply_len;
+			}
+			if (eo_reply(fd, rx.call_id, buf, n) < 0)
+				_exit(13);
+		}
+	}
+	close(ready[1]);
+	if (read(ready[0], &c, 1) != 1) {
+		close(ready[0]);
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	close(ready[0]);
+	return pid;
+}
+
+static inline void eo_kill(pid_t pid)
+{
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+}
+
+/*
+ * One blocking call numbered @slot (its first four bytes) on @fd; returns
+ * the reply length, or -1 with *@err = the call's errno (or the syscall's).
+ */
+static inline ssize_t eo_call(int fd, const struct sockaddr_eorpc *to,
+			      uint32_t slot, size_t len, int deadline_ms, int *err)
+{
+	static uint8_t req[EOW_MAX_MSG], rep[EOW_MAX_MSG];
+	struct eo_rx rx;
+	ssize_t n;
+
+	*err = 0;
+	if (len < 4)
+		len = 4;
+	memset(req, 'q', len);
+	memcpy(req, &slot, 4);
+	if (eo_send(fd, to, req, len, slot, deadline_ms, 0) < 0) {
+		*err = errno;
+		return -1;
+	}
+	n = eo_recv(fd, rep, sizeof(rep), &rx, 0);
+	if (n < 0) {
+		*err = errno;
+		return -1;
+	}
+	if (rx.error) {
+		*err = rx.error;
+		return -1;
+	}
+	return n;
+}
+
+#endif /* EORPC_SELFTEST_RAW_H */
