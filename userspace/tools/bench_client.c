@@ -1,0 +1,498 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * eorpc bench's clients: each keeps W calls in flight over its sockets
+ * (round-robin), timing every call from send to completion. One socket:
+ * a blocking receive, as a plain client would; several: epoll.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "cli.h"
+
+/* How often a waiting client looks at the clock (and for UDP losses). */
+enum { TICK_MS = 50, PRIME_TRIES = 50 };
+
+struct slot {
+	uint64_t seq, sent;
+	unsigned int conn;
+	bool busy;
+};
+
+struct worker {
+	const struct bench_opts *o;
+	const struct bench_addr *a;
+	unsigned int first_session, nconns;
+	struct bconn *conns;
+	struct slot *slots;
+	char *buf, *rbuf;
+	uint64_t gen;
+	unsigned int next_conn;
+	int ep;
+	struct bench_result r;
+	pthread_barrier_t *barrier;	/* threads */
+	int start_fd;			/* processes: readable at start */
+};
+
+static unsigned int tick_ms(const struct bench_opts *o)
+{
+	if (o->transport == TR_UDP && o->loss_timeout_ms < TICK_MS)
+		return o->loss_timeout_ms;
+	return TICK_MS;
+}
+
+static void fail(struct worker *w, const char *what)
+{
+	if (!w->r.err) {
+		w->r.err = errno ? errno : EIO;
+		cli_err(w->r.err, "%s %s (%s)", what, w->o->addr,
+			transport_name(w->o->transport));
+	}
+}
+
+/* A sequence number names the slot (low 16 bits) and its use. */
+static uint64_t issue(struct worker *w, unsigned int i)
+{
+	struct slot *s = &w->slots[i];
+
+	s->seq = (++w->gen << 16) | i;
+	s->conn = w->next_conn;
+	w->next_conn = (w->next_conn + 1) % w->nconns;
+	s->sent = now_ns();
+	s->busy = true;
+	if (bnet_send(w->o, w->a, &w->conns[s->conn], s->seq, w->buf)) {
+		s->busy = false;
+		return 0;
+	}
+	return s->seq;
+}
+
+/* Next completion on @c: 1, 0 (none yet) or -1. */
+static int next(struct worker *w, struct bconn *c, uint64_t *seq, int *err,
+		int flags)
+{
+	return bnet_recv(w->o, c, w->rbuf, w->o->size + 4096, seq, err, flags);
+}
+
+/*
+ * One untimed call on every socket: the AF_EORPC session handshake, the TCP
+ * connection and the server's per-client state are then in place, so the
+ * timed part measures calls, not set-up.
+ */
+static int prime(struct worker *w)
+{
+	unsigned int i, t;
+	uint64_t seq, got, start;
+	int err, rc;
+
+	for (i = 0; i < w->nconns; i++) {
+		w->next_conn = i;
+		for (t = 0; t < PRIME_TRIES; t++) {
+			seq = issue(w, 0);
+			if (!seq)
+				return -1;
+			start = now_ns();
+			do {
+				rc = next(w, &w->conns[i], &got, &err, 0);
+				if (rc < 0)
+					return -1;
+				if (rc && got == seq && err) {
+					errno = err;
+					return -1;
+				}
+			} while (!(rc && got == seq) &&
+				 now_ns() - start < 2000000000ull);
+			if (rc && got == seq)
+				break;
+			/* Only UDP loses calls; retry it. */
+			if (w->o->transport != TR_UDP) {
+				errno = ETIMEDOUT;
+				return -1;
+			}
+		}
+		if (t == PRIME_TRIES) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+	}
+	w->slots[0].busy = false;
+	w->next_conn = 0;
+	return 0;
+}
+
+static int setup(struct worker *w)
+{
+	const struct bench_opts *o = w->o;
+	struct epoll_event ev = { .events = EPOLLIN };
+	unsigned int i;
+
+	w->ep = -1;
+	w->conns = calloc(w->nconns, sizeof(*w->conns));
+	w->slots = calloc(o->inflight, sizeof(*w->slots));
+	w->buf = calloc(1, o->size);
+	w->rbuf = malloc(o->size + 4096);
+	if (!w->conns || !w->slots || !w->buf || !w->rbuf) {
+		fail(w, "allocating memory for");
+		return -1;
+	}
+	for (i = 0; i < w->nconns; i++)
+		w->conns[i].fd = -1;
+	if (w->nconns > 1) {
+		w->ep = epoll_create1(EPOLL_CLOEXEC);
+		if (w->ep < 0) {
+			fail(w, "creating an epoll instance for");
+			return -1;
+		}
+	}
+	for (i = 0; i < w->nconns; i++) {
+		/* Sockets block on send; receives wait in epoll if many. */
+		if (bnet_client_open(o, w->a, &w->conns[i],
+				     w->nconns == 1 ? tick_ms(o) : TICK_MS)) {
+			fail(w, "opening a client socket to");
+			return -1;
+		}
+		ev.data.u32 = i;
+		if (w->ep >= 0 &&
+		    epoll_ctl(w->ep, EPOLL_CTL_ADD, w->conns[i].fd, &ev)) {
+			fail(w, "adding a socket to epoll for");
+			return -1;
+		}
+	}
+	if (prime(w)) {
+		fail(w, "first call on each socket to");
+		return -1;
+	}
+	return 0;
+}
+
+static void complete(struct worker *w, uint64_t seq, int call_err,
+		     uint64_t now, uint64_t end, uint64_t *issued)
+{
+	unsigned int i = seq & 0xffff;
+	struct slot *s;
+
+	if (i >= w->o->inflight || !w->slots[i].busy || w->slots[i].seq != seq)
+		return;		/* a UDP reply we had given up on */
+	s = &w->slots[i];
+	s->busy = false;
+	if (now > end)
+		return;
+	if (call_err) {
+		w->r.errors++;
+	} else {
+		w->r.completed++;
+		samples_add(&w->r.lat, now - s->sent);
+	}
+	if (w->o->count && *issued >= w->o->count)
+		return;
+	if (issue(w, i))
+		(*issued)++;
+	else
+		fail(w, "sending a call to");
+}
+
+/* UDP has no retransmission: a late reply means a lost call. */
+static void expire(struct worker *w, uint64_t now, uint64_t *issued)
+{
+	uint64_t limit = (uint64_t)w->o->loss_timeout_ms * 1000000;
+	unsigned int i;
+
+	for (i = 0; i < w->o->inflight; i++) {
+		if (!w->slots[i].busy || now - w->slots[i].sent < limit)
+			continue;
+		w->slots[i].busy = false;
+		w->r.lost++;
+		if (w->o->count && *issued >= w->o->count)
+			continue;
+		if (issue(w, i))
+			(*issued)++;
+		else
+			fail(w, "sending a call to");
+	}
+}
+
+static bool any_busy(const struct worker *w)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->o->inflight; i++)
+		if (w->slots[i].busy)
+			return true;
+	return false;
+}
+
+static void drain(struct worker *w, struct bconn *c, int flags, uint64_t end,
+		  uint64_t *issued)
+{
+	uint64_t seq;
+	int err, rc;
+
+	while ((rc = next(w, c, &seq, &err, flags)) > 0) {
+		complete(w, seq, err, now_ns(), end, issued);
+		if (!(flags & MSG_DONTWAIT))
+			break;
+	}
+	if (rc < 0)
+		fail(w, "receiving a reply from");
+}
+
+static void run(struct worker *w)
+{
+	const struct bench_opts *o = w->o;
+	struct epoll_event evs[64];
+	uint64_t start, end, now, issued = 0;
+	unsigned int i;
+	int n, k;
+
+	start = now_ns();
+	end = o->count ? UINT64_MAX : start + (uint64_t)(o->seconds * 1e9);
+	for (i = 0; i < o->inflight && (!o->count || issued < o->count); i++) {
+		if (!issue(w, i)) {
+			fail(w, "sending a call to");
+			return;
+		}
+		issued++;
+	}
+	while (!w->r.err) {
+		now = now_ns();
+		if (now >= end || (o->count && !any_busy(w)))
+			break;
+		if (o->transport == TR_UDP)
+			expire(w, now, &issued);
+		if (w->nconns == 1) {
+			drain(w, &w->conns[0], 0, end, &issued);
+			continue;
+		}
+		n = epoll_wait(w->ep, evs, 64, tick_ms(o));
+		if (n < 0 && errno != EINTR) {
+			fail(w, "waiting in epoll for");
+			break;
+		}
+		for (k = 0; k < n; k++)
+			drain(w, &w->conns[evs[k].data.u32], MSG_DONTWAIT,
+			      end, &issued);
+	}
+	now = now_ns();
+	w->r.seconds = ((o->count || now < end) ? now : end) - start;
+	w->r.seconds /= 1e9;
+}
+
+static void teardown(struct worker *w)
+{
+	unsigned int i;
+
+	for (i = 0; w->conns && i < w->nconns; i++)
+		bnet_close(&w->conns[i]);
+	if (w->ep >= 0)
+		close(w->ep);
+	free(w->conns);
+	free(w->slots);
+	free(w->buf);
+	free(w->rbuf);
+}
+
+static void *thread_main(void *arg)
+{
+	struct worker *w = arg;
+	int failed = setup(w);
+
+	/* Everyone waits, set up or not, so nobody waits forever. */
+	pthread_barrier_wait(w->barrier);
+	if (!failed)
+		run(w);
+	teardown(w);
+	return NULL;
+}
+
+/* Enough descriptors for every socket (root may raise the hard limit). */
+static void raise_nofile(const struct bench_opts *o)
+{
+	struct rlimit rl;
+	rlim_t need = o->sessions + 64;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur >= need)
+		return;
+	rl.rlim_cur = need;
+	if (rl.rlim_max < need)
+		rl.rlim_max = need;
+	setrlimit(RLIMIT_NOFILE, &rl);
+}
+
+static void merge(struct bench_result *r, struct worker *w)
+{
+	r->completed += w->r.completed;
+	r->lost += w->r.lost;
+	r->errors += w->r.errors;
+	if (w->r.seconds > r->seconds)
+		r->seconds = w->r.seconds;
+	if (!r->err)
+		r->err = w->r.err;
+	samples_merge(&r->lat, &w->r.lat);
+	samples_free(&w->r.lat);
+}
+
+static void run_threads(struct worker *ws, unsigned int n,
+			struct bench_result *r)
+{
+	pthread_barrier_t barrier;
+	pthread_t *tids = calloc(n, sizeof(*tids));
+	unsigned int i, started = 0;
+
+	if (!tids || pthread_barrier_init(&barrier, NULL, n)) {
+		r->err = ENOMEM;
+		cli_err(r->err, "starting clients");
+		free(tids);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		ws[i].barrier = &barrier;
+		if (pthread_create(&tids[i], NULL, thread_main, &ws[i]))
+			break;
+		started++;
+	}
+	if (started < n) {
+		/* The barrier can never fill: give up on the whole run. */
+		cli_err(EAGAIN, "starting client threads");
+		exit(ST_FAIL);
+	}
+	for (i = 0; i < n; i++) {
+		pthread_join(tids[i], NULL);
+		merge(r, &ws[i]);
+	}
+	pthread_barrier_destroy(&barrier);
+	free(tids);
+}
+
+/* A child's result through a pipe: counters, then the samples. */
+static void child(struct worker *w, int ready_fd, int out)
+{
+	char c;
+	int failed = setup(w);
+
+	if (write_all(ready_fd, "r", 1))
+		_exit(ST_FAIL);
+	close(ready_fd);
+	if (read(w->start_fd, &c, 1) < 0)
+		_exit(ST_FAIL);
+	if (!failed)
+		run(w);
+	teardown(w);
+	if (write_all(out, &w->r, sizeof(w->r)) ||
+	    write_all(out, w->r.lat.v, w->r.lat.n * sizeof(*w->r.lat.v)))
+		_exit(ST_FAIL);
+	_exit(ST_OK);
+}
+
+static int read_child(int fd, struct worker *w)
+{
+	struct bench_result got;
+	size_t len;
+	char *buf;
+
+	if (read_all(fd, &buf, &len, (size_t)1 << 34) || len < sizeof(got)) {
+		errno = EPROTO;
+		return -1;
+	}
+	memcpy(&got, buf, sizeof(got));
+	w->r = got;
+	memset(&w->r.lat, 0, sizeof(w->r.lat));
+	if (len != sizeof(got) + got.lat.n * sizeof(uint64_t)) {
+		free(buf);
+		errno = EPROTO;
+		return -1;
+	}
+	for (size_t i = 0; i < got.lat.n; i++) {
+		uint64_t v;
+
+		memcpy(&v, buf + sizeof(got) + i * sizeof(v), sizeof(v));
+		samples_add(&w->r.lat, v);
+	}
+	free(buf);
+	return 0;
+}
+
+static void run_processes(struct worker *ws, unsigned int n,
+			  struct bench_result *r)
+{
+	int start[2], ready[2], *outs = calloc(n, sizeof(int));
+	pid_t *pids = calloc(n, sizeof(pid_t));
+	unsigned int i;
+	char c;
+
+	if (!outs || !pids || pipe(start) || pipe(ready)) {
+		r->err = errno ? errno : ENOMEM;
+		cli_err(r->err, "starting client processes");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		int p[2];
+
+		if (pipe(p) || (pids[i] = fork()) < 0) {
+			cli_err(errno, "starting client processes");
+			exit(ST_FAIL);
+		}
+		if (!pids[i]) {
+			close(start[1]);
+			close(ready[0]);
+			close(p[0]);
+			ws[i].start_fd = start[0];
+			child(&ws[i], ready[1], p[1]);
+		}
+		close(p[1]);
+		outs[i] = p[0];
+	}
+	close(start[0]);
+	close(ready[1]);
+	/* Start together, once every child has its sockets ready. */
+	for (i = 0; i < n; i++)
+		if (read(ready[0], &c, 1) != 1)
+			break;
+	close(ready[0]);
+	close(start[1]);
+	for (i = 0; i < n; i++) {
+		if (read_child(outs[i], &ws[i]) && !r->err) {
+			r->err = errno;
+			cli_err(r->err, "reading client %u's results", i);
+		}
+		close(outs[i]);
+		waitpid(pids[i], NULL, 0);
+		merge(r, &ws[i]);
+	}
+out:
+	free(outs);
+	free(pids);
+}
+
+void bench_run_clients(const struct bench_opts *o, const struct bench_addr *a,
+		       struct bench_result *r)
+{
+	struct worker *ws = calloc(o->clients, sizeof(*ws));
+	unsigned int i, first = 0;
+
+	if (!ws) {
+		r->err = ENOMEM;
+		cli_err(r->err, "starting clients");
+		return;
+	}
+	raise_nofile(o);
+	for (i = 0; i < o->clients; i++) {
+		ws[i].o = o;
+		ws[i].a = a;
+		ws[i].first_session = first;
+		ws[i].nconns = o->sessions / o->clients +
+			       (i < o->sessions % o->clients);
+		first += ws[i].nconns;
+	}
+	if (o->processes)
+		run_processes(ws, o->clients, r);
+	else
+		run_threads(ws, o->clients, r);
+	free(ws);
+}
