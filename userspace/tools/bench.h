@@ -22,6 +22,7 @@ enum {
 	BENCH_MAX_INFLIGHT = 1024,
 	BENCH_MAX_CLIENTS = 256,
 	BENCH_MAX_SESSIONS = 100000,
+	BENCH_SOCKBUF = 4 << 20,	/* SO_RCVBUF and SO_SNDBUF, all transports */
 };
 
 struct bench_opts {
@@ -62,6 +63,7 @@ struct bconn {
 int bnet_client_open(const struct bench_opts *o, const struct bench_addr *a,
 		     struct bconn *c, unsigned int rcvtimeo_ms);
 void bnet_close(struct bconn *c);
+void bnet_set_buffers(int fd);
 /* @buf holds o->size bytes; its first 8 become @seq for UDP and TCP. */
 int bnet_send(const struct bench_opts *o, const struct bench_addr *a,
 	      struct bconn *c, uint64_t seq, char *buf);

@@ -23,7 +23,7 @@ enum { TICK_MS = 50, PRIME_TRIES = 50 };
 struct slot {
 	uint64_t seq, sent;
 	unsigned int conn;
-	bool busy;
+	bool busy, pending;
 };
 
 struct worker {
@@ -57,21 +57,51 @@ static void fail(struct worker *w, const char *what)
 	}
 }
 
+/*
+ * Send slot @i's call: 0 sent, 1 pending (the socket is full: AF_EORPC
+ * sends never block here, since a client blocked in sendmsg reads no
+ * replies and its receive queue would fill for good), -1 error.
+ */
+static int try_send(struct worker *w, unsigned int i)
+{
+	struct slot *s = &w->slots[i];
+
+	if (!bnet_send(w->o, w->a, &w->conns[s->conn], s->seq, w->buf)) {
+		s->pending = false;
+		return 0;
+	}
+	if (errno == EAGAIN) {
+		s->pending = true;
+		return 1;
+	}
+	s->busy = false;
+	return -1;
+}
+
 /* A sequence number names the slot (low 16 bits) and its use. */
-static uint64_t issue(struct worker *w, unsigned int i)
+static int issue(struct worker *w, unsigned int i)
 {
 	struct slot *s = &w->slots[i];
 
 	s->seq = (++w->gen << 16) | i;
 	s->conn = w->next_conn;
 	w->next_conn = (w->next_conn + 1) % w->nconns;
+	/* The application's view: the call starts when it asks to send. */
 	s->sent = now_ns();
 	s->busy = true;
-	if (bnet_send(w->o, w->a, &w->conns[s->conn], s->seq, w->buf)) {
-		s->busy = false;
-		return 0;
-	}
-	return s->seq;
+	return try_send(w, i) < 0 ? -1 : 0;
+}
+
+static void flush_pending(struct worker *w)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->o->inflight; i++)
+		if (w->slots[i].busy && w->slots[i].pending &&
+		    try_send(w, i) < 0) {
+			fail(w, "sending a call to");
+			return;
+		}
 }
 
 /* Next completion on @c: 1, 0 (none yet) or -1. */
@@ -95,11 +125,14 @@ static int prime(struct worker *w)
 	for (i = 0; i < w->nconns; i++) {
 		w->next_conn = i;
 		for (t = 0; t < PRIME_TRIES; t++) {
-			seq = issue(w, 0);
-			if (!seq)
+			if (issue(w, 0))
 				return -1;
+			seq = w->slots[0].seq;
 			start = now_ns();
 			do {
+				if (w->slots[0].pending &&
+				    try_send(w, 0) < 0)
+					return -1;
 				rc = next(w, &w->conns[i], &got, &err, 0);
 				if (rc < 0)
 					return -1;
@@ -192,7 +225,7 @@ static void complete(struct worker *w, uint64_t seq, int call_err,
 	}
 	if (w->o->count && *issued >= w->o->count)
 		return;
-	if (issue(w, i))
+	if (!issue(w, i))
 		(*issued)++;
 	else
 		fail(w, "sending a call to");
@@ -205,13 +238,14 @@ static void expire(struct worker *w, uint64_t now, uint64_t *issued)
 	unsigned int i;
 
 	for (i = 0; i < w->o->inflight; i++) {
-		if (!w->slots[i].busy || now - w->slots[i].sent < limit)
+		if (!w->slots[i].busy || w->slots[i].pending ||
+		    now - w->slots[i].sent < limit)
 			continue;
 		w->slots[i].busy = false;
 		w->r.lost++;
 		if (w->o->count && *issued >= w->o->count)
 			continue;
-		if (issue(w, i))
+		if (!issue(w, i))
 			(*issued)++;
 		else
 			fail(w, "sending a call to");
@@ -254,7 +288,7 @@ static void run(struct worker *w)
 	start = now_ns();
 	end = o->count ? UINT64_MAX : start + (uint64_t)(o->seconds * 1e9);
 	for (i = 0; i < o->inflight && (!o->count || issued < o->count); i++) {
-		if (!issue(w, i)) {
+		if (issue(w, i)) {
 			fail(w, "sending a call to");
 			return;
 		}
@@ -264,6 +298,7 @@ static void run(struct worker *w)
 		now = now_ns();
 		if (now >= end || (o->count && !any_busy(w)))
 			break;
+		flush_pending(w);
 		if (o->transport == TR_UDP)
 			expire(w, now, &issued);
 		if (w->nconns == 1) {

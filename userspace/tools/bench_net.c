@@ -77,6 +77,20 @@ static int open_ip(const struct bench_opts *o, const struct bench_addr *a,
 	return 0;
 }
 
+/*
+ * The same roomy socket buffers for every transport, so a window of large
+ * calls is not measured as drops of one transport's default buffer size.
+ */
+void bnet_set_buffers(int fd)
+{
+	int size = BENCH_SOCKBUF;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)))
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+}
+
 int bnet_client_open(const struct bench_opts *o, const struct bench_addr *a,
 		     struct bconn *c, unsigned int rcvtimeo_ms)
 {
@@ -89,6 +103,8 @@ int bnet_client_open(const struct bench_opts *o, const struct bench_addr *a,
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
 	rc = o->transport == TR_EORPC ? open_eorpc(a, c) : open_ip(o, a, c);
+	if (!rc)
+		bnet_set_buffers(c->fd);
 	/* A blocking receive must come back to look at the clock. */
 	if (!rc && rcvtimeo_ms &&
 	    setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
@@ -143,7 +159,7 @@ static int send_eorpc(const struct bench_opts *o, const struct bench_addr *a,
 		cm->cmsg_len = CMSG_LEN(sizeof(dl));
 		memcpy(CMSG_DATA(cm), &dl, sizeof(dl));
 	}
-	return sendmsg(c->fd, &m, 0) < 0 ? -1 : 0;
+	return sendmsg(c->fd, &m, MSG_DONTWAIT) < 0 ? -1 : 0;
 }
 
 /* TCP frames: a 4-byte big-endian length, then the payload. */

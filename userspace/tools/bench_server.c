@@ -212,6 +212,7 @@ static void *tcp_accept(void *arg)
 			return NULL;
 		}
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		bnet_set_buffers(fd);
 		c = malloc(sizeof(*c) + 4 + EORPC_MAX_PAYLOAD);
 		if (!c) {
 			close(fd);
@@ -239,6 +240,7 @@ static int open_socket(const struct bench_opts *o, const struct bench_addr *a,
 		fd = eorpc_server_open(&a->eo, SOCK_CLOEXEC);
 		if (fd < 0)
 			return -1;
+		bnet_set_buffers(fd);
 		len = sizeof(a->eo);
 		if (getsockname(fd, (struct sockaddr *)&ss, &len) ||
 		    eorpc_addr_format((struct sockaddr_eorpc *)&ss, bound,
@@ -252,6 +254,7 @@ static int open_socket(const struct bench_opts *o, const struct bench_addr *a,
 	if (fd < 0)
 		return -1;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	bnet_set_buffers(fd);
 	if (bind(fd, (const struct sockaddr *)&a->ip, a->iplen) ||
 	    (o->transport == TR_TCP && listen(fd, 4096)) ||
 	    getsockname(fd, (struct sockaddr *)&ss, &len)) {
