@@ -516,8 +516,7 @@ static int eorpc_create(struct net *net, struct socket *sock, int protocol,
 	ep->server_epoch = eorpc_random_epoch();
 	INIT_LIST_HEAD(&ep->csessions);
 	INIT_LIST_HEAD(&ep->ssessions);
-	hash_init(ep->ss_by_id);
-	hash_init(ep->ss_by_client);
+	ep->ss_tables = false;
 	xa_init(&ep->server_calls);
 	INIT_LIST_HEAD(&ep->recvq);
 	skb_queue_head_init(&ep->rx_backlog);

@@ -7,6 +7,7 @@
 #include <linux/slab.h>
 #include "eorpc.h"
 #include "netns.h"
+#include "trace.h"
 
 static struct eorpc_net *ep_net(struct eorpc_sock *ep)
 {
@@ -36,12 +37,16 @@ static void cs_send_control(struct eorpc_sock *ep, struct eorpc_csession *cs,
 		.client_epoch = cs->client_epoch,
 	};
 
-	if (type != EORPC_PKT_HELLO) {
+	if (type == EORPC_PKT_HELLO) {
+		/* The cookie slot is always there: COOKIE never outgrows it. */
+		eorpc_udp_send(ep, &cs->peer, &pkt, &cs->cookie,
+			       sizeof(cs->cookie));
+	} else {
 		pkt.server_epoch = cs->server_epoch;
 		pkt.session_id = cs->session_id;
 		pkt.ack = cs->ids.ack;
+		eorpc_udp_send(ep, &cs->peer, &pkt, NULL, 0);
 	}
-	eorpc_udp_send(ep, &cs->peer, &pkt, NULL, 0);
 	if (type == EORPC_PKT_HELLO)
 		EORPC_INC(sock_net(&ep->sk), HELLOS_SENT);
 	else
@@ -63,6 +68,8 @@ static void call_transmit(struct eorpc_sock *ep, struct eorpc_csession *cs,
 		.ack = cs->ids.ack,
 	};
 
+	if (call->ntx)
+		trace_eorpc_retransmit(&cs->peer, &pkt);
 	eorpc_udp_send_msg(ep, &cs->peer, &pkt, &call->req);
 	if (call->ntx++)
 		EORPC_INC(net, RETRANSMITS);
@@ -343,7 +350,7 @@ static void on_welcome(struct eorpc_sock *ep, struct eorpc_csession *cs,
 		return;
 	window = be32_to_cpu(w.window);
 	if (!window || window > EORPC_MAX_WINDOW || (window & (window - 1))) {
-		EORPC_INC(sock_net(&ep->sk), RX_DROP_FIELD);
+		EORPC_DROP(sock_net(&ep->sk), RX_DROP_FIELD);
 		return;
 	}
 	cs->server_epoch = pkt->server_epoch;
@@ -362,6 +369,24 @@ static void on_welcome(struct eorpc_sock *ep, struct eorpc_csession *cs,
 	cs_pump(ep, cs);
 }
 
+/* The server wants proof we receive at our address: HELLO again with it. */
+static void on_cookie(struct eorpc_sock *ep, struct eorpc_csession *cs,
+		      struct sk_buff *skb, const struct eorpc_pkt *pkt)
+{
+	struct eorpc_wire_cookie cookie;
+
+	if (cs->state != EORPC_CS_HELLO)
+		return;	/* late or duplicated */
+	if (skb_copy_bits(skb, pkt->data_off, &cookie, sizeof(cookie)))
+		return;
+	if (!memcmp(&cookie, &cs->cookie, sizeof(cookie)))
+		return;	/* a duplicate COOKIE: the HELLO it asks for went */
+	cs->cookie = cookie;
+	cs_send_control(ep, cs, EORPC_PKT_HELLO, 0);
+	cs->hello_next = ktime_add_us(ktime_get(), cs->hello_rto);
+	eorpc_timer_arm(ep, cs->hello_next);
+}
+
 static void on_reply(struct eorpc_sock *ep, struct eorpc_csession *cs,
 		     struct sk_buff *skb, const struct eorpc_pkt *pkt)
 {
@@ -375,16 +400,16 @@ static void on_reply(struct eorpc_sock *ep, struct eorpc_csession *cs,
 	}
 	if (!call->reply.have && !call->reply.data) {
 		if (!eorpc_rmem_room(ep, pkt->msg_len)) {
-			EORPC_INC(net, RX_DROP_RCVBUF);
+			EORPC_DROP(net, RX_DROP_RCVBUF);
 			return;
 		}
 		if (eorpc_msg_alloc(&call->reply, pkt->msg_len)) {
-			EORPC_INC(net, RX_DROP_NOMEM);
+			EORPC_DROP(net, RX_DROP_NOMEM);
 			return;
 		}
 		eorpc_rmem_charge(ep, pkt->msg_len);
 	} else if (call->reply.len != pkt->msg_len) {
-		EORPC_INC(net, RX_DROP_FIELD);
+		EORPC_DROP(net, RX_DROP_FIELD);
 		return;
 	}
 	if (!eorpc_msg_add_frag(&call->reply, skb, pkt)) {
@@ -487,11 +512,11 @@ void eorpc_client_input(struct eorpc_sock *ep, struct sk_buff *skb,
 	struct eorpc_csession *cs = cs_find(ep, from);
 
 	if (!cs) {
-		EORPC_INC(net, RX_DROP_NOT_CLIENT);
+		EORPC_DROP(net, RX_DROP_NOT_CLIENT);
 		return;
 	}
 	if (pkt->client_epoch != cs->client_epoch) {
-		EORPC_INC(net, RX_DROP_SESSION);
+		EORPC_DROP(net, RX_DROP_SESSION);
 		return;
 	}
 	if (pkt->type == EORPC_PKT_ERROR) {
@@ -502,10 +527,14 @@ void eorpc_client_input(struct eorpc_sock *ep, struct sk_buff *skb,
 		on_welcome(ep, cs, skb, pkt);
 		return;
 	}
+	if (pkt->type == EORPC_PKT_COOKIE) {
+		on_cookie(ep, cs, skb, pkt);
+		return;
+	}
 	if (cs->state != EORPC_CS_ESTABLISHED ||
 	    pkt->session_id != cs->session_id ||
 	    pkt->server_epoch != cs->server_epoch) {
-		EORPC_INC(net, RX_DROP_SESSION);
+		EORPC_DROP(net, RX_DROP_SESSION);
 		return;
 	}
 	cs->last_active = ktime_get();

@@ -13,6 +13,7 @@
 #include <linux/hashtable.h>
 #include <linux/hrtimer.h>
 #include <linux/list.h>
+#include <linux/rhashtable-types.h>
 #include <linux/skbuff.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
@@ -70,6 +71,7 @@ enum eorpc_csession_state {
  * @rto: round-trip estimator
  * @calls: calls holding a request id
  * @waiting: calls waiting for the handshake or for window space
+ * @cookie: the server's address-validation cookie, zero until it sends one
  * @hello_next: when to resend HELLO
  * @hello_rto: current HELLO timeout, microseconds
  * @ack_due: send an ACK at this time if nothing carried the ack (0: none)
@@ -87,6 +89,7 @@ struct eorpc_csession {
 	struct eorpc_rto	rto;
 	struct list_head	calls;
 	struct list_head	waiting;
+	struct eorpc_wire_cookie cookie;
 	ktime_t			hello_next;
 	u32			hello_rto;
 	ktime_t			ack_due;
@@ -133,22 +136,28 @@ struct eorpc_call {
  * struct eorpc_ssession - server side of a session with one client
  * @by_id: in eorpc_sock.ss_by_id
  * @by_client: in eorpc_sock.ss_by_client
- * @link: in eorpc_sock.ssessions
+ * @lru: in eorpc_sock.ssessions, least recently active first
  * @peer: the client's address
  * @client_epoch: the client incarnation
  * @session_id: random, never reused
  * @history: entries of request ids not yet acknowledged
  * @last_active: last packet from the client
+ * @reply_bytes: bytes of cached replies (net.eorpc.session_max_reply_bytes)
+ * @bytes: server state charged to the namespace (net.eorpc.max_history_bytes)
+ * @rcu: the hash tables may still see it for a grace period after removal
  */
 struct eorpc_ssession {
-	struct hlist_node	by_id;
-	struct hlist_node	by_client;
-	struct list_head	link;
+	struct rhash_head	by_id;
+	struct rhash_head	by_client;
+	struct list_head	lru;
 	struct sockaddr_eorpc	peer;
 	u64			client_epoch;
 	u64			session_id;
 	struct eorpc_history	history;
 	ktime_t			last_active;
+	u32			reply_bytes;
+	size_t			bytes;
+	struct rcu_head		rcu;
 };
 
 /**
@@ -160,6 +169,7 @@ struct eorpc_ssession {
  * @call_id: the handle the application answers with (EORPC_CMSG_CALL_ID)
  * @msg: the request while receiving/queued, the reply once replied
  * @peer: the client (kept for recvmsg's msg_name)
+ * @charged: bytes charged to the session for this entry
  */
 struct eorpc_sentry {
 	struct eorpc_hentry	he;
@@ -168,9 +178,8 @@ struct eorpc_sentry {
 	u64			call_id;
 	struct eorpc_msg	msg;
 	struct sockaddr_eorpc	peer;
+	u32			charged;
 };
-
-#define EORPC_SS_HASH_BITS	8
 
 /**
  * struct eorpc_sock - an AF_EORPC socket
@@ -184,9 +193,10 @@ struct eorpc_sentry {
  * @server_epoch: this socket's server incarnation
  * @default_deadline_ms: EORPC_DEFAULT_DEADLINE_MS
  * @csessions: client sessions, one per server
- * @ssessions: server sessions
+ * @ssessions: server sessions, least recently active first
  * @ss_by_id: server sessions by session id
  * @ss_by_client: server sessions by (client address, epoch)
+ * @ss_tables: @ss_by_id and @ss_by_client are initialised (listen())
  * @ss_count: number of server sessions
  * @calls_out: client calls not yet read by the application
  * @server_calls: delivered requests by call id
@@ -211,8 +221,9 @@ struct eorpc_sock {
 	u32			default_deadline_ms;
 	struct list_head	csessions;
 	struct list_head	ssessions;
-	DECLARE_HASHTABLE(ss_by_id, EORPC_SS_HASH_BITS);
-	DECLARE_HASHTABLE(ss_by_client, EORPC_SS_HASH_BITS);
+	struct rhashtable	ss_by_id;
+	struct rhashtable	ss_by_client;
+	bool			ss_tables;
 	u32			ss_count;
 	u32			calls_out;
 	struct xarray		server_calls;
@@ -293,6 +304,21 @@ void eorpc_server_stop(struct eorpc_sock *ep);
 void eorpc_sentry_free(struct eorpc_sock *ep, struct eorpc_sentry *se);
 void eorpc_send_error(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 		      const struct eorpc_pkt *about, u8 code);
+
+/* sstable.c */
+int eorpc_sstable_init(struct eorpc_sock *ep);
+void eorpc_sstable_destroy(struct eorpc_sock *ep);
+struct eorpc_ssession *eorpc_ss_by_id(struct eorpc_sock *ep, u64 session_id);
+struct eorpc_ssession *eorpc_ss_by_client(struct eorpc_sock *ep,
+					  const struct sockaddr_eorpc *peer,
+					  u64 client_epoch);
+int eorpc_ss_insert(struct eorpc_sock *ep, struct eorpc_ssession *ss);
+void eorpc_ss_remove(struct eorpc_sock *ep, struct eorpc_ssession *ss);
+void eorpc_ss_touch(struct eorpc_sock *ep, struct eorpc_ssession *ss,
+		    ktime_t now);
+void eorpc_ss_charge(struct eorpc_sock *ep, struct eorpc_ssession *ss,
+		     long delta);
+bool eorpc_history_room(struct eorpc_sock *ep, size_t bytes);
 
 /* af.c */
 u64 eorpc_random_epoch(void);

@@ -8,6 +8,7 @@
 #include <linux/hrtimer.h>
 #include "eorpc.h"
 #include "netns.h"
+#include "trace.h"
 
 /* Called from softirq (UDP hook, hrtimer) and process context. */
 void eorpc_kick(struct eorpc_sock *ep)
@@ -56,18 +57,19 @@ static void eorpc_input(struct eorpc_sock *ep, struct sk_buff *skb)
 	u32 hdr_len = min_t(u32, skb->len, EORPC_WIRE_HDR_LEN);
 
 	if (!pskb_may_pull(skb, hdr_len)) {
-		EORPC_INC(net, RX_DROP_NOMEM);
+		EORPC_DROP(net, RX_DROP_NOMEM);
 		return;
 	}
 	v = eorpc_wire_decode(skb->data, skb->len, &pkt);
 	if (v != EORPC_WIRE_OK) {
-		this_cpu_inc(eorpc_net(net)->stats->v[verdict_stat[v]]);
+		eorpc_drop(net, verdict_stat[v]);
 		return;
 	}
 	if (eorpc_addr_from_skb(skb, &from)) {
-		EORPC_INC(net, RX_DROP_FIELD);
+		EORPC_DROP(net, RX_DROP_FIELD);
 		return;
 	}
+	trace_eorpc_rx(&from, &pkt);
 	switch (pkt.type) {
 	case EORPC_PKT_HELLO:
 	case EORPC_PKT_REQUEST:

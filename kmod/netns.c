@@ -12,11 +12,21 @@ enum eorpc_defaults {
 	EORPC_DEFAULT_RTO_INITIAL_MS = 300,
 	EORPC_DEFAULT_WINDOW = 32,
 	EORPC_DEFAULT_SESSION_TIMEOUT_MS = 120000,
+	EORPC_DEFAULT_MAX_SESSIONS = 65536,
+	/* 64 MiB of server state per namespace: 1000 busy clients' windows. */
+	EORPC_DEFAULT_MAX_HISTORY_BYTES = 64 << 20,
+	/* Two full windows of 16 KiB replies. */
+	EORPC_DEFAULT_SESSION_MAX_REPLY_BYTES = 1 << 20,
 };
 
 static unsigned int rto_limit_ms = 60000;
 static unsigned int window_limit = 64;
 static unsigned int timeout_limit_ms = 3600000;
+static unsigned int sessions_limit = 1 << 24;
+static unsigned long history_bytes_min = 1 << 16;
+static unsigned long history_bytes_limit = 1UL << 40;
+static unsigned int reply_bytes_min = EORPC_MAX_PAYLOAD;
+static unsigned int reply_bytes_limit = 1 << 30;
 
 static const struct ctl_table eorpc_sysctl_template[] = {
 	{
@@ -60,18 +70,45 @@ static const struct ctl_table eorpc_sysctl_template[] = {
 		.extra1		= SYSCTL_ONE,
 		.extra2		= &timeout_limit_ms,
 	},
+	{
+		.procname	= "max_sessions",
+		.maxlen		= sizeof(unsigned int),
+		.mode		= 0644,
+		.proc_handler	= proc_douintvec_minmax,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= &sessions_limit,
+	},
+	{
+		.procname	= "max_history_bytes",
+		.maxlen		= sizeof(unsigned long),
+		.mode		= 0644,
+		.proc_handler	= proc_doulongvec_minmax,
+		.extra1		= &history_bytes_min,
+		.extra2		= &history_bytes_limit,
+	},
+	{
+		/* At least one full-size reply always fits. */
+		.procname	= "session_max_reply_bytes",
+		.maxlen		= sizeof(unsigned int),
+		.mode		= 0644,
+		.proc_handler	= proc_douintvec_minmax,
+		.extra1		= &reply_bytes_min,
+		.extra2		= &reply_bytes_limit,
+	},
 	{ }
 };
 
 static int eorpc_sysctl_init_net(struct net *net, struct eorpc_net *en)
 {
-	unsigned int *values[] = {
+	void *values[] = {
 		&en->rto_min_ms, &en->rto_max_ms, &en->rto_initial_ms,
-		&en->window, &en->session_timeout_ms,
+		&en->window, &en->session_timeout_ms, &en->max_sessions,
+		&en->max_history_bytes, &en->session_max_reply_bytes,
 	};
 	struct ctl_table *table;
 	int i;
 
+	BUILD_BUG_ON(ARRAY_SIZE(values) != ARRAY_SIZE(eorpc_sysctl_template) - 1);
 	table = kmemdup(eorpc_sysctl_template, sizeof(eorpc_sysctl_template),
 			GFP_KERNEL);
 	if (!table)
@@ -104,6 +141,12 @@ static int __net_init eorpc_init_net(struct net *net)
 	en->rto_initial_ms = EORPC_DEFAULT_RTO_INITIAL_MS;
 	en->window = EORPC_DEFAULT_WINDOW;
 	en->session_timeout_ms = EORPC_DEFAULT_SESSION_TIMEOUT_MS;
+	en->max_sessions = EORPC_DEFAULT_MAX_SESSIONS;
+	en->max_history_bytes = EORPC_DEFAULT_MAX_HISTORY_BYTES;
+	en->session_max_reply_bytes = EORPC_DEFAULT_SESSION_MAX_REPLY_BYTES;
+	atomic_set(&en->sessions, 0);
+	atomic_long_set(&en->history_bytes, 0);
+	eorpc_cookie_init(&en->cookie);
 	mutex_init(&en->lock);
 	INIT_LIST_HEAD(&en->sockets);
 
@@ -131,6 +174,9 @@ static void __net_exit eorpc_exit_net(struct net *net)
 
 	eorpc_proc_exit_net(net);
 	eorpc_sysctl_exit_net(en);
+	/* Every socket is gone: anything still charged is an accounting bug. */
+	WARN_ON_ONCE(atomic_read(&en->sessions));
+	WARN_ON_ONCE(atomic_long_read(&en->history_bytes));
 	free_percpu(en->stats);
 }
 

@@ -7,6 +7,7 @@
 #include <linux/percpu.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+#include "cookie.h"
 
 /* Counters shown in /proc/net/eorpc/stats; names in proc.c. */
 enum eorpc_stat {
@@ -33,6 +34,11 @@ enum eorpc_stat {
 	EORPC_STAT_HISTORY_FREED,
 	EORPC_STAT_REPLIES_ORPHANED,
 	EORPC_STAT_ERRORS_SENT,
+	EORPC_STAT_COOKIES_SENT,
+	EORPC_STAT_COOKIES_INVALID,
+	EORPC_STAT_SESSIONS_REFUSED,
+	EORPC_STAT_SESSIONS_EVICTED,
+	EORPC_STAT_REQUESTS_REFUSED_MEM,
 	EORPC_STAT_RX_DROP_RCVBUF,
 	EORPC_STAT_RX_DROP_BACKLOG,
 	EORPC_STAT_RX_DROP_NOMEM,
@@ -43,6 +49,8 @@ enum eorpc_stat {
 	EORPC_STAT_RX_DROP_LEN,
 	EORPC_STAT_RX_DROP_SESSION,
 	EORPC_STAT_RX_DROP_NOT_CLIENT,
+	EORPC_STAT_RX_DROP_NOT_SERVER,
+	EORPC_STAT_RX_DROP_ACK,
 	EORPC_STAT_RX_DROP_ADDRESS,
 	EORPC_STAT_TX_ERRORS,
 	EORPC_STAT_ERR_TIMEDOUT,
@@ -67,6 +75,13 @@ struct eorpc_stats {
  * @rto_initial_ms: net.eorpc.rto_initial_ms
  * @window: net.eorpc.window (power of two, <= 64)
  * @session_timeout_ms: net.eorpc.session_timeout_ms
+ * @max_sessions: net.eorpc.max_sessions, server sessions in the namespace
+ * @max_history_bytes: net.eorpc.max_history_bytes, server state in the
+ *	namespace: sessions, history entries, requests and cached replies
+ * @session_max_reply_bytes: net.eorpc.session_max_reply_bytes, per session
+ * @sessions: server sessions now
+ * @history_bytes: bytes of server state now (see @max_history_bytes)
+ * @cookie: keys for address validation
  * @sysctl: the registered table
  * @stats: per-cpu counters
  * @proc_dir: /proc/net/eorpc
@@ -79,6 +94,12 @@ struct eorpc_net {
 	unsigned int		rto_initial_ms;
 	unsigned int		window;
 	unsigned int		session_timeout_ms;
+	unsigned int		max_sessions;
+	unsigned long		max_history_bytes;
+	unsigned int		session_max_reply_bytes;
+	atomic_t		sessions;
+	atomic_long_t		history_bytes;
+	struct eorpc_cookie_secret cookie;
 	struct ctl_table_header	*sysctl;
 	struct eorpc_stats __percpu *stats;
 	struct proc_dir_entry	*proc_dir;
@@ -95,6 +116,9 @@ static inline struct eorpc_net *eorpc_net(const struct net *net)
 
 #define EORPC_INC(net, name) \
 	this_cpu_inc(eorpc_net(net)->stats->v[EORPC_STAT_##name])
+/* A dropped datagram: counted, and traced as eorpc:eorpc_drop. */
+#define EORPC_DROP(net, name) eorpc_drop(net, EORPC_STAT_##name)
+
 #define EORPC_ADD(net, name, n) \
 	this_cpu_add(eorpc_net(net)->stats->v[EORPC_STAT_##name], (n))
 
@@ -103,5 +127,7 @@ void eorpc_netns_exit(void);
 int eorpc_proc_init_net(struct net *net);
 void eorpc_proc_exit_net(struct net *net);
 u64 eorpc_stat_read(struct net *net, enum eorpc_stat stat);
+void eorpc_drop(struct net *net, enum eorpc_stat stat);
+extern const char *const eorpc_stat_names[EORPC_STAT_MAX];
 
 #endif /* _EORPC_NETNS_H */

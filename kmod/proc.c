@@ -10,7 +10,7 @@
 #include "eorpc.h"
 #include "netns.h"
 
-static const char *const eorpc_stat_names[EORPC_STAT_MAX] = {
+const char *const eorpc_stat_names[EORPC_STAT_MAX] = {
 	[EORPC_STAT_CALLS] = "Calls",
 	[EORPC_STAT_CALLS_COMPLETED] = "CallsCompleted",
 	[EORPC_STAT_CALLS_FAILED] = "CallsFailed",
@@ -34,6 +34,11 @@ static const char *const eorpc_stat_names[EORPC_STAT_MAX] = {
 	[EORPC_STAT_HISTORY_FREED] = "HistoryFreed",
 	[EORPC_STAT_REPLIES_ORPHANED] = "RepliesOrphaned",
 	[EORPC_STAT_ERRORS_SENT] = "ErrorsSent",
+	[EORPC_STAT_COOKIES_SENT] = "CookiesSent",
+	[EORPC_STAT_COOKIES_INVALID] = "CookiesInvalid",
+	[EORPC_STAT_SESSIONS_REFUSED] = "SessionsRefused",
+	[EORPC_STAT_SESSIONS_EVICTED] = "SessionsEvicted",
+	[EORPC_STAT_REQUESTS_REFUSED_MEM] = "RequestsBusyMemory",
 	[EORPC_STAT_RX_DROP_RCVBUF] = "RxDropRcvbuf",
 	[EORPC_STAT_RX_DROP_BACKLOG] = "RxDropBacklog",
 	[EORPC_STAT_RX_DROP_NOMEM] = "RxDropNomem",
@@ -44,6 +49,8 @@ static const char *const eorpc_stat_names[EORPC_STAT_MAX] = {
 	[EORPC_STAT_RX_DROP_LEN] = "RxDropLen",
 	[EORPC_STAT_RX_DROP_SESSION] = "RxDropWrongSession",
 	[EORPC_STAT_RX_DROP_NOT_CLIENT] = "RxDropNotForClient",
+	[EORPC_STAT_RX_DROP_NOT_SERVER] = "RxDropNotForServer",
+	[EORPC_STAT_RX_DROP_ACK] = "RxDropAck",
 	[EORPC_STAT_RX_DROP_ADDRESS] = "RxDropWrongAddress",
 	[EORPC_STAT_TX_ERRORS] = "TxErrors",
 	[EORPC_STAT_ERR_TIMEDOUT] = "CallErrTimedout",
@@ -59,11 +66,16 @@ static const char *const eorpc_stat_names[EORPC_STAT_MAX] = {
 static int stats_show(struct seq_file *seq, void *v)
 {
 	struct net *net = seq_file_single_net(seq);
+	struct eorpc_net *en = eorpc_net(net);
 	int i;
 
 	for (i = 0; i < EORPC_STAT_MAX; i++)
 		seq_printf(seq, "%s %llu\n", eorpc_stat_names[i],
 			   eorpc_stat_read(net, i));
+	/* Gauges, not counters: what the memory caps compare against. */
+	seq_printf(seq, "ServerSessions %d\n", atomic_read(&en->sessions));
+	seq_printf(seq, "ServerStateBytes %ld\n",
+		   atomic_long_read(&en->history_bytes));
 	return 0;
 }
 
@@ -102,6 +114,18 @@ static int sockets_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
+/*
+ * Session ids authenticate a client's packets: like kptr_restrict, only
+ * readers with CAP_NET_ADMIN see them.
+ */
+static u64 shown_id(struct seq_file *seq, u64 session_id)
+{
+	struct net *net = seq_file_single_net(seq);
+
+	return file_ns_capable(seq->file, net->user_ns, CAP_NET_ADMIN) ?
+	       session_id : 0;
+}
+
 static void show_sessions(struct seq_file *seq, struct eorpc_sock *ep)
 {
 	struct eorpc_csession *cs;
@@ -113,15 +137,15 @@ static void show_sessions(struct seq_file *seq, struct eorpc_sock *ep)
 		show_addr(seq, &cs->peer);
 		seq_printf(seq, " client %s %016llx %llu %llu %u\n",
 			   cs->state == EORPC_CS_ESTABLISHED ? "up" : "hello",
-			   cs->session_id, cs->ids.next_id - 1, cs->ids.ack,
+			   shown_id(seq, cs->session_id), cs->ids.next_id - 1, cs->ids.ack,
 			   cs->rto.rto);
 	}
-	list_for_each_entry(ss, &ep->ssessions, link) {
+	list_for_each_entry(ss, &ep->ssessions, lru) {
 		show_addr(seq, &ep->local);
 		seq_puts(seq, " ");
 		show_addr(seq, &ss->peer);
 		seq_printf(seq, " server up %016llx - %llu %u\n",
-			   ss->session_id, ss->history.ack, ss->history.live);
+			   shown_id(seq, ss->session_id), ss->history.ack, ss->history.live);
 	}
 }
 

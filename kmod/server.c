@@ -6,9 +6,11 @@
  */
 #include <linux/log2.h>
 #include <linux/random.h>
+#include <linux/string.h>
 #include <linux/slab.h>
 #include "eorpc.h"
 #include "netns.h"
+#include "trace.h"
 
 /* How often, at most, idle sessions are looked for. */
 enum { EORPC_GC_PERIOD_MS = 1000 };
@@ -42,43 +44,6 @@ void eorpc_send_error(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 	EORPC_INC(sock_net(&ep->sk), ERRORS_SENT);
 }
 
-static u32 id_hash(u64 session_id)
-{
-	return hash_64(session_id, EORPC_SS_HASH_BITS);
-}
-
-static u32 client_hash(struct eorpc_sock *ep, const struct sockaddr_eorpc *peer,
-		       u64 client_epoch)
-{
-	return hash_32(eorpc_addr_hash(peer, ep->server_epoch) ^
-		       (u32)client_epoch ^ (u32)(client_epoch >> 32),
-		       EORPC_SS_HASH_BITS);
-}
-
-static struct eorpc_ssession *ss_by_id(struct eorpc_sock *ep, u64 session_id)
-{
-	struct eorpc_ssession *ss;
-
-	hlist_for_each_entry(ss, &ep->ss_by_id[id_hash(session_id)], by_id)
-		if (ss->session_id == session_id)
-			return ss;
-	return NULL;
-}
-
-static struct eorpc_ssession *ss_by_client(struct eorpc_sock *ep,
-					   const struct sockaddr_eorpc *peer,
-					   u64 client_epoch)
-{
-	struct eorpc_ssession *ss;
-	u32 h = client_hash(ep, peer, client_epoch);
-
-	hlist_for_each_entry(ss, &ep->ss_by_client[h], by_client)
-		if (ss->client_epoch == client_epoch &&
-		    eorpc_addr_equal(&ss->peer, peer))
-			return ss;
-	return NULL;
-}
-
 /*
  * Release one history entry: the client acknowledged it or the session ends.
  * A request the application holds stays valid for its reply, which is then
@@ -87,9 +52,12 @@ static struct eorpc_ssession *ss_by_client(struct eorpc_sock *ep,
 static void release_entry(struct eorpc_hentry *he, void *arg)
 {
 	struct eorpc_sentry *se = container_of(he, struct eorpc_sentry, he);
+	struct eorpc_ssession *ss = se->sess;
 	struct eorpc_sock *ep = arg;
 
 	EORPC_INC(sock_net(&ep->sk), HISTORY_FREED);
+	eorpc_ss_charge(ep, ss, -(long)se->charged);
+	se->charged = 0;
 	switch (he->state) {
 	case EORPC_HE_DELIVERED:
 		se->sess = NULL;
@@ -99,6 +67,9 @@ static void release_entry(struct eorpc_hentry *he, void *arg)
 		fallthrough;
 	case EORPC_HE_RECEIVING:
 		eorpc_rmem_uncharge(ep, se->msg.len);
+		break;
+	case EORPC_HE_REPLIED:
+		ss->reply_bytes -= se->msg.len;
 		break;
 	}
 	eorpc_sentry_free(ep, se);
@@ -114,11 +85,43 @@ static void ss_free(struct eorpc_sock *ep, struct eorpc_ssession *ss)
 {
 	eorpc_history_drain(&ss->history, release_entry, ep);
 	eorpc_history_destroy(&ss->history);
-	hash_del(&ss->by_id);
-	hash_del(&ss->by_client);
-	list_del(&ss->link);
-	ep->ss_count--;
-	kfree(ss);
+	eorpc_ss_remove(ep, ss);
+	WARN_ON_ONCE(ss->bytes || ss->reply_bytes);
+	kfree_rcu(ss, rcu);
+}
+
+/*
+ * Make room under net.eorpc.max_history_bytes or max_sessions: forget the
+ * least recently active session if it has been quiet for a while. Its
+ * client's next packet gets SESSION_UNKNOWN, so nothing is delivered twice.
+ */
+static bool evict_one(struct eorpc_sock *ep, struct eorpc_ssession *keep,
+		      ktime_t now)
+{
+	struct eorpc_net *en = eorpc_net(sock_net(&ep->sk));
+	struct eorpc_ssession *ss;
+
+	ss = list_first_entry_or_null(&ep->ssessions, struct eorpc_ssession,
+				      lru);
+	/* Quiet for two probe intervals: not a client waiting on a BUSY. */
+	if (!ss || ss == keep ||
+	    ktime_ms_delta(now, ss->last_active) <
+	    2 * (s64)READ_ONCE(en->rto_max_ms))
+		return false;
+	EORPC_INC(sock_net(&ep->sk), SESSIONS_EVICTED);
+	trace_eorpc_evict(&ss->peer, ss->session_id, "memory",
+			  ss->history.live, ss->bytes);
+	ss_free(ep, ss);
+	return true;
+}
+
+static bool make_room(struct eorpc_sock *ep, struct eorpc_ssession *keep,
+		      size_t bytes, ktime_t now)
+{
+	while (!eorpc_history_room(ep, bytes))
+		if (!evict_one(ep, keep, now))
+			return false;
+	return true;
 }
 
 static void send_welcome(struct eorpc_sock *ep, struct eorpc_ssession *ss)
@@ -138,48 +141,98 @@ static void send_welcome(struct eorpc_sock *ep, struct eorpc_ssession *ss)
 	eorpc_udp_send(ep, &ss->peer, &pkt, &w, sizeof(w));
 }
 
-static void on_hello(struct eorpc_sock *ep, const struct eorpc_pkt *pkt,
-		     const struct sockaddr_eorpc *from)
+static void send_cookie(struct eorpc_sock *ep, const struct eorpc_pkt *hello,
+			const struct sockaddr_eorpc *from)
 {
 	struct eorpc_net *en = eorpc_net(sock_net(&ep->sk));
-	struct eorpc_ssession *ss = ss_by_client(ep, from, pkt->client_epoch);
+	struct eorpc_wire_cookie cookie;
+	struct eorpc_pkt pkt = {
+		.type = EORPC_PKT_COOKIE,
+		.client_epoch = hello->client_epoch,
+		.server_epoch = ep->server_epoch,
+	};
+
+	eorpc_cookie_make(&en->cookie, from, hello->client_epoch, &cookie);
+	eorpc_udp_send(ep, from, &pkt, &cookie, sizeof(cookie));
+	EORPC_INC(sock_net(&ep->sk), COOKIES_SENT);
+}
+
+/* Return: true if the HELLO proves its sender receives at its address. */
+static bool hello_validated(struct eorpc_sock *ep, struct sk_buff *skb,
+			    const struct eorpc_pkt *pkt,
+			    const struct sockaddr_eorpc *from)
+{
+	struct eorpc_net *en = eorpc_net(sock_net(&ep->sk));
+	struct eorpc_wire_cookie cookie;
+
+	if (skb_copy_bits(skb, pkt->data_off, &cookie, sizeof(cookie)))
+		return false;
+	if (!memchr_inv(cookie.bytes, 0, sizeof(cookie.bytes)))
+		return false;
+	if (eorpc_cookie_valid(&en->cookie, from, pkt->client_epoch, &cookie))
+		return true;
+	EORPC_INC(sock_net(&ep->sk), COOKIES_INVALID);
+	return false;
+}
+
+static void on_hello(struct eorpc_sock *ep, struct sk_buff *skb,
+		     const struct eorpc_pkt *pkt,
+		     const struct sockaddr_eorpc *from)
+{
+	struct net *net = sock_net(&ep->sk);
+	struct eorpc_net *en = eorpc_net(net);
+	struct eorpc_ssession *ss = eorpc_ss_by_client(ep, from,
+						       pkt->client_epoch);
+	ktime_t now = ktime_get();
+	u32 window;
 
 	if (ss) {
 		send_welcome(ep, ss);
 		return;
 	}
+	/* No state for a sender until it shows it can receive: a cookie. */
+	if (!hello_validated(ep, skb, pkt, from)) {
+		send_cookie(ep, pkt, from);
+		return;
+	}
+	window = rounddown_pow_of_two(READ_ONCE(en->window));
+	if (atomic_read(&en->sessions) >= READ_ONCE(en->max_sessions) &&
+	    !evict_one(ep, NULL, now))
+		goto refuse;
+	if (!make_room(ep, NULL, sizeof(*ss) + window * sizeof(void *), now))
+		goto refuse;
 	ss = kzalloc(sizeof(*ss), GFP_KERNEL_ACCOUNT);
 	if (!ss)
-		goto refuse;
-	if (eorpc_history_init(&ss->history,
-			       rounddown_pow_of_two(READ_ONCE(en->window)),
-			       GFP_KERNEL_ACCOUNT)) {
-		kfree(ss);
-		goto refuse;
-	}
+		goto nomem;
+	if (eorpc_history_init(&ss->history, window, GFP_KERNEL_ACCOUNT))
+		goto nomem_free;
 	eorpc_addr_normalize(&ss->peer, from);
 	ss->client_epoch = pkt->client_epoch;
 	/* Never 0 and never one in use: a session id is never reused. */
 	do {
 		ss->session_id = get_random_u64();
-	} while (!ss->session_id || ss_by_id(ep, ss->session_id));
-	ss->last_active = ktime_get();
-	hash_add(ep->ss_by_id, &ss->by_id, ss->session_id);
-	hlist_add_head(&ss->by_client,
-		       &ep->ss_by_client[client_hash(ep, from, ss->client_epoch)]);
-	list_add_tail(&ss->link, &ep->ssessions);
-	ep->ss_count++;
+	} while (!ss->session_id || eorpc_ss_by_id(ep, ss->session_id));
+	ss->last_active = now;
+	if (eorpc_ss_insert(ep, ss)) {
+		eorpc_history_destroy(&ss->history);
+		goto nomem_free;
+	}
 	if (!ep->gc_at) {
-		ep->gc_at = ktime_add_ms(ss->last_active,
-					 min(READ_ONCE(en->session_timeout_ms),
-					     EORPC_GC_PERIOD_MS));
+		ep->gc_at = ktime_add_ms(now, min(READ_ONCE(en->session_timeout_ms),
+						  EORPC_GC_PERIOD_MS));
 		eorpc_timer_arm(ep, ep->gc_at);
 	}
-	EORPC_INC(sock_net(&ep->sk), SESSIONS_CREATED);
+	EORPC_INC(net, SESSIONS_CREATED);
 	send_welcome(ep, ss);
 	return;
+nomem_free:
+	kfree(ss);
+nomem:
+	EORPC_DROP(net, RX_DROP_NOMEM);
+	eorpc_send_error(ep, from, pkt, EORPC_WERR_REFUSED);
+	return;
 refuse:
-	EORPC_INC(sock_net(&ep->sk), RX_DROP_NOMEM);
+	EORPC_INC(net, SESSIONS_REFUSED);
 	eorpc_send_error(ep, from, pkt, EORPC_WERR_REFUSED);
 }
 
@@ -208,17 +261,30 @@ static void new_request(struct eorpc_sock *ep, struct eorpc_ssession *ss,
 			struct sk_buff *skb, const struct eorpc_pkt *pkt)
 {
 	struct net *net = sock_net(&ep->sk);
+	struct eorpc_net *en = eorpc_net(net);
+	size_t need = sizeof(struct eorpc_sentry) + pkt->msg_len;
 	struct eorpc_sentry *se;
 
 	/* No room: keep no state; the retransmission starts over. */
 	if (!eorpc_rmem_room(ep, pkt->msg_len)) {
-		EORPC_INC(net, RX_DROP_RCVBUF);
+		EORPC_DROP(net, RX_DROP_RCVBUF);
+		return;
+	}
+	/*
+	 * Over a memory cap: not delivered, and the client is told to slow
+	 * down (BUSY) until acks free cached replies or idle sessions go.
+	 */
+	if (ss->reply_bytes >= READ_ONCE(en->session_max_reply_bytes) ||
+	    !make_room(ep, ss, need, ktime_get())) {
+		EORPC_INC(net, REQUESTS_REFUSED_MEM);
+		trace_eorpc_busy(&ss->peer, pkt);
+		send_simple(ep, &ss->peer, pkt, EORPC_PKT_BUSY, 0);
 		return;
 	}
 	se = kzalloc(sizeof(*se), GFP_KERNEL_ACCOUNT);
 	if (!se || eorpc_msg_alloc(&se->msg, pkt->msg_len)) {
 		kfree(se);
-		EORPC_INC(net, RX_DROP_NOMEM);
+		EORPC_DROP(net, RX_DROP_NOMEM);
 		return;
 	}
 	se->he.id = pkt->request_id;
@@ -226,6 +292,8 @@ static void new_request(struct eorpc_sock *ep, struct eorpc_ssession *ss,
 	se->rx.kind = EORPC_RX_REQUEST;
 	se->sess = ss;
 	se->peer = ss->peer;
+	se->charged = need;
+	eorpc_ss_charge(ep, ss, need);
 	eorpc_rmem_charge(ep, pkt->msg_len);
 	eorpc_history_insert(&ss->history, &se->he);
 	eorpc_msg_add_frag(&se->msg, skb, pkt);
@@ -256,7 +324,7 @@ static void on_request(struct eorpc_sock *ep, struct eorpc_ssession *ss,
 	se = container_of(he, struct eorpc_sentry, he);
 	if (se->he.state == EORPC_HE_RECEIVING) {
 		if (pkt->msg_len != se->msg.len) {
-			EORPC_INC(net, RX_DROP_FIELD);
+			EORPC_DROP(net, RX_DROP_FIELD);
 			return;
 		}
 		if (!eorpc_msg_add_frag(&se->msg, skb, pkt))
@@ -270,9 +338,11 @@ static void on_request(struct eorpc_sock *ep, struct eorpc_ssession *ss,
 		return;
 	if (se->he.state == EORPC_HE_REPLIED) {
 		EORPC_INC(net, DUP_FROM_HISTORY);
+		trace_eorpc_history_hit(&ss->peer, pkt);
 		send_reply(ep, ss, se);
 	} else {
 		EORPC_INC(net, DUP_BUSY);
+		trace_eorpc_busy(&ss->peer, pkt);
 		send_simple(ep, &ss->peer, pkt, EORPC_PKT_BUSY, 0);
 	}
 }
@@ -292,37 +362,41 @@ void eorpc_server_input(struct eorpc_sock *ep, struct sk_buff *skb,
 	struct eorpc_ssession *ss;
 
 	if (!ep->listening) {
+		/* Tell a misdirected client (its call fails ECONNREFUSED). */
 		if (pkt->type != EORPC_PKT_ACK)
 			eorpc_send_error(ep, from, pkt, EORPC_WERR_NOT_SERVER);
-		else
-			EORPC_INC(net, RX_DROP_SESSION);
+		EORPC_DROP(net, RX_DROP_NOT_CLIENT);
 		return;
 	}
 	if (pkt->type == EORPC_PKT_HELLO) {
-		on_hello(ep, pkt, from);
+		on_hello(ep, skb, pkt, from);
 		return;
 	}
 	if (pkt->server_epoch != ep->server_epoch) {
 		if (pkt->type == EORPC_PKT_REQUEST && !pkt->frag)
 			eorpc_send_error(ep, from, pkt,
 					 EORPC_WERR_SERVER_RESTARTED);
-		EORPC_INC(net, RX_DROP_SESSION);
+		EORPC_DROP(net, RX_DROP_SESSION);
 		return;
 	}
-	ss = ss_by_id(ep, pkt->session_id);
+	ss = eorpc_ss_by_id(ep, pkt->session_id);
 	if (!ss) {
 		if (pkt->type == EORPC_PKT_REQUEST && !pkt->frag)
 			eorpc_send_error(ep, from, pkt,
 					 EORPC_WERR_SESSION_UNKNOWN);
-		EORPC_INC(net, RX_DROP_SESSION);
+		/* An ACK for ids this server never saw: nothing to answer. */
+		if (pkt->type == EORPC_PKT_ACK)
+			EORPC_DROP(net, RX_DROP_ACK);
+		else
+			EORPC_DROP(net, RX_DROP_SESSION);
 		return;
 	}
 	if (ss->client_epoch != pkt->client_epoch ||
 	    !eorpc_addr_equal(&ss->peer, from)) {
-		EORPC_INC(net, RX_DROP_ADDRESS);
+		EORPC_DROP(net, RX_DROP_ADDRESS);
 		return;
 	}
-	ss->last_active = ktime_get();
+	eorpc_ss_touch(ep, ss, ktime_get());
 	eorpc_history_ack(&ss->history, pkt->ack, release_entry, ep);
 	if (pkt->type == EORPC_PKT_ACK) {
 		if (pkt->flags & EORPC_F_CLOSE) {
@@ -340,6 +414,8 @@ void eorpc_server_delivered(struct eorpc_sock *ep, struct eorpc_sentry *se)
 	list_del(&se->rx.link);
 	se->he.state = EORPC_HE_DELIVERED;
 	eorpc_rmem_uncharge(ep, se->msg.len);
+	eorpc_ss_charge(ep, se->sess, -(long)se->msg.len);
+	se->charged -= se->msg.len;
 	eorpc_msg_free(&se->msg);
 	EORPC_INC(sock_net(&ep->sk), REQUESTS_DELIVERED);
 }
@@ -378,7 +454,11 @@ int eorpc_server_reply(struct eorpc_sock *ep, u64 call_id, struct msghdr *msg,
 		eorpc_sentry_free(ep, se);
 		return len;
 	}
+	/* Kept even over the caps: the request was admitted under them. */
 	se->he.state = EORPC_HE_REPLIED;
+	se->charged += len;
+	se->sess->reply_bytes += len;
+	eorpc_ss_charge(ep, se->sess, len);
 	send_reply(ep, se->sess, se);
 	EORPC_INC(net, REPLIES_SENT);
 	return len;
@@ -386,8 +466,11 @@ int eorpc_server_reply(struct eorpc_sock *ep, u64 call_id, struct msghdr *msg,
 
 int eorpc_server_start(struct eorpc_sock *ep)
 {
-	ep->listening = true;
-	return 0;
+	int err = eorpc_sstable_init(ep);
+
+	if (!err)
+		ep->listening = true;
+	return err;
 }
 
 /* Socket locked: free sessions idle for longer than the timeout. */
@@ -407,19 +490,19 @@ void eorpc_server_timers(struct eorpc_sock *ep, ktime_t now, ktime_t *next)
 			*next = ep->gc_at;
 		return;
 	}
-	list_for_each_entry_safe(ss, tmp, &ep->ssessions, link) {
+	/* Least recently active first: stop at the first one still alive. */
+	list_for_each_entry_safe(ss, tmp, &ep->ssessions, lru) {
 		ktime_t end = ktime_add_ms(ss->last_active, timeout_ms);
 
-		if (end <= now) {
-			EORPC_INC(sock_net(&ep->sk), SESSIONS_EXPIRED);
-			ss_free(ep, ss);
-			continue;
+		if (end > now) {
+			oldest = min(end, ktime_add_ms(now, EORPC_GC_PERIOD_MS));
+			break;
 		}
-		if (!oldest || end < oldest)
-			oldest = end;
+		EORPC_INC(sock_net(&ep->sk), SESSIONS_EXPIRED);
+		trace_eorpc_evict(&ss->peer, ss->session_id, "idle",
+				  ss->history.live, ss->bytes);
+		ss_free(ep, ss);
 	}
-	if (oldest)
-		oldest = min(oldest, ktime_add_ms(now, EORPC_GC_PERIOD_MS));
 	ep->gc_at = oldest;
 	if (oldest && (!*next || oldest < *next))
 		*next = oldest;
@@ -435,7 +518,7 @@ void eorpc_server_stop(struct eorpc_sock *ep)
 	struct eorpc_sentry *se;
 	unsigned long id;
 
-	list_for_each_entry_safe(ss, tmp, &ep->ssessions, link) {
+	list_for_each_entry_safe(ss, tmp, &ep->ssessions, lru) {
 		if (ss->history.live) {
 			struct eorpc_pkt about = {
 				.client_epoch = ss->client_epoch,
@@ -451,4 +534,5 @@ void eorpc_server_stop(struct eorpc_sock *ep)
 		xa_erase(&ep->server_calls, id);
 		eorpc_sentry_free(ep, se);
 	}
+	eorpc_sstable_destroy(ep);
 }

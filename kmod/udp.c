@@ -11,6 +11,7 @@
 #include <net/udp_tunnel.h>
 #include "eorpc.h"
 #include "netns.h"
+#include "trace.h"
 
 /* Datagrams waiting for the work item, at most; beyond: drop, count. */
 enum { EORPC_BACKLOG_MAX = 4096 };
@@ -24,7 +25,7 @@ static int eorpc_encap_rcv(struct sock *udp_sk, struct sk_buff *skb)
 	if (!ep || !pskb_pull(skb, sizeof(struct udphdr)))
 		goto drop;
 	if (skb_queue_len(&ep->rx_backlog) >= EORPC_BACKLOG_MAX) {
-		EORPC_INC(sock_net(&ep->sk), RX_DROP_BACKLOG);
+		EORPC_DROP(sock_net(&ep->sk), RX_DROP_BACKLOG);
 		goto drop;
 	}
 	skb_orphan(skb);
@@ -134,6 +135,7 @@ int eorpc_udp_send(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 	alen = eorpc_addr_to_udp(to, ep->local.seo_transport, &ss);
 	if (alen < 0)
 		return alen;
+	trace_eorpc_tx(to, pkt);
 	eorpc_wire_encode(pkt, &hdr);
 	iov[0].iov_base = &hdr;
 	iov[0].iov_len = sizeof(hdr);

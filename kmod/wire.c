@@ -14,7 +14,15 @@ static bool type_has_message(u8 type)
 /* Exact data length of control packets. */
 static u32 control_data_len(u8 type)
 {
-	return type == EORPC_PKT_WELCOME ? sizeof(struct eorpc_wire_welcome) : 0;
+	switch (type) {
+	case EORPC_PKT_WELCOME:
+		return sizeof(struct eorpc_wire_welcome);
+	case EORPC_PKT_HELLO:
+	case EORPC_PKT_COOKIE:
+		return sizeof(struct eorpc_wire_cookie);
+	default:
+		return 0;
+	}
 }
 
 static bool ids_valid(const struct eorpc_pkt *pkt)
@@ -24,6 +32,9 @@ static bool ids_valid(const struct eorpc_pkt *pkt)
 	switch (pkt->type) {
 	case EORPC_PKT_HELLO:
 		return !pkt->server_epoch && !pkt->session_id &&
+		       !pkt->request_id && !pkt->ack;
+	case EORPC_PKT_COOKIE:
+		return pkt->server_epoch && !pkt->session_id &&
 		       !pkt->request_id && !pkt->ack;
 	case EORPC_PKT_WELCOME:
 		return pkt->server_epoch && pkt->session_id && !pkt->request_id;

@@ -28,7 +28,8 @@ enum eorpc_pkt_type {
 	EORPC_PKT_BUSY = 5,
 	EORPC_PKT_ACK = 6,
 	EORPC_PKT_ERROR = 7,
-	EORPC_PKT_TYPE_MAX = 7,
+	EORPC_PKT_COOKIE = 8,
+	EORPC_PKT_TYPE_MAX = 8,
 };
 
 enum eorpc_pkt_flags {
@@ -99,6 +100,17 @@ struct eorpc_wire_hdr {
 struct eorpc_wire_welcome {
 	__be32	window;
 	__be32	session_timeout_ms;
+} __packed;
+
+/*
+ * Address-validation token: the data of a COOKIE and of every HELLO (zero
+ * until the server sent one). Equal sizes: a COOKIE is never larger than the
+ * HELLO that caused it, so the server cannot be used to amplify a flood.
+ */
+enum { EORPC_COOKIE_LEN = 16 };
+
+struct eorpc_wire_cookie {
+	__u8	bytes[EORPC_COOKIE_LEN];
 } __packed;
 
 /**

@@ -32,6 +32,9 @@ static void wire__header_is_56_bytes(struct kunit *test)
 			(size_t)EORPC_WIRE_HDR_LEN);
 	KUNIT_EXPECT_EQ(test, EORPC_WIRE_HDR_LEN + EORPC_FRAG_DATA, 1400);
 	KUNIT_EXPECT_LE(test, EORPC_MAX_FRAGS, 64);
+	/* No amplification: a COOKIE answer is exactly its HELLO's size. */
+	KUNIT_EXPECT_EQ(test, sizeof(struct eorpc_wire_cookie),
+			(size_t)EORPC_COOKIE_LEN);
 }
 
 static void wire__roundtrip_keeps_every_field(struct kunit *test)
@@ -130,15 +133,29 @@ static void wire__rejects_bad_lengths(struct kunit *test)
 
 static void wire__control_packets(struct kunit *test)
 {
-	u8 buf[EORPC_WIRE_HDR_LEN + 16];
+	u8 buf[EORPC_WIRE_HDR_LEN + 32];
 	struct eorpc_pkt p = { .type = EORPC_PKT_HELLO, .client_epoch = 5 }, out;
-	u32 len = build(buf, &p, 0);
+	u32 len = build(buf, &p, EORPC_COOKIE_LEN);
 
 	KUNIT_EXPECT_EQ(test, eorpc_wire_decode(buf, len, &out), EORPC_WIRE_OK);
-	len = build(buf, &p, 1);	/* HELLO carries no data */
+	KUNIT_EXPECT_EQ(test, out.data_len, (u32)EORPC_COOKIE_LEN);
+	len = build(buf, &p, 0);	/* HELLO always carries a cookie slot */
+	KUNIT_EXPECT_EQ(test, eorpc_wire_decode(buf, len, &out), EORPC_WIRE_LEN_BAD);
+	len = build(buf, &p, EORPC_COOKIE_LEN + 1);
 	KUNIT_EXPECT_EQ(test, eorpc_wire_decode(buf, len, &out), EORPC_WIRE_LEN_BAD);
 	p.session_id = 1;		/* HELLO names no session */
-	len = build(buf, &p, 0);
+	len = build(buf, &p, EORPC_COOKIE_LEN);
+	KUNIT_EXPECT_EQ(test, eorpc_wire_decode(buf, len, &out), EORPC_WIRE_FIELD_BAD);
+
+	/* COOKIE: the server's epoch, no session, exactly one cookie. */
+	p = (struct eorpc_pkt){ .type = EORPC_PKT_COOKIE, .client_epoch = 5,
+				.server_epoch = 6 };
+	len = build(buf, &p, EORPC_COOKIE_LEN);
+	KUNIT_EXPECT_EQ(test, eorpc_wire_decode(buf, len, &out), EORPC_WIRE_OK);
+	len = build(buf, &p, EORPC_COOKIE_LEN - 1);
+	KUNIT_EXPECT_EQ(test, eorpc_wire_decode(buf, len, &out), EORPC_WIRE_LEN_BAD);
+	p.session_id = 7;
+	len = build(buf, &p, EORPC_COOKIE_LEN);
 	KUNIT_EXPECT_EQ(test, eorpc_wire_decode(buf, len, &out), EORPC_WIRE_FIELD_BAD);
 
 	p = (struct eorpc_pkt){ .type = EORPC_PKT_WELCOME, .client_epoch = 5,

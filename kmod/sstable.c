@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A server socket's sessions: found in O(1) by session id and by (client
+ * address, client epoch) through resizable hash tables, kept on a list from
+ * least to most recently active (expiry and eviction look only at its head),
+ * and charged to the namespace's net.eorpc.max_history_bytes.
+ */
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+#include "eorpc.h"
+#include "netns.h"
+
+struct ss_client_key {
+	const struct sockaddr_eorpc	*peer;
+	u64				client_epoch;
+};
+
+static u32 client_hash(const struct sockaddr_eorpc *peer, u64 client_epoch,
+		       u32 seed)
+{
+	return eorpc_addr_hash(peer, seed) ^ hash_64(client_epoch ^ seed, 32);
+}
+
+static u32 ss_client_hashfn(const void *data, u32 len, u32 seed)
+{
+	const struct ss_client_key *key = data;
+
+	return client_hash(key->peer, key->client_epoch, seed);
+}
+
+static u32 ss_client_obj_hashfn(const void *data, u32 len, u32 seed)
+{
+	const struct eorpc_ssession *ss = data;
+
+	return client_hash(&ss->peer, ss->client_epoch, seed);
+}
+
+static int ss_client_cmpfn(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	const struct ss_client_key *key = arg->key;
+	const struct eorpc_ssession *ss = obj;
+
+	return !(ss->client_epoch == key->client_epoch &&
+		 eorpc_addr_equal(&ss->peer, key->peer));
+}
+
+static const struct rhashtable_params ss_id_params = {
+	.key_len		= sizeof(u64),
+	.key_offset		= offsetof(struct eorpc_ssession, session_id),
+	.head_offset		= offsetof(struct eorpc_ssession, by_id),
+	.automatic_shrinking	= true,
+};
+
+static const struct rhashtable_params ss_client_params = {
+	.head_offset		= offsetof(struct eorpc_ssession, by_client),
+	.hashfn			= ss_client_hashfn,
+	.obj_hashfn		= ss_client_obj_hashfn,
+	.obj_cmpfn		= ss_client_cmpfn,
+	.automatic_shrinking	= true,
+};
+
+/* listen(): the tables exist from here until the socket is released. */
+int eorpc_sstable_init(struct eorpc_sock *ep)
+{
+	int err;
+
+	if (ep->ss_tables)
+		return 0;
+	err = rhashtable_init(&ep->ss_by_id, &ss_id_params);
+	if (err)
+		return err;
+	err = rhashtable_init(&ep->ss_by_client, &ss_client_params);
+	if (err) {
+		rhashtable_destroy(&ep->ss_by_id);
+		return err;
+	}
+	ep->ss_tables = true;
+	return 0;
+}
+
+/* Every session was removed first. */
+void eorpc_sstable_destroy(struct eorpc_sock *ep)
+{
+	if (!ep->ss_tables)
+		return;
+	rhashtable_destroy(&ep->ss_by_client);
+	rhashtable_destroy(&ep->ss_by_id);
+	ep->ss_tables = false;
+}
+
+struct eorpc_ssession *eorpc_ss_by_id(struct eorpc_sock *ep, u64 session_id)
+{
+	if (!ep->ss_tables)
+		return NULL;
+	return rhashtable_lookup_fast(&ep->ss_by_id, &session_id, ss_id_params);
+}
+
+struct eorpc_ssession *eorpc_ss_by_client(struct eorpc_sock *ep,
+					  const struct sockaddr_eorpc *peer,
+					  u64 client_epoch)
+{
+	struct ss_client_key key = {
+		.peer = peer,
+		.client_epoch = client_epoch,
+	};
+
+	if (!ep->ss_tables)
+		return NULL;
+	return rhashtable_lookup_fast(&ep->ss_by_client, &key,
+				      ss_client_params);
+}
+
+/**
+ * eorpc_ss_insert() - make a new session findable and charge it
+ * @ep: the socket, locked
+ * @ss: the session: ids, peer, history and last_active set
+ *
+ * Return: 0, or -ENOMEM/-EBUSY from the hash tables (nothing inserted).
+ */
+int eorpc_ss_insert(struct eorpc_sock *ep, struct eorpc_ssession *ss)
+{
+	struct eorpc_net *en = eorpc_net(sock_net(&ep->sk));
+	int err;
+
+	err = rhashtable_insert_fast(&ep->ss_by_id, &ss->by_id, ss_id_params);
+	if (err)
+		return err;
+	err = rhashtable_insert_fast(&ep->ss_by_client, &ss->by_client,
+				     ss_client_params);
+	if (err) {
+		rhashtable_remove_fast(&ep->ss_by_id, &ss->by_id, ss_id_params);
+		return err;
+	}
+	list_add_tail(&ss->lru, &ep->ssessions);
+	ep->ss_count++;
+	atomic_inc(&en->sessions);
+	eorpc_ss_charge(ep, ss, sizeof(*ss) +
+			ss->history.window * sizeof(*ss->history.slots));
+	return 0;
+}
+
+/* Undo eorpc_ss_insert(); the caller drained the history first. */
+void eorpc_ss_remove(struct eorpc_sock *ep, struct eorpc_ssession *ss)
+{
+	struct eorpc_net *en = eorpc_net(sock_net(&ep->sk));
+
+	rhashtable_remove_fast(&ep->ss_by_client, &ss->by_client,
+			       ss_client_params);
+	rhashtable_remove_fast(&ep->ss_by_id, &ss->by_id, ss_id_params);
+	list_del(&ss->lru);
+	ep->ss_count--;
+	atomic_dec(&en->sessions);
+	eorpc_ss_charge(ep, ss, -(long)ss->bytes);
+}
+
+/* A packet of the session arrived: it becomes the most recently active. */
+void eorpc_ss_touch(struct eorpc_sock *ep, struct eorpc_ssession *ss,
+		    ktime_t now)
+{
+	ss->last_active = now;
+	list_move_tail(&ss->lru, &ep->ssessions);
+}
+
+/* Account @delta bytes of server state to @ss and its namespace. */
+void eorpc_ss_charge(struct eorpc_sock *ep, struct eorpc_ssession *ss,
+		     long delta)
+{
+	struct eorpc_net *en = eorpc_net(sock_net(&ep->sk));
+
+	ss->bytes += delta;
+	atomic_long_add(delta, &en->history_bytes);
+}
+
+/* Would @bytes more of server state stay within max_history_bytes? */
+bool eorpc_history_room(struct eorpc_sock *ep, size_t bytes)
+{
+	struct eorpc_net *en = eorpc_net(sock_net(&ep->sk));
+
+	return atomic_long_read(&en->history_bytes) + bytes <=
+	       READ_ONCE(en->max_history_bytes);
+}
