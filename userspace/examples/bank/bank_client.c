@@ -100,15 +100,22 @@ static int number_arg(const char *what, const char *text, uint64_t max,
 	return -1;
 }
 
-static int one_call(int fd, const struct client_opts *o, uint32_t accounts,
+static int one_call(const struct client_opts *o, uint32_t accounts,
 		    int argc, char **argv)
 {
 	struct bank_request rq = { 0 };
 	struct bank_reply rp;
 	uint64_t a = 0, to = 0, amount = 0;
+	int fd, rc;
 
-	if (!strcmp(argv[0], "audit") && argc == 1)
-		return audit(fd, o, accounts);
+	if (!strcmp(argv[0], "audit") && argc == 1) {
+		fd = client_socket(prog);
+		if (fd < 0)
+			return EXIT_SYSTEM;
+		rc = audit(fd, o, accounts);
+		eorpc_close(fd);
+		return rc;
+	}
 	if (!strcmp(argv[0], "query") && argc == 2) {
 		rq.op = BANK_QUERY;
 		if (number_arg("ACCOUNT", argv[1], UINT32_MAX, &a))
@@ -124,13 +131,19 @@ static int one_call(int fd, const struct client_opts *o, uint32_t accounts,
 			return EXIT_USAGE;
 		}
 	} else {
-		usage(stderr);
+		fprintf(stderr, "%s: '%s' with %d argument(s): expected query ACCOUNT, transfer FROM TO AMOUNT or audit\n"
+			"Try '%s --help'.\n", prog, argv[0], argc - 1, prog);
 		return EXIT_USAGE;
 	}
 	rq.account = (uint32_t)a;
 	rq.to = (uint32_t)to;
 	rq.amount = amount;
-	if (call(fd, o, &rq, &rp))
+	fd = client_socket(prog);
+	if (fd < 0)
+		return EXIT_SYSTEM;
+	rc = call(fd, o, &rq, &rp);
+	eorpc_close(fd);
+	if (rc)
 		return EXIT_CHECK;
 	if (rp.status != BANK_OK) {
 		fprintf(stderr, "%s: %s: %s\n", prog, argv[0],
@@ -152,13 +165,13 @@ static void wl_done(void *ctx, unsigned int slot, const void *reply,
 	bank_workload_done(ctx, slot, reply, len, err);
 }
 
-static int workload(int fd, const struct client_opts *o, uint32_t accounts,
+static int workload(const struct client_opts *o, uint32_t accounts,
 		    uint64_t max_amount)
 {
 	static const struct pipeline_ops ops = { wl_next, wl_done };
 	struct pipeline_result res;
 	struct bank_workload w;
-	int ok, err;
+	int ok, err, fd;
 
 	if (bank_workload_init(&w, (uint32_t)o->id, accounts, max_amount,
 			       o->seed)) {
@@ -168,13 +181,20 @@ static int workload(int fd, const struct client_opts *o, uint32_t accounts,
 			strerror(err));
 		return err == EINVAL ? EXIT_USAGE : EXIT_SYSTEM;
 	}
+	fd = client_socket(prog);
+	if (fd < 0) {
+		bank_workload_free(&w);
+		return EXIT_SYSTEM;
+	}
 	if (pipeline_run(fd, &o->server, o->calls, (unsigned int)o->inflight,
 			 (unsigned int)o->deadline_ms, &ops, &w, &res)) {
 		fprintf(stderr, "%s: calls to %s: %s\n", prog, o->server_text,
 			strerror(errno));
 		bank_workload_free(&w);
+		eorpc_close(fd);
 		return EXIT_SYSTEM;
 	}
+	eorpc_close(fd);
 	printf("summary bank id=%llu seed=%llu calls=%llu completed=%llu "
 	       "failed=%llu last_error=%s transfers=%llu rejected=%llu "
 	       "queries=%llu bad_replies=%llu out=%llu ",
@@ -206,7 +226,7 @@ int main(int argc, char **argv)
 	};
 	uint64_t accounts = 16, max_amount = 10;
 	struct client_opts o;
-	int c, fd, rc;
+	int c, rc;
 
 	client_opts_init(&o);
 	o.server_text = "127.0.0.1:4243";
@@ -240,18 +260,8 @@ int main(int argc, char **argv)
 	}
 	if (client_opts_finish(&o, prog))
 		return EXIT_USAGE;
-	fd = eorpc_client_open(SOCK_CLOEXEC);
-	if (fd < 0) {
-		fprintf(stderr, "%s: cannot open an AF_EORPC socket: %s%s\n", prog,
-			strerror(errno), errno == EAFNOSUPPORT ?
-			" (is the eorpc module loaded?)" : "");
-		return EXIT_SYSTEM;
-	}
 	if (optind < argc)
-		rc = one_call(fd, &o, (uint32_t)accounts, argc - optind,
-			      argv + optind);
-	else
-		rc = workload(fd, &o, (uint32_t)accounts, max_amount);
-	eorpc_close(fd);
-	return rc;
+		return one_call(&o, (uint32_t)accounts, argc - optind,
+				argv + optind);
+	return workload(&o, (uint32_t)accounts, max_amount);
 }

@@ -86,3 +86,14 @@ int client_opts_finish(struct client_opts *o, const char *prog)
 {
 	return parse_addr(&o->server, o->server_text, prog);
 }
+
+int client_socket(const char *prog)
+{
+	int fd = eorpc_client_open(SOCK_CLOEXEC), err = errno;
+
+	if (fd < 0)
+		fprintf(stderr, "%s: cannot open an AF_EORPC socket: %s%s\n", prog,
+			strerror(err), err == EAFNOSUPPORT ?
+			" (is the eorpc module loaded?)" : "");
+	return fd;
+}

@@ -65,6 +65,12 @@ int client_opt(struct client_opts *o, const char *prog, int c, const char *arg);
 /* Resolve the server address. Return: 0, or -1 (said on stderr). */
 int client_opts_finish(struct client_opts *o, const char *prog);
 
+/*
+ * Open the client socket, once the command line has been checked.
+ * Return: the descriptor, or -1 (said on stderr, naming the likely cause).
+ */
+int client_socket(const char *prog);
+
 /* Parse "ADDR" for a server's --listen. Return: 0, or -1 (said on stderr). */
 int parse_addr(struct sockaddr_eorpc *sa, const char *text, const char *prog);
 

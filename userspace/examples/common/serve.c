@@ -95,6 +95,7 @@ int serve(const char *prog, const char *listen, const struct serve_ops *ops,
 		if (poll(pfd, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
+			fprintf(stderr, "%s: poll: %s\n", prog, strerror(errno));
 			break;
 		}
 		if ((pfd[0].revents & (POLLIN | POLLERR)) &&

@@ -60,33 +60,39 @@ static void wl_done(void *ctx, unsigned int slot, const void *reply,
 	kv_workload_done(((struct wl_ctx *)ctx)->w, slot, reply, len, err);
 }
 
-/* One blocking call. Return: the reply length, or -1 (said on stderr). */
-static ssize_t call(int fd, const struct client_opts *o,
-		    const struct kv_request *rq, void *rep, size_t cap)
+/* Encode @rq into @req. Return: its length, or -1 (said on stderr). */
+static ssize_t encode(const struct kv_request *rq, void *req, size_t cap)
 {
-	static unsigned char req[KV_REQ_MAX];
-	ssize_t n = kv_request_encode(rq, req, sizeof(req));
+	ssize_t n = kv_request_encode(rq, req, cap);
 
-	if (n < 0) {
-		fprintf(stderr, "%s: cannot encode %s: %s\n", prog,
-			kv_op_name(rq->op), strerror(errno));
-		return -1;
-	}
-	n = eorpc_call(fd, &o->server, req, (size_t)n, rep, cap,
-		       (int)o->deadline_ms);
 	if (n < 0)
-		fprintf(stderr, "%s: %s to %s: %s\n", prog, kv_op_name(rq->op),
+		fprintf(stderr, "%s: %s: the key must be 1-%d printable characters "
+			"without spaces, the value at most %d bytes\n", prog,
+			kv_op_name(rq->op), KV_KEY_MAX, KV_VALUE_MAX);
+	return n;
+}
+
+/* One blocking call. Return: the reply length, or -1 (said on stderr). */
+static ssize_t call(int fd, const struct client_opts *o, enum kv_op op,
+		    const void *req, size_t len, void *rep, size_t cap)
+{
+	ssize_t n = eorpc_call(fd, &o->server, req, len, rep, cap,
+			       (int)o->deadline_ms);
+
+	if (n < 0)
+		fprintf(stderr, "%s: %s to %s: %s\n", prog, kv_op_name(op),
 			o->server_text, eorpc_strerror(errno));
 	return n;
 }
 
 /* get/put/append from the command line. */
-static int one_call(int fd, const struct client_opts *o, int argc, char **argv)
+static int one_call(const struct client_opts *o, int argc, char **argv)
 {
-	static unsigned char rep[KV_REP_MAX];
+	static unsigned char rep[KV_REP_MAX], req[KV_REQ_MAX];
 	struct kv_request rq = { 0 };
 	struct kv_reply rp;
 	ssize_t n;
+	int fd;
 
 	if (!strcmp(argv[0], "get") && argc == 2)
 		rq.op = KV_GET;
@@ -95,7 +101,8 @@ static int one_call(int fd, const struct client_opts *o, int argc, char **argv)
 	else if (!strcmp(argv[0], "append") && argc == 3)
 		rq.op = KV_APPEND;
 	else {
-		usage(stderr);
+		fprintf(stderr, "%s: '%s' with %d argument(s): expected get KEY, put KEY VALUE or append KEY VALUE\n"
+			"Try '%s --help'.\n", prog, argv[0], argc - 1, prog);
 		return EXIT_USAGE;
 	}
 	rq.key = argv[1];
@@ -104,9 +111,17 @@ static int one_call(int fd, const struct client_opts *o, int argc, char **argv)
 		rq.value = argv[2];
 		rq.value_len = strlen(argv[2]);
 	}
-	n = call(fd, o, &rq, rep, sizeof(rep));
+	/* Check the request before needing the module. */
+	n = encode(&rq, req, sizeof(req));
 	if (n < 0)
-		return errno == EINVAL ? EXIT_USAGE : EXIT_CHECK;
+		return EXIT_USAGE;
+	fd = client_socket(prog);
+	if (fd < 0)
+		return EXIT_SYSTEM;
+	n = call(fd, o, rq.op, req, (size_t)n, rep, sizeof(rep));
+	eorpc_close(fd);
+	if (n < 0)
+		return EXIT_CHECK;
 	if (kv_reply_decode(&rp, rep, (size_t)n)) {
 		fprintf(stderr, "%s: malformed reply: %s\n", prog,
 			strerror(errno));
@@ -128,6 +143,7 @@ static int one_call(int fd, const struct client_opts *o, int argc, char **argv)
 static void verify(int fd, const struct client_opts *o, struct kv_workload *w)
 {
 	static unsigned char rep[KV_REP_MAX];
+	unsigned char req[KV_REQ_HDR + KV_KEY_MAX];
 	char key[KV_KEY_MAX + 1];
 	struct kv_request rq = { .op = KV_GET, .key = key };
 	unsigned int k;
@@ -135,7 +151,9 @@ static void verify(int fd, const struct client_opts *o, struct kv_workload *w)
 
 	for (k = 0; k < w->nkeys; k++) {
 		rq.key_len = kv_workload_key(w, k, key, sizeof(key));
-		n = call(fd, o, &rq, rep, sizeof(rep));
+		n = encode(&rq, req, sizeof(req));
+		if (n >= 0)
+			n = call(fd, o, KV_GET, req, (size_t)n, rep, sizeof(rep));
 		if (n < 0) {
 			w->failed++;
 			continue;
@@ -146,16 +164,21 @@ static void verify(int fd, const struct client_opts *o, struct kv_workload *w)
 	}
 }
 
-static int workload(int fd, const struct client_opts *o, unsigned int keys)
+static int workload(const struct client_opts *o, unsigned int keys)
 {
 	static const struct pipeline_ops ops = { wl_next, wl_done };
 	struct pipeline_result res;
 	struct kv_workload w;
 	struct wl_ctx ctx = { &w };
-	int ok;
+	int ok, fd;
 
 	if (kv_workload_init(&w, (unsigned int)o->id, keys, o->seed)) {
 		fprintf(stderr, "%s: %s\n", prog, strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	fd = client_socket(prog);
+	if (fd < 0) {
+		kv_workload_free(&w);
 		return EXIT_SYSTEM;
 	}
 	if (pipeline_run(fd, &o->server, o->calls, (unsigned int)o->inflight,
@@ -163,9 +186,11 @@ static int workload(int fd, const struct client_opts *o, unsigned int keys)
 		fprintf(stderr, "%s: calls to %s: %s\n", prog, o->server_text,
 			strerror(errno));
 		kv_workload_free(&w);
+		eorpc_close(fd);
 		return EXIT_SYSTEM;
 	}
 	verify(fd, o, &w);
+	eorpc_close(fd);
 	printf("summary kv id=%llu seed=%llu calls=%llu completed=%llu "
 	       "failed=%llu last_error=%s get=%llu put=%llu append=%llu "
 	       "shared_appends=%llu refused=%llu mismatches=%llu doubles=%llu "
@@ -197,7 +222,7 @@ int main(int argc, char **argv)
 	};
 	struct client_opts o;
 	uint64_t keys = 8;
-	int c, fd, rc;
+	int c, rc;
 
 	client_opts_init(&o);
 	while ((c = getopt_long(argc, argv, "+" CLIENT_SHORTOPTS "k:h",
@@ -228,17 +253,7 @@ int main(int argc, char **argv)
 	}
 	if (client_opts_finish(&o, prog))
 		return EXIT_USAGE;
-	fd = eorpc_client_open(SOCK_CLOEXEC);
-	if (fd < 0) {
-		fprintf(stderr, "%s: cannot open an AF_EORPC socket: %s%s\n", prog,
-			strerror(errno), errno == EAFNOSUPPORT ?
-			" (is the eorpc module loaded?)" : "");
-		return EXIT_SYSTEM;
-	}
 	if (optind < argc)
-		rc = one_call(fd, &o, argc - optind, argv + optind);
-	else
-		rc = workload(fd, &o, (unsigned int)keys);
-	eorpc_close(fd);
-	return rc;
+		return one_call(&o, argc - optind, argv + optind);
+	return workload(&o, (unsigned int)keys);
 }
