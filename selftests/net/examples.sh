@@ -208,5 +208,6 @@ check "kv-client: a key with a space exits 2" test $? = 2
 ip netns exec "$LINK_CLI" "$bin/bank-client" --id 9 --accounts 3 >/dev/null 2>&1
 check "bank-client: an id without an account exits 2" test $? = 2
 
+echo "# examples.sh: $SECONDS s"
 echo "1..$n"
 exit $((failures > 0))

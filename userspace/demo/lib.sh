@@ -16,6 +16,7 @@ link_up() {
 	local name=$1 prefix=$2 netem=$3 sysctls=$4 ns
 	LINK_SRV=$name-srv
 	LINK_CLI=$name-cli
+	# shellcheck disable=SC2034 # for the caller
 	LINK_SRV_ADDR=$prefix.1
 	# Stock kernel: veth and netem are modules.
 	modprobe -q veth 2>/dev/null || true
