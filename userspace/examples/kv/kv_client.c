@@ -45,19 +45,15 @@ static void usage(FILE *out)
 		prog, prog, prog, prog);
 }
 
-struct wl_ctx {
-	struct kv_workload *w;
-};
-
 static ssize_t wl_next(void *ctx, unsigned int slot, void *buf, size_t cap)
 {
-	return kv_workload_next(((struct wl_ctx *)ctx)->w, slot, buf, cap);
+	return kv_workload_next(ctx, slot, buf, cap);
 }
 
 static void wl_done(void *ctx, unsigned int slot, const void *reply,
 		    size_t len, int err)
 {
-	kv_workload_done(((struct wl_ctx *)ctx)->w, slot, reply, len, err);
+	kv_workload_done(ctx, slot, reply, len, err);
 }
 
 /* Encode @rq into @req. Return: its length, or -1 (said on stderr). */
@@ -169,7 +165,6 @@ static int workload(const struct client_opts *o, unsigned int keys)
 	static const struct pipeline_ops ops = { wl_next, wl_done };
 	struct pipeline_result res;
 	struct kv_workload w;
-	struct wl_ctx ctx = { &w };
 	int ok, fd;
 
 	if (kv_workload_init(&w, (unsigned int)o->id, keys, o->seed)) {
@@ -182,7 +177,7 @@ static int workload(const struct client_opts *o, unsigned int keys)
 		return EXIT_SYSTEM;
 	}
 	if (pipeline_run(fd, &o->server, o->calls, (unsigned int)o->inflight,
-			 (unsigned int)o->deadline_ms, &ops, &ctx, &res)) {
+			 (unsigned int)o->deadline_ms, &ops, &w, &res)) {
 		fprintf(stderr, "%s: calls to %s: %s\n", prog, o->server_text,
 			strerror(errno));
 		kv_workload_free(&w);
