@@ -248,6 +248,9 @@ static void bad_fields(void)
 	p = pkt(EORPC_PKT_WELCOME);
 	p.session_id = 0;
 	put("field_bad-welcome-session-0", &p, sizeof(struct eorpc_wire_welcome));
+	p = pkt(EORPC_PKT_WELCOME);
+	p.request_id = 1;
+	put("field_bad-welcome-request-id", &p, sizeof(struct eorpc_wire_welcome));
 	p = pkt(EORPC_PKT_ACK);
 	p.request_id = 1;
 	put("field_bad-ack-with-request-id", &p, 0);

@@ -11,23 +11,33 @@ kmod=$(realpath "$1") out=$(realpath "$2") secs=$3
 shift 3
 here=$(cd "$(dirname "$0")" && pwd)
 
-# name|sed expression on wire.c (each must change the file)
+# Pairs: what the bug is, the sed expression that plants it in wire.c (it
+# must change the file).
 mutants=(
-	"reserved field not checked|s/if (hdr.reserved || /if (/"
-	"last fragment index off by one|s/pkt->frag >= eorpc_nfrags/pkt->frag > eorpc_nfrags/"
-	"header read before the length check|s/if (len < EORPC_WIRE_HDR_LEN)/if (len < 1)/"
-	"data length off by one|s/data_len = len - EORPC_WIRE_HDR_LEN;/data_len = len - EORPC_WIRE_HDR_LEN + 1;/"
-	"ERROR code above the last reason accepted|s/pkt->code > EORPC_WERR_MAX/pkt->code > EORPC_WERR_MAX + 1/"
-	"encoder drops the ack|/hdr->ack = cpu_to_be64/d"
-	"oversized message accepted|s/pkt->msg_len > EORPC_WIRE_MAX_MSG ||/pkt->msg_len > 2 * EORPC_WIRE_MAX_MSG ||/"
-	"CLOSE accepted on any type|s/(pkt->flags \\& EORPC_F_CLOSE) \\&\\& pkt->type != EORPC_PKT_ACK/0/"
-	"frag truncated to a byte|s/pkt->frag = be16_to_cpu(hdr.frag);/pkt->frag = (u8)be16_to_cpu(hdr.frag);/"
+	"reserved field not checked"
+	"s/if (hdr.reserved || /if (/"
+	"last fragment index off by one"
+	"s/pkt->frag >= eorpc_nfrags/pkt->frag > eorpc_nfrags/"
+	"header read before the length check"
+	"s/if (len < EORPC_WIRE_HDR_LEN)/if (len < 1)/"
+	"data length off by one"
+	"s/data_len = len - EORPC_WIRE_HDR_LEN;/&data_len++;/"
+	"ERROR code above the last reason accepted"
+	"s/pkt->code > EORPC_WERR_MAX/& + 1/"
+	"encoder drops the ack"
+	"/hdr->ack = cpu_to_be64/d"
+	"oversized message accepted"
+	"s/pkt->msg_len > EORPC_WIRE_MAX_MSG/pkt->msg_len > 2 * EORPC_WIRE_MAX_MSG/"
+	"CLOSE accepted on any type"
+	"s/(pkt->flags \\& EORPC_F_CLOSE) \\&\\& pkt->type != EORPC_PKT_ACK/0/"
+	"frag truncated to a byte"
+	"s/pkt->frag = be16_to_cpu/pkt->frag = (u8)be16_to_cpu/"
 )
 
 n=0
 failed=0
-for m in "${mutants[@]}"; do
-	name=${m%%|*} expr=${m#*|}
+for ((i = 0; i < ${#mutants[@]}; i += 2)); do
+	name=${mutants[i]} expr=${mutants[i + 1]}
 	n=$((n + 1))
 	dir=$out/mutants/$n
 	rm -rf "$dir"
@@ -48,7 +58,8 @@ for m in "${mutants[@]}"; do
 	"$dir/build/fuzz/fuzz_wire" -max_total_time="$secs" -max_len=2048 \
 		-artifact_prefix="$dir/crashes/" "$dir/corpus" "$here/corpus" \
 		>"$dir/fuzz.log" 2>&1
-	why=$(grep -m1 -oE 'property failed: .*|ERROR: AddressSanitizer: [a-z-]+|runtime error: .{0,60}' "$dir/fuzz.log")
+	why=$(grep -m1 -oE 'property failed: .*|AddressSanitizer: [a-z-]+|runtime error: .{0,60}' \
+		"$dir/fuzz.log")
 	if [[ -n $(ls "$dir/crashes") ]]; then
 		echo "ok $n - fuzz mutant: $name: caught (${why:-crash})"
 	else

@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 
 #include "wire_env.h"
 #include "wire.h"
@@ -202,4 +203,14 @@ int fuzz_check_datagram(const uint8_t *buf, size_t len)
 const char *fuzz_verdict_name(int v)
 {
 	return verdict_name(v);
+}
+
+int fuzz_verdict_from_name(const char *name)
+{
+	int v;
+
+	for (v = 0; v < EORPC_WIRE_VERDICT_MAX; v++)
+		if (!strcasecmp(name, verdict_name(v)))
+			return v;
+	return -1;
 }

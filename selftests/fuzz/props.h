@@ -18,5 +18,7 @@ int fuzz_check_datagram(const uint8_t *buf, size_t len);
 
 /* "OK", "SHORT", ... as in enum eorpc_wire_verdict; seed names use them. */
 const char *fuzz_verdict_name(int verdict);
+/* The verdict so named, in any case ("len_bad"), or -1. */
+int fuzz_verdict_from_name(const char *name);
 
 #endif /* _EORPC_FUZZ_PROPS_H */

@@ -35,7 +35,10 @@ ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<<"$last")
 corp=$(sed -n 's/.* corp: \([^ ]*\).*/\1/p' <<<"$last")
 
 echo "fuzz: executions ${execs:-?} in $secs s"
-echo "fuzz: corpus ${corp:-?} (units/bytes in memory); $(find "$out/corpus" -type f | wc -l) files in $out/corpus, $(find "$seeds" -type f | wc -l) seeds"
+files=$(find "$out/corpus" -type f | wc -l)
+nseeds=$(find "$seeds" -type f | wc -l)
+echo "fuzz: corpus ${corp:-?} (units/bytes in memory);" \
+     "$files files in $out/corpus, $nseeds seeds"
 echo "fuzz: coverage cov ${cov:-?} edges, ft ${ft:-?} features"
 echo "fuzz: crashes $new new ($(crashes | wc -l) in $out/crashes)"
 if [[ $rc != 0 || $new != 0 ]]; then

@@ -12,12 +12,15 @@ out=$1 seeds=$2 secs=$3
 n=0
 failed=0
 
-tap() {	# tap STATUS NAME
+tap() {	# tap STATUS NAME...
+	local st=$1
+
+	shift
 	n=$((n + 1))
-	if [[ $1 == 0 ]]; then
-		echo "ok $n - fuzz: $2"
+	if [[ $st == 0 ]]; then
+		echo "ok $n - fuzz: $*"
 	else
-		echo "not ok $n - fuzz: $2"
+		echo "not ok $n - fuzz: $*"
 		failed=1
 	fi
 }
@@ -60,7 +63,8 @@ if [[ -x $out/fuzz_wire ]]; then
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/smoke/fuzz.log")
 	cov=$(grep -E '^#[0-9]+[[:space:]]' "$out/smoke/fuzz.log" | tail -1 |
 	      sed -n 's/.*\(cov: [0-9]* ft: [0-9]*\).*/\1/p')
-	tap $st "$secs s of fuzzing: no crash, no property broken (${execs:-?} inputs, ${cov:-no coverage line})"
+	tap $st "$secs s of fuzzing: no crash, no property broken" \
+		"(${execs:-?} inputs, ${cov:-no coverage line})"
 else
 	tap 0 "libFuzzer runs the seeds # SKIP clang not installed"
 	tap 0 "$secs s of fuzzing # SKIP clang not installed"
