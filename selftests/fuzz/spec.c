@@ -7,6 +7,8 @@
 #include <assert.h>
 #include <stdbool.h>
 
+#include <linux/eorpc.h>
+
 #include "wire_env.h"
 #include "wire.h"
 #include "spec.h"
@@ -23,6 +25,8 @@ static_assert((int)EORPC_WIRE_HDR_LEN == HDR_LEN, "header length");
 static_assert(sizeof(struct eorpc_wire_hdr) == HDR_LEN, "header layout");
 static_assert((int)EORPC_FRAG_DATA == FRAG_DATA, "fragment size");
 static_assert((int)EORPC_WIRE_MAX_MSG == MAX_MSG, "message size");
+/* What a user may send (uapi) must be what a receiver accepts. */
+static_assert((int)EORPC_WIRE_MAX_MSG == EORPC_MAX_PAYLOAD, "uapi payload size");
 static_assert(sizeof(struct eorpc_wire_welcome) == WELCOME_LEN, "WELCOME data");
 static_assert(sizeof(struct eorpc_wire_cookie) == COOKIE_LEN, "cookie data");
 
