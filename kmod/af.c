@@ -6,6 +6,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
+#include <net/ip.h>
 #include <net/sock.h>
 #include "eorpc.h"
 #include "netns.h"
@@ -39,6 +40,11 @@ static int eorpc_bind(struct socket *sock, struct sockaddr *uaddr, int len)
 	if (err)
 		return err;
 	eorpc_addr_normalize(&addr, (struct sockaddr_eorpc *)uaddr);
+	/* The rule udp(7) follows, for both IPv4 and IPv6 transports. */
+	if (inet_port_requires_bind_service(sock_net(&ep->sk),
+					    ntohs(addr.seo_port)) &&
+	    !ns_capable(sock_net(&ep->sk)->user_ns, CAP_NET_BIND_SERVICE))
+		return -EACCES;
 	lock_sock(&ep->sk);
 	err = ep->udp ? -EINVAL : eorpc_udp_open(ep, &addr);
 	release_sock(&ep->sk);
