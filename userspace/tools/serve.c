@@ -69,9 +69,10 @@ int serve_parse_args(int argc, char **argv, struct serve_opts *o)
 		o->cmd = argv + dash + 1;
 		argc = dash;
 	}
+	/* Options may follow ADDR: CMD was cut off above, so permuting is safe. */
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+n:r:qvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:r:qvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			if (parse_u64(optarg, 1, UINT64_MAX, &o->count)) {
