@@ -180,6 +180,35 @@ inline call_by_rid(i, r)
 	skip
 }
 
+/*
+ * cs_pump(): waiting calls get request ids, in order, while the session is
+ * established and request_id <= ack + window; call_transmit() sends each
+ * REQUEST with the current ack. The kernel runs it at the end of
+ * sendmsg(), on_welcome(), on_reply(), on_error(), cs_timers() and
+ * eorpc_client_cancel(), so a call never waits while it could have an
+ * id: the model pumps at the same places (submit, WELCOME, REPLY,
+ * cancel), not as a step of its own.
+ */
+hidden byte tp;
+#define REQUEST_PKT(i, c) \
+	PK(T_REQUEST, i, cep[i], cse[i], csid[i], crid[c], cack[i], 0, (c) + 1)
+inline pump(i)
+{
+	tp = 0;
+	do
+	:: tp < NCALLS && cst[CALLNO(i, tp)] != C_QUEUED -> tp++
+	:: tp < NCALLS && cst[CALLNO(i, tp)] == C_QUEUED && cph[i] == CP_EST &&
+	   cnext[i] <= cack[i] + W ->
+		assert(SCOPE && cnext[i] <= RID_MAX);
+		cst[CALLNO(i, tp)] = C_INFLIGHT; crid[CALLNO(i, tp)] = cnext[i]; cnext[i]++;
+		printf("client %d: call %d gets request id %d (ack %d)\n", i, CALLNO(i, tp), crid[CALLNO(i, tp)], cack[i]);
+		net_send(REQUEST_PKT(i, CALLNO(i, tp)));
+		tp++
+	:: else -> break
+	od;
+	tp = 0
+}
+
 inline client_rx_type(p)
 {
 	if
@@ -188,7 +217,8 @@ inline client_rx_type(p)
 		:: cph[tc] == CP_HS ->	/* on_welcome(): store epoch, session id */
 			cph[tc] = CP_EST; cse[tc] = P_SE(p); csid[tc] = P_SID(p);
 			printf("client %d: session %d/%d established\n", tc, cse[tc], csid[tc]);
-			cnext[tc] = 1; cack[tc] = 0; cacks[tc] = 0; cfin[tc] = 0
+			cnext[tc] = 1; cack[tc] = 0; cacks[tc] = 0; cfin[tc] = 0;
+			pump(tc)
 		:: else -> skip	/* a duplicate WELCOME */
 		fi
 	:: P_T(p) == T_REPLY ->
@@ -201,7 +231,8 @@ inline client_rx_type(p)
 			       ndelivered[CALLNO(tc, tj)] == 1);
 			cst[CALLNO(tc, tj)] = C_DONE;
 			printf("client %d: call %d completed\n", tc, CALLNO(tc, tj));
-			call_finished(tc, CALLNO(tc, tj))
+			call_finished(tc, CALLNO(tc, tj));
+			pump(tc)
 		:: else -> skip	/* stale reply: dropped (G6) */
 		fi
 	:: P_T(p) == T_BUSY ->
@@ -251,9 +282,6 @@ inline client_rx(p)
 #define TIMER_OK(i)	true	/* a timer may fire at any time */
 #endif
 
-#define REQUEST_PKT(i, c) \
-	PK(T_REQUEST, i, cep[i], cse[i], csid[i], crid[c], cack[i], 0, (c) + 1)
-
 /* Calls of one client are submitted and get request ids in call order. */
 #define PREV_NOT(i, j, s)	((j) == 0 || cst[CALLNO(i, j) - ((j) > 0)] != (s))
 #define FIRSTQ(i, j)	(cst[CALLNO(i, j)] == C_QUEUED && PREV_NOT(i, j, C_QUEUED))
@@ -276,88 +304,32 @@ inline client_rx(p)
 #error "NCALLS must be 1..3"
 #endif
 
+/* cs_create(), from sendmsg() when there is no session: HELLO(client_epoch) */
+inline start(i)
+{
+	if
+	:: cph[i] == CP_IDLE -> cph[i] = CP_HS; net_send(PK(T_HELLO, i, cep[i], 0, 0, 0, 0, 0, 0))
+	:: else -> skip
+	fi
+}
+
 /*
- * One call's steps: eorpc_client_sendmsg() (submit), cs_pump() (request
- * id once established and id <= ack + window; call_transmit() carries the
- * current ack), cs_timers() (retransmission: same id, current ack),
- * eorpc_client_cancel() / deadline.
+ * One call's steps: eorpc_client_sendmsg() (submit: cs_create() if there
+ * is no session, then cs_pump()),
+ * cs_timers() (retransmission: same id, current ack),
+ * eorpc_client_cancel() / deadline (then cs_pump()).
  */
 #define CALL_STEPS(i, j) \
-	:: d_step { FIRSTNEW(i, j) -> cst[CALLNO(i, j)] = C_QUEUED } \
-	:: d_step { cph[i] == CP_EST && FIRSTQ(i, j) && cnext[i] <= cack[i] + W -> \
-		assert(SCOPE && cnext[i] <= RID_MAX); \
-		cst[CALLNO(i, j)] = C_INFLIGHT; crid[CALLNO(i, j)] = cnext[i]; cnext[i]++; \
-		printf("client %d: call %d gets request id %d (ack %d)\n", i, CALLNO(i, j), crid[CALLNO(i, j)], cack[i]); \
-		net_send(REQUEST_PKT(i, CALLNO(i, j))) } \
+	:: d_step { FIRSTNEW(i, j) -> cst[CALLNO(i, j)] = C_QUEUED; start(i); pump(i) SYM } \
 	:: d_step { cst[CALLNO(i, j)] == C_INFLIGHT && TIMER_OK(i) -> \
-		net_send(REQUEST_PKT(i, CALLNO(i, j))) } \
+		net_send(REQUEST_PKT(i, CALLNO(i, j))) SYM } \
 	:: d_step { cancels < CANCELS && cst[CALLNO(i, j)] == C_INFLIGHT -> \
 		cancels++; cst[CALLNO(i, j)] = C_MAYBE;	/* ECANCELED */ \
 		printf("client %d: call %d cancelled in flight: ECANCELED\n", i, CALLNO(i, j)); \
-		call_finished(i, CALLNO(i, j)) } \
+		call_finished(i, CALLNO(i, j)); pump(i) SYM } \
 	:: d_step { cancels < CANCELS && cst[CALLNO(i, j)] == C_QUEUED -> \
 		cancels++; cst[CALLNO(i, j)] = C_NOTEXEC;	/* ECONNABORTED */ \
 		printf("client %d: call %d cancelled before sending: ECONNABORTED\n", i, CALLNO(i, j)); \
-		assert(G4 && nqueued[CALLNO(i, j)] == 0) }
+		assert(G4 && nqueued[CALLNO(i, j)] == 0); pump(i) SYM }
 
-proctype client(byte i)
-{
-end_client:
-	do
-	/* cs_create(): HELLO(client_epoch), retransmitted on the RTO */
-	:: d_step { cph[i] == CP_IDLE && ANY_QUEUED(i) ->
-		cph[i] = CP_HS; net_send(PK(T_HELLO, i, cep[i], 0, 0, 0, 0, 0, 0)) }
-	:: d_step { cph[i] == CP_HS && TIMER_OK(i) ->
-		net_send(PK(T_HELLO, i, cep[i], 0, 0, 0, 0, 0, 0)) }
-	CALL_STEPS(i, 0)
-#if NCALLS > 1
-	CALL_STEPS(i, 1)
-#endif
-#if NCALLS > 2
-	CALL_STEPS(i, 2)
-#endif
-	/* after a completion with no request to carry the ack: ACK packet */
-	:: d_step { cph[i] == CP_EST && cack[i] > cacks[i] ->
-		cacks[i] = cack[i];
-		net_send(PK(T_ACK, i, cep[i], cse[i], csid[i], 0, cack[i], 0, 0)) }
-	/* idle: eorpc_client_timers() forgets a session with no call at
-	 * server_timeout/2 (ACK with EORPC_F_CLOSE); the next call starts a
-	 * new session (model: at any time, IDLES times in all) */
-#ifndef NO_IDLE_FORGET
-	:: d_step { idles < IDLES && cph[i] == CP_EST && !ANY_BUSY(i) ->
-		idles++;
-		net_send(PK(T_ACK, i, cep[i], cse[i], csid[i], 0, cack[i], F_CLOSE, 0));
-		printf("client %d: idle session forgotten\n", i);
-		handshake_over(i) }
-#endif
-	/* client process restart: new socket, new client_epoch, state lost;
-	 * the calls the new process has not made yet are made by it */
-	:: d_step { crestarts < CLIENT_RESTARTS ->
-		crestarts++;
-		printf("client %d: RESTART (new client_epoch %d)\n", i, cep[i] + 1);
-		assert(SCOPE && cep[i] < EPOCH_MAX);
-		cep[i]++;
-		tj = 0;
-		do
-		:: tj < NCALLS ->
-			if
-			:: cst[CALLNO(i, tj)] == C_INFLIGHT || cst[CALLNO(i, tj)] == C_QUEUED ->
-				cst[CALLNO(i, tj)] = C_LOST
-			:: else -> skip
-			fi;
-			tj++
-		:: else -> break
-		od;
-		session_reset(i) }
-	/* close once every call is finished: ACK with EORPC_F_CLOSE */
-	:: d_step { !ANY_UNFIN(i) ->
-		if
-		:: cph[i] == CP_EST ->
-			net_send(PK(T_ACK, i, cep[i], cse[i], csid[i], 0, cack[i], F_CLOSE, 0))
-		:: else -> skip
-		fi;
-		cph[i] = CP_CLOSED;
-		printf("client %d: close\n", i) };
-		break
-	od
-}
+/* proctype client() is in eorpc.pml, after every declaration it uses. */

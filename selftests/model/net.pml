@@ -100,10 +100,10 @@ inline net_remove(n)
 #define NET_FIRST(n)	(bag[n] != 0)	/* packets are distinct */
 #define NET_SLOT(n, first) \
 	:: d_step { first -> pkt = bag[n]; net_remove(n); \
-		PKT_LOG(deliver, pkt); net_rx(pkt); pkt = 0; net_gc() } \
+		PKT_LOG(deliver, pkt); net_rx(pkt); pkt = 0; net_gc() SYM } \
 	:: d_step { first && DUP_OK -> DUP_USE; pkt = bag[n]; \
-		PKT_LOG(deliverkeep, pkt); net_rx(pkt); pkt = 0; net_gc() } \
-	:: d_step { first && LOSS_OK -> LOSS_USE; PKT_LOG(lose, bag[n]); net_remove(n) }
+		PKT_LOG(deliverkeep, pkt); net_rx(pkt); pkt = 0; net_gc() SYM } \
+	:: d_step { first && LOSS_OK -> LOSS_USE; PKT_LOG(lose, bag[n]); net_remove(n) SYM }
 
 
 

@@ -45,6 +45,7 @@ hidden byte ts;			/* d_step temporaries */
 hidden byte te;
 hidden byte tr;
 hidden byte tk;
+hidden byte tq;
 
 /* The server application's view of each call (its EORPC_CMSG_CALL_ID). */
 #define A_NONE		0
@@ -162,6 +163,27 @@ inline history_ack(s, a)
 }
 
 /*
+ * recvmsg(): the queued request of call c reaches the application (G2
+ * counts here too) and its entry becomes DELIVERED (unless an ack freed
+ * it meanwhile).
+ */
+inline app_recv(c)
+{
+	appst[c] = A_WORKING;
+	printf("app: recvmsg call %d (session %d, request id %d)\n", c, app_sid[c], app_rid[c]);
+	ndelivered[c]++;
+	assert(G2 && ndelivered[c] <= 1);
+	assert(G4 && cst[c] != C_NOTEXEC);
+	ts = app_slot[c];
+	te = app_rid[c] % W;
+	if
+	:: ss[ts].sid == app_sid[c] && ss[ts].rid[te] == app_rid[c] && ss[ts].st[te] == H_QUEUED ->
+		ss[ts].st[te] = H_DELIVERED
+	:: else -> skip	/* entry already freed by an ack */
+	fi
+}
+
+/*
  * RECEIVING -> QUEUED: the request goes on the socket's receive queue,
  * to be delivered to recvmsg() exactly once. This is the only place a
  * request reaches the application (props: G2, G4).
@@ -172,7 +194,25 @@ inline server_queue(s, c, r)
 	nqueued[c]++;
 	assert(G2 && nqueued[c] <= 1);
 	assert(G4 && cst[c] != C_NOTEXEC);
-	appst[c] = A_QUEUED; app_slot[c] = s; app_sid[c] = ss[s].sid; app_rid[c] = (r)
+	appst[c] = A_QUEUED; app_slot[c] = s; app_sid[c] = ss[s].sid; app_rid[c] = (r);
+	/*
+	 * The application takes it at once (unless -DRECV_LATER). A
+	 * reduction, not a loss of behaviour: recvmsg() commutes with every
+	 * other step (a right mover, Lipton). It touches only call c's
+	 * entry (QUEUED -> DELIVERED) and the application's view of c, and
+	 * nothing else tells QUEUED from DELIVERED: a duplicate REQUEST gets
+	 * BUSY for both, an ack, eviction, close or restart frees both, and
+	 * the reply step needs recvmsg() first anyway. A restart between
+	 * the two leaves the same state as a restart after both, but for
+	 * the ghost ndelivered[c], and a call lost that way can never
+	 * complete (its entry and the application's handle are gone), so
+	 * G1 never reads it. G2 and G4 are asserted at queueing as well.
+	 * The application is still slow where it matters: its reply can
+	 * come at any later time (A_WORKING).
+	 */
+#ifndef RECV_LATER
+	app_recv(c)
+#endif
 }
 
 /*
@@ -313,21 +353,9 @@ inline server_rx(p)
 	fi
 }
 
-/* recvmsg(): a queued request reaches the application (G2 counts here). */
+/* recvmsg() as a step of its own (only with -DRECV_LATER) */
 #define APP_RECV(c) \
-	:: d_step { appst[c] == A_QUEUED -> \
-		appst[c] = A_WORKING; \
-		printf("app: recvmsg call %d (session %d, request id %d)\n", c, app_sid[c], app_rid[c]); \
-		ndelivered[c]++; \
-		assert(G2 && ndelivered[c] <= 1); \
-		assert(G4 && cst[c] != C_NOTEXEC); \
-		ts = app_slot[c]; \
-		te = app_rid[c] % W; \
-		if \
-		:: ss[ts].sid == app_sid[c] && ss[ts].rid[te] == app_rid[c] && ss[ts].st[te] == H_QUEUED -> \
-			ss[ts].st[te] = H_DELIVERED \
-		:: else -> skip	/* entry already freed by an ack */ \
-		fi }
+	:: d_step { appst[c] == A_QUEUED -> app_recv(c) SYM }
 
 /*
  * sendmsg() of the reply for call handle (sid, rid): the entry must still
@@ -351,37 +379,9 @@ inline server_rx(p)
 			net_send(PK(T_REPLY, ss[ts].addr, ss[ts].ce, se, ss[ts].sid, ss[ts].rid[te], 0, 0, c + 1)) \
 		:: else -> skip	/* call freed (acked/session gone): reply discarded */ \
 		fi; \
-		app_slot[c] = 0; app_sid[c] = 0; app_rid[c] = 0 }
+		app_slot[c] = 0; app_sid[c] = 0; app_rid[c] = 0 SYM }
 
-proctype app()
-{
-end_app:
-	do
-	APP_RECV(0)
-	APP_REPLY(0)
-#if NC > 1
-	APP_RECV(1)
-	APP_REPLY(1)
-#endif
-#if NC > 2
-	APP_RECV(2)
-	APP_REPLY(2)
-#endif
-#if NC > 3
-	APP_RECV(3)
-	APP_REPLY(3)
-#endif
-#if NC > 4
-	APP_RECV(4)
-	APP_REPLY(4)
-#endif
-#if NC > 5
-	APP_RECV(5)
-	APP_REPLY(5)
-#endif
-	od;
-	skip	/* a d_step must not end in a loop */
-}
+/* proctype app() is in eorpc.pml. */
 
 /*
  * Server restart: the server socket closes (optionally telling every
@@ -393,23 +393,30 @@ inline server_restart(graceful)
 	srestarts++;
 	assert(SCOPE && se < SEPOCH_MAX);
 	printf("server: RESTART (graceful=%d, new server_epoch %d)\n", graceful, se + 1);
-	ts = 0;
+	tq = 0;
 	do
-	:: ts < NS ->
+	:: tq < NS ->
+		/* the ERRORs go out in table order (graceful 1) or starting
+		 * with the next address's slots (graceful 2): when the network
+		 * is nearly full, which one is lost must not depend on the
+		 * client's address (kernel: list order of ep->ssessions,
+		 * i.e. creation order, which can be either) */
+		ts = (graceful == 2 -> (tq + NSA) % NS : tq);
 		tk = 0;		/* any entry = a call not yet acknowledged */
 		do
 		:: tk < W && ss[ts].st[tk] == H_FREE -> tk++
 		:: else -> break
 		od;
 		if
-		:: graceful && ss[ts].sid != 0 && tk < W ->
+		:: graceful != 0 && ss[ts].sid != 0 && tk < W ->
 			net_send(PK(T_ERROR, ss[ts].addr, ss[ts].ce, se, ss[ts].sid, 0, 0, E_SERVER_CLOSED, 0))
 		:: else -> skip
 		fi;
 		session_free(ts);
-		ts++
+		tq++
 	:: else -> break
 	od;
+	tq = 0;
 	se++;
 	mem_short = 0;
 	tr = 0;
@@ -429,34 +436,6 @@ inline server_restart(graceful)
 #define EVICT(s) \
 	:: d_step { evictions < EVICTIONS && ss[s].sid != 0 -> evictions++; \
 		printf("server: session %d of client %d evicted\n", ss[s].sid, ss[s].addr); \
-		session_free(s) }
+		session_free(s) SYM }
 
-/* Faults on the server side: restart, session expiry/eviction, memory. */
-proctype chaos()
-{
-end_chaos:
-	do
-	:: d_step { srestarts < SERVER_RESTARTS -> server_restart(0) }	/* crash */
-	:: d_step { srestarts < SERVER_RESTARTS -> server_restart(1) }	/* close */
-	EVICT(0)
-#if NS > 1
-	EVICT(1)
-#endif
-#if NS > 2
-	EVICT(2)
-#endif
-#if NS > 3
-	EVICT(3)
-#endif
-#if NS > 4
-	EVICT(4)
-#endif
-#if NS > 5
-	EVICT(5)
-#endif
-	:: d_step { mem_shorts < MEM_SHORTS && !mem_short -> mem_shorts++; mem_short = 1;
-		printf("server: memory short\n") }
-	:: d_step { mem_short -> mem_short = 0; printf("server: memory back\n") }
-	od;
-	skip	/* a d_step must not end in a loop */
-}
+/* proctype chaos() (server faults) is in eorpc.pml. */
