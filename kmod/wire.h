@@ -72,9 +72,11 @@ enum eorpc_wire_verdict {
  * @reserved2: zero
  * @client_epoch: client incarnation, never 0
  * @server_epoch: server incarnation, 0 only in HELLO
- * @session_id: server-chosen session, 0 only in HELLO
+ * @session_id: server-chosen session; 0 in HELLO, COOKIE and an ERROR
+ *	answering a HELLO
  * @request_id: REQUEST/REPLY/BUSY (and ERROR about a request), else 0
- * @ack: every request id <= @ack is finished at the client
+ * @ack: every request id <= @ack is finished at the client; 0 in HELLO and
+ *	COOKIE, below @request_id in REQUEST/REPLY/BUSY
  */
 struct eorpc_wire_hdr {
 	__u8	version;
