@@ -110,7 +110,7 @@ rc=$?
 ok $rc "serve --count 2: exits 0 after answering two calls" "rc=$rc"
 
 # ---- exit statuses ----
-start_server slow 127.0.0.1:0 -- sleep 30
+start_server slow 127.0.0.1:0 -- sleep 5
 "$eorpc" call -d 1000 "$addr" "too slow" 2>"$dir/slow.err"
 rc=$?
 [[ $rc == 10 ]] && grep -q "deadline" "$dir/slow.err"
@@ -163,8 +163,8 @@ for t in eorpc udp tcp; do
 	       "$(cat "$dir/bench.$t")")
 	rc=$?
 	# calls + lost = 2 clients x 40; AF_EORPC and TCP lose nothing.
-	IFS=, read -r tr _ _ _ _ _ _ calls lost failed _ _ p50 p99 _ <<<"$line"
-	[[ $rc == 0 && $tr == "$t" && $((calls + lost)) == 80 && $failed == 0 ]] &&
+	IFS=, read -r tr _ _ _ _ _ _ calls lost cfail _ _ p50 p99 _ <<<"$line"
+	[[ $rc == 0 && $tr == "$t" && $((calls + lost)) == 80 && $cfail == 0 ]] &&
 		[[ $t == udp || $lost == 0 ]] &&
 		awk -v a="$p50" -v b="$p99" 'BEGIN { exit !(a > 0 && b >= a) }'
 	ok $? "bench $t: 2 clients x 40 calls complete, p50 > 0, p99 >= p50" "rc=$rc $line"
