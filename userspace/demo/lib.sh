@@ -2,34 +2,47 @@
 # shellcheck shell=bash
 #
 # Helpers shared by userspace/demo/run and selftests/net/examples.sh: two
-# network namespaces joined by a veth pair with netem on both ends, and
-# readers for the counters AF_EORPC keeps per namespace.
+# network namespaces joined by a veth pair with netem on both ends, readers
+# for the counters AF_EORPC keeps per namespace, and for the examples'
+# "summary" lines.
 #
 #   [ns $LINK_CLI] clients  veth1 ---- netem both ways ---- veth0  server [ns $LINK_SRV]
-#                  $LINK_PREFIX.2                                 $LINK_PREFIX.1
+#                  PREFIX.2                                        PREFIX.1
+#
+# Under qemu TCG with the root filesystem on 9p, starting a program costs
+# tens of milliseconds or more (far more on a busy host), so these helpers
+# batch ip commands and parse text with bash itself rather than awk.
 
-# Create the link. $1: name prefix (unique per run), $2: IPv4 /24 prefix
+LINK_NAMESPACES=()
+
+# Create a link. $1: name prefix (unique per run), $2: IPv4 /24 prefix
 # ("10.79.0"), $3: netem arguments for both directions ("" = none),
-# $4: RTO sysctl assignments for both namespaces ("" = kernel defaults).
-# Sets LINK_SRV, LINK_CLI, LINK_SRV_ADDR.
+# $4: sysctl assignments for both namespaces ("" = none).
+# Sets LINK_SRV, LINK_CLI (the namespaces) and LINK_SRV_ADDR; link_down
+# removes every link made.
 link_up() {
-	local name=$1 prefix=$2 netem=$3 sysctls=$4 ns
+	local name=$1 prefix=$2 netem=$3 sysctls=$4 ns m
 	LINK_SRV=$name-srv
 	LINK_CLI=$name-cli
 	# shellcheck disable=SC2034 # for the caller
 	LINK_SRV_ADDR=$prefix.1
+	LINK_NAMESPACES+=("$LINK_SRV" "$LINK_CLI")
 	# Stock kernel: veth and netem are modules.
-	modprobe -q veth 2>/dev/null || true
-	modprobe -q sch_netem 2>/dev/null || true
-	ip netns add "$LINK_SRV" && ip netns add "$LINK_CLI" &&
-	ip -n "$LINK_SRV" link add veth0 type veth peer name veth1 netns "$LINK_CLI" &&
-	ip -n "$LINK_SRV" addr add "$prefix.1/24" dev veth0 &&
-	ip -n "$LINK_CLI" addr add "$prefix.2/24" dev veth1 || return 1
-	for ns in "$LINK_SRV" "$LINK_CLI"; do
-		ip -n "$ns" link set lo up || return 1
+	for m in veth sch_netem; do
+		[[ -d /sys/module/$m ]] || modprobe -q "$m" 2>/dev/null
 	done
-	ip -n "$LINK_SRV" link set veth0 up && ip -n "$LINK_CLI" link set veth1 up ||
-		return 1
+	printf 'netns add %s\nnetns add %s\n' "$LINK_SRV" "$LINK_CLI" | ip -batch - &&
+	ip -n "$LINK_SRV" -batch - <<-EOF &&
+		link add veth0 type veth peer name veth1 netns $LINK_CLI
+		addr add $prefix.1/24 dev veth0
+		link set veth0 up
+		link set lo up
+	EOF
+	ip -n "$LINK_CLI" -batch - <<-EOF || return 1
+		addr add $prefix.2/24 dev veth1
+		link set veth1 up
+		link set lo up
+	EOF
 	if [[ -n $sysctls ]]; then
 		for ns in "$LINK_SRV" "$LINK_CLI"; do
 			# shellcheck disable=SC2086 # a list of name=value words
@@ -38,46 +51,111 @@ link_up() {
 	fi
 	if [[ -n $netem ]]; then
 		# shellcheck disable=SC2086 # netem's own argument words
-		ip netns exec "$LINK_SRV" tc qdisc add dev veth0 root netem $netem &&
-		ip netns exec "$LINK_CLI" tc qdisc add dev veth1 root netem $netem ||
+		tc -n "$LINK_SRV" qdisc add dev veth0 root netem $netem &&
+		tc -n "$LINK_CLI" qdisc add dev veth1 root netem $netem ||
 			return 1
 	fi
 }
 
 link_down() {
-	[[ -n ${LINK_SRV:-} ]] && ip netns del "$LINK_SRV" 2>/dev/null
-	[[ -n ${LINK_CLI:-} ]] && ip netns del "$LINK_CLI" 2>/dev/null
+	local ns
+	for ns in "${LINK_NAMESPACES[@]}"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	LINK_NAMESPACES=()
 	return 0
 }
 
-# A counter of /proc/net/eorpc/stats in namespace $1 (0 if absent).
-ns_stat() {
-	ip netns exec "$1" awk -v k="$2" '$1 == k { v = $2 } END { print v + 0 }' \
-		/proc/net/eorpc/stats
+# ns_stats NS: the text of /proc/net/eorpc/stats in namespace NS.
+ns_stats() {
+	ip netns exec "$1" cat /proc/net/eorpc/stats
 }
 
-# Packets netem dropped and packets sent, both directions: "DROPPED SENT".
+# stat_in TEXT NAME: counter NAME of a ns_stats text (0 if absent).
+stat_in() {
+	local k v
+	while read -r k v; do
+		[[ $k == "$2" ]] && { echo "$v"; return; }
+	done <<<"$1"
+	echo 0
+}
+
+# link_packets SRV_NS CLI_NS: packets netem dropped and packets it sent,
+# both directions, as "DROPPED SENT".
 link_packets() {
-	{
-		ip netns exec "$LINK_SRV" tc -s qdisc show dev veth0
-		ip netns exec "$LINK_CLI" tc -s qdisc show dev veth1
-	} | awk '/^ Sent/ { sent += $4; d = $7; sub(",", "", d); drop += d }
-		END { print drop + 0, sent + 0 }'
+	local drop=0 sent=0 w
+	while read -r -a w; do
+		# " Sent 1234 bytes 56 pkt (dropped 7, overlimits 0 requeues 0)"
+		[[ ${w[0]:-} == Sent ]] || continue
+		sent=$((sent + w[3]))
+		drop=$((drop + ${w[6]%,}))
+	done < <(tc -n "$1" -s qdisc show dev veth0; tc -n "$2" -s qdisc show dev veth1)
+	echo "$drop $sent"
 }
 
-# Wait until file $1 has a line starting with $2; at most $3 seconds.
+# wait_for_line FILE PREFIX SECONDS: wait until FILE has a line starting
+# with PREFIX (a server's "listening"), polling, for at most SECONDS.
 wait_for_line() {
-	local i
+	local i line
 	for ((i = 0; i < $3 * 20; i++)); do
-		grep -q "^$2" "$1" 2>/dev/null && return 0
+		if [[ -f $1 ]]; then
+			while read -r line; do
+				[[ $line == "$2"* ]] && return 0
+			done <"$1"
+		fi
 		sleep 0.05
 	done
 	return 1
 }
 
-# Field $2 (key=value) of the "summary" line in file $1.
+# summary_field FILE KEY: field KEY (key=value) of the "summary" line in
+# FILE; empty and status 1 if there is none.
 summary_field() {
-	awk -v k="$2" '$1 == "summary" {
-		for (i = 2; i <= NF; i++) if (index($i, k "=") == 1) v = substr($i, length(k) + 2)
-	} END { print v }' "$1"
+	local line w
+	while read -r line; do
+		[[ $line == "summary "* ]] || continue
+		for w in $line; do
+			[[ $w == "$2="* ]] && { echo "${w#*=}"; return 0; }
+		done
+	done <"$1" 2>/dev/null
+	return 1
+}
+
+# check_tokens FILE CLIENTS SUMMARY_PATTERN: the value of the key-value
+# store's "shared" key (FILE) against the clients' summaries (a printf
+# pattern of their files, given the client number): every token once, each
+# client's tokens as many as its shared_appends and in its order. Prints
+# one line per problem; sets TOKENS (tokens seen) and TOKEN_DOUBLES.
+check_tokens() {
+	local file=$1 clients=$2 pattern=$3 value tok c s i want
+	local -A seen=() count=() last=()
+	TOKENS=0 TOKEN_DOUBLES=0
+	value=$(<"$file")
+	IFS=';' read -r -a toks <<<"$value"
+	for tok in "${toks[@]}"; do
+		[[ -n $tok ]] || continue
+		TOKENS=$((TOKENS + 1))
+		if [[ -n ${seen[$tok]:-} ]]; then
+			TOKEN_DOUBLES=$((TOKEN_DOUBLES + 1))
+			echo "token $tok appears twice"
+		fi
+		seen[$tok]=1
+		# aC.S: client C's call S
+		if [[ $tok =~ ^a([0-9]+)\.([0-9]+)$ ]]; then
+			c=${BASH_REMATCH[1]} s=${BASH_REMATCH[2]}
+			count[$c]=$((${count[$c]:-0} + 1))
+			if ((s <= ${last[$c]:--1})); then
+				echo "client $c's token $tok comes after its call ${last[$c]}"
+			fi
+			last[$c]=$s
+		else
+			echo "'$tok' is not an Append token"
+		fi
+	done
+	for ((i = 0; i < clients; i++)); do
+		# shellcheck disable=SC2059 # the pattern is the caller's format
+		want=$(summary_field "$(printf "$pattern" "$i")" shared_appends)
+		[[ ${count[$i]:-0} == "${want:-x}" ]] ||
+			echo "client $i appended ${want:-?} tokens, 'shared' holds ${count[$i]:-0}"
+	done
 }
