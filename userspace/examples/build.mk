@@ -57,4 +57,7 @@ examples-check: $(EX_TEST_BIN)
 	UBSAN_OPTIONS=$${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
 		$(EX_TEST_BIN)
 
--include $(shell find $(EX_OUT) -name '*.d' 2>/dev/null)
+EX_ALL_SRCS := $(EX_COMMON) $(EX_NET) $(EX_KV) $(EX_BANK) kv/kv_server.c \
+	       kv/kv_client.c bank/bank_server.c bank/bank_client.c
+-include $(patsubst %.o,%.d,$(call ex_objs,$(EX_ALL_SRCS))) \
+	 $(patsubst %.o,%.d,$(call ex_san_objs,$(EX_TESTS) $(EX_KV) $(EX_BANK) $(EX_COMMON)))
