@@ -82,8 +82,8 @@ ip netns exec "$bank_srv" "$bin/bank-server" --listen "$bank" \
 	>"$tmp/bank-server.out" 2>"$tmp/bank-server.err" &
 bank_pid=$!
 pids+=("$bank_pid")
-wait_for_line "$tmp/kv-server.out" listening 20 &&
-	wait_for_line "$tmp/bank-server.out" listening 20
+wait_for_line "$tmp/kv-server.out" listening 60 &&
+	wait_for_line "$tmp/bank-server.out" listening 60
 tap $? "kv-server and bank-server listen"
 echo "# [${SECONDS}s] servers up"
 
