@@ -139,9 +139,9 @@ def clients(port, cid, calls, inflight, out):
             token = "%d.%d" % (cid, sent)
             sent += 1
             try:
-                # Every fourth value is 10000 bytes: multi-fragment messages
+                # Every fourth value is 20000 bytes: multi-fragment messages
                 # and buffers large enough to come from the page allocator.
-                pad = b"." * (10000 if sent % 4 == 0 else 0)
+                pad = b"." * (20000 if sent % 4 == 0 else 0)
                 faulty(c.sendmsg, [b"k%d=%s" % (cid % 4, token.encode() + pad)],
                        [(SOL_EORPC, TAG, struct.pack("=Q", sent)),
                         (SOL_EORPC, DEADLINE, struct.pack("=I", 20000))])
@@ -196,8 +196,8 @@ if __name__ == "__main__":
         check(*args)
 EOF
 
-# Fault injection: a few percent, only in tasks that set make-it-fail, also
-# for allocations that may sleep (most of the module's), silently.
+# Fault injection only in tasks that set make-it-fail, also for allocations
+# that may sleep (most of the module's), silently.
 # "times" counts down with every injected failure: that is the count.
 times=1000000
 setup_injection() {
@@ -211,9 +211,10 @@ setup_injection() {
 			echo "$times" >"$dbg/$f/times" &&
 			echo N >"$dbg/$f/ignore-gfp-wait" || return 1
 	done
-	echo 0 >"$dbg/fail_page_alloc/min-order"
-	echo 5 >"$dbg/failslab/probability"
-	echo 3 >"$dbg/fail_page_alloc/probability"
+	# vmalloc (kvmalloc's fallback for large messages) asks for highmem
+	# pages: those count too.
+	echo 0 >"$dbg/fail_page_alloc/min-order" &&
+		echo N >"$dbg/fail_page_alloc/ignore-gfp-highmem"
 }
 setup_injection || bail "failslab and fail_page_alloc in $dbg"
 injection_off
@@ -227,8 +228,10 @@ while [[ ! -s $tmp/ready ]] && ((SECONDS < end)); do sleep 0.2; done
 [[ -s $tmp/ready ]] || bail "server ready: $(cat "$tmp/server.log")"
 
 dmesg_start=$(($(dmesg | wc -l) + 1))
+# Percent of the allocations, made by tasks that set make-it-fail, to fail.
+# Page allocations are rarer in these paths (only for large messages).
 echo 5 >"$dbg/failslab/probability"
-echo 3 >"$dbg/fail_page_alloc/probability"
+echo 10 >"$dbg/fail_page_alloc/probability"
 pids=()
 for c in 0 1 2; do
 	ip netns exec "$ns" python3 "$tmp/kv.py" clients 4700 "$c" 60 4 \
