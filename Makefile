@@ -24,7 +24,7 @@ SELFTESTS	:= $(patsubst selftests/net/%.c,$(BUILD)/selftests/%,\
 
 .PHONY: all modules userspace selftests check deps kernel-debug \
 	modules-stock modules-debug style sparse checkpatch clean help \
-	demo bench install fuzz dkms-check
+	demo bench install uninstall fuzz dkms-check
 
 all: modules userspace selftests
 
@@ -36,6 +36,7 @@ help:
 	@echo "make demo       key-value demo over a lossy link, in the stock guest"
 	@echo "make bench      AF_EORPC vs raw UDP vs TCP, in the stock guest"
 	@echo "make install    libeorpc, header, eorpc tool, man pages (DESTDIR, PREFIX)"
+	@echo "make uninstall  remove what make install put there"
 	@echo "make fuzz       the packet decoder fuzzer (FUZZ_SECONDS=600)"
 	@echo "make dkms-check build the module the way DKMS does"
 	@echo "selftests/vm/run --help   run anything in a guest"
@@ -115,6 +116,9 @@ bench: deps all modules-stock
 
 install: userspace
 	$(MAKE) -C userspace install
+
+uninstall:
+	$(MAKE) -C userspace uninstall
 
 fuzz: deps
 	$(MAKE) -C selftests/fuzz run

@@ -512,7 +512,11 @@ void eorpc_client_input(struct eorpc_sock *ep, struct sk_buff *skb,
 	struct eorpc_csession *cs = cs_find(ep, from);
 
 	if (!cs) {
-		EORPC_DROP(net, RX_DROP_NOT_CLIENT);
+		/* A server socket with no call out to this peer; else a stray. */
+		if (ep->listening)
+			EORPC_DROP(net, RX_DROP_NOT_SERVER);
+		else
+			EORPC_DROP(net, RX_DROP_SESSION);
 		return;
 	}
 	if (pkt->client_epoch != cs->client_epoch) {

@@ -221,7 +221,9 @@ ssize_t eorpc_wait(int fd, uint64_t tag, void *reply, size_t reply_cap,
  * @flags: sendmsg(2) flags, e.g. MSG_DONTWAIT
  *
  * Return: 0, or -1 with errno (EMSGSIZE above EORPC_MAX_PAYLOAD; EAGAIN when
- * the window is full on a non-blocking send; sendmsg(2) errors). On failure
+ * the socket's send buffer (SO_SNDBUF), which holds the requests of calls in
+ * flight and of calls waiting for window space, is full on a non-blocking
+ * send; sendmsg(2) errors). On failure
  * the call was not started.
  */
 int eorpc_send(int fd, const struct sockaddr_eorpc *server,
