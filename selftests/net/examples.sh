@@ -228,6 +228,17 @@ check "kv-client: a key with a space exits 2" test $? = 2
 ip netns exec "$bank_cli" "$bin/bank-client" --id 9 --accounts 3 >/dev/null 2>&1
 check "bank-client: an id without an account exits 2" test $? = 2
 
+# ---- the README's minimal client and server, across the lossy link ----
+hello=${kv%:*}:4343
+ip netns exec "$kv_srv" "$bin/hello-server" "$hello" &
+hello_pid=$!
+pids+=("$hello_pid")
+# No wait for the server to bind: the kernel retransmits the HELLO until it has.
+out=$(ip netns exec "$kv_cli" "$bin/hello-client" "$hello" world 2>&1)
+check "hello-client gets 'hello, world' from hello-server" test "$out" = "hello, world"
+kill "$hello_pid"
+wait "$hello_pid" 2>/dev/null
+
 echo "# examples.sh: $SECONDS s"
 echo "1..$n"
 exit $((failures > 0))

@@ -19,7 +19,8 @@ EX_TESTS := tests/main.c tests/test_opts.c tests/test_kv_store.c \
 	    tests/test_bank.c tests/test_bank_msg.c tests/test_bank_workload.c
 
 EX_BINS := $(EX_OUT)/kv-server $(EX_OUT)/kv-client \
-	   $(EX_OUT)/bank-server $(EX_OUT)/bank-client
+	   $(EX_OUT)/bank-server $(EX_OUT)/bank-client \
+	   $(EX_OUT)/hello-server $(EX_OUT)/hello-client
 EX_TEST_BIN := $(EX_OUT)/check/test_examples
 
 ex_objs = $(patsubst %.c,$(EX_OUT)/obj/%.o,$(1))
@@ -44,6 +45,10 @@ $(EX_OUT)/kv-%: $(call ex_objs,kv/kv_%.c $(EX_KV) $(EX_COMMON) $(EX_NET)) \
 
 $(EX_OUT)/bank-%: $(call ex_objs,bank/bank_%.c $(EX_BANK) $(EX_COMMON) $(EX_NET)) \
 		$(BUILD)/libeorpc.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+
+# The README's minimal client and server.
+$(EX_OUT)/hello-%: $(call ex_objs,hello/%.c) $(BUILD)/libeorpc.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
 
 # The tests need no kernel: only the pure parts, with the sanitized library
