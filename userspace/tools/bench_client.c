@@ -111,52 +111,65 @@ static int next(struct worker *w, struct bconn *c, uint64_t *seq, int *err,
 	return bnet_recv(w->o, c, w->rbuf, w->o->size + 4096, seq, err, flags);
 }
 
-/*
- * One untimed call on every socket: the AF_EORPC session handshake, the TCP
- * connection and the server's per-client state are then in place, so the
- * timed part measures calls, not set-up.
- */
-static int prime(struct worker *w)
+/* Wait for the reply to @seq on @c; UDP resends it when it is late. */
+static int prime_wait(struct worker *w, struct bconn *c, uint64_t seq)
 {
-	unsigned int i, t;
-	uint64_t seq, got, start;
+	uint64_t got, start = now_ns();
+	unsigned int tries = 1;
 	int err, rc;
 
-	for (i = 0; i < w->nconns; i++) {
-		w->next_conn = i;
-		for (t = 0; t < PRIME_TRIES; t++) {
-			if (issue(w, 0))
-				return -1;
-			seq = w->slots[0].seq;
-			start = now_ns();
-			do {
-				if (w->slots[0].pending &&
-				    try_send(w, 0) < 0)
-					return -1;
-				rc = next(w, &w->conns[i], &got, &err, 0);
-				if (rc < 0)
-					return -1;
-				if (rc && got == seq && err) {
-					errno = err;
-					return -1;
-				}
-			} while (!(rc && got == seq) &&
-				 now_ns() - start < 2000000000ull);
-			if (rc && got == seq)
-				break;
-			/* Only UDP loses calls; retry it. */
-			if (w->o->transport != TR_UDP) {
-				errno = ETIMEDOUT;
-				return -1;
-			}
+	for (;;) {
+		rc = next(w, c, &got, &err, 0);
+		if (rc < 0)
+			return -1;
+		if (rc && got == seq) {
+			errno = err;
+			return err ? -1 : 0;
 		}
-		if (t == PRIME_TRIES) {
+		/* UDP: a few ticks; the others: their own retransmissions. */
+		if (now_ns() - start < (w->o->transport == TR_UDP ?
+					(uint64_t)tick_ms(w->o) * 4000000 :
+					30000000000ull))
+			continue;
+		/* Only UDP loses calls; AF_EORPC and TCP retransmit. */
+		if (w->o->transport != TR_UDP || tries++ == PRIME_TRIES) {
 			errno = ETIMEDOUT;
 			return -1;
 		}
+		if (bnet_send(w->o, w->a, c, seq, w->buf))
+			return -1;
+		start = now_ns();
 	}
-	w->slots[0].busy = false;
-	w->next_conn = 0;
+}
+
+/*
+ * One untimed call on every socket: the AF_EORPC session handshake, the TCP
+ * connection and the server's per-client state are then in place, so the
+ * timed part measures calls, not set-up. Sockets go in batches, their calls
+ * in flight together, so 10,000 sessions take seconds, not minutes.
+ */
+static int prime(struct worker *w)
+{
+	enum { BATCH = 64 };
+	unsigned int i, j, end;
+	uint64_t seq;
+
+	for (i = 0; i < w->nconns; i = end) {
+		end = i + BATCH < w->nconns ? i + BATCH : w->nconns;
+		for (j = i; j < end; j++) {
+			seq = ((uint64_t)1 << 62) | j;
+			if (!bnet_send(w->o, w->a, &w->conns[j], seq, w->buf))
+				continue;
+			/* AF_EORPC out of room: collect, send the rest later. */
+			if (errno != EAGAIN || j == i)
+				return -1;
+			end = j;
+			break;
+		}
+		for (j = i; j < end; j++)
+			if (prime_wait(w, &w->conns[j], ((uint64_t)1 << 62) | j))
+				return -1;
+	}
 	return 0;
 }
 
