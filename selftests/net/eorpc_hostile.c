@@ -95,7 +95,7 @@ static long long wait_stat(pid_t pid, const char *name, long long want)
 	long long v;
 
 	while ((v = eo_stat_of(pid, name)) < want && eo_now_ms() < end)
-		usleep(2000);
+		usleep(10000);
 	return v;
 }
 
@@ -464,7 +464,7 @@ TEST_F_TIMEOUT(hostile, random_datagrams_leave_the_server_serving, 120)
 {
 	const char *drops[] = { "RxDropShort", "RxDropVersion", "RxDropType",
 				"RxDropField", "RxDropLen" };
-	int total = eo_is_debug_kernel() ? 500 : 3000, i, d;
+	int total = eo_is_debug_kernel() ? 500 : 2000, i, d;
 	long long before = 0, after = 0;
 	uint64_t seed = (uint64_t)time(NULL) * 2654435761u ^ getpid();
 	uint8_t buf[1600];

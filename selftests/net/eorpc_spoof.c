@@ -203,7 +203,7 @@ static int legit_client(struct legit *res, int id, int calls,
 TEST_F_TIMEOUT(spoof, hello_flood_commits_no_state, 300)
 {
 	int debug = eo_is_debug_kernel();
-	int calls = debug ? 20 : 150, min_packets = debug ? 3000 : 30000;
+	int calls = debug ? 20 : 100, min_packets = debug ? 3000 : 20000;
 	long long created0, csent0, cbad0, backlog0;
 	long long created, csent, cbad, backlog;
 	long slab0, slab1, slab_growth_kb;

@@ -298,7 +298,7 @@ static long long wait_stat(const char *name, long long want)
 	long long v;
 
 	while ((v = eo_stat_of(0, name)) < want && eo_now_ms() < end)
-		usleep(2000);
+		usleep(10000);
 	return v;
 }
 

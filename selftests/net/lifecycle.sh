@@ -226,7 +226,7 @@ for ((r = 1; r <= rounds; r++)); do
 		bad=1
 		break
 	fi
-	if ! out=$(python3 "$tmp/work.py" load 4400 4 10 8 2>&1); then
+	if ! out=$(python3 "$tmp/work.py" load 4400 4 5 8 2>&1); then
 		echo "# round $r: $out"
 		bad=1
 	fi
@@ -236,7 +236,7 @@ for ((r = 1; r <= rounds; r++)); do
 		break
 	fi
 done
-check "$rounds rounds of insmod, 320 calls each, rmmod" test $bad = 0
+check "$rounds rounds of insmod, 160 calls each, rmmod" test $bad = 0
 check "kernel log clean after the rounds" log_clean_since "$dmesg_start"
 
 # 3. A namespace deleted with sockets open and calls in flight.
