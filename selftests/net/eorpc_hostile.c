@@ -323,8 +323,8 @@ TEST_F_TIMEOUT(hostile, cookie_exchange_commits_nothing_before_a_valid_cookie, 1
 	ASSERT_EQ(0, send_to(self->us, &self->srv_udp, buf, eow_hello(buf, 0xabc, forged)));
 	EXPECT_EQ(bad0 + 1, wait_stat(self->server_pid, "CookiesInvalid", bad0 + 1));
 	n = recv(self->us, buf, sizeof(buf), 0);
-	if (n > 0)
-		EXPECT_EQ(EOW_COOKIE, buf[1]);
+	ASSERT_EQ(EOW_HDR_LEN + EOW_COOKIE_LEN, n);
+	EXPECT_EQ(EOW_COOKIE, buf[1]);
 	EXPECT_EQ(created0, eo_stat_of(self->server_pid, "SessionsCreated"));
 
 	/* A valid cookie: WELCOME, exactly one session. */
