@@ -367,11 +367,22 @@ TEST_F(users, history_cap_evicts_idle_sessions_with_estale_never_twice)
 		memcpy(req, &slot, 4);
 		ASSERT_EQ(BIG, eo_send(load[i], &self->server, req, BIG, slot, 20000, 0));
 	}
+	/*
+	 * A loader answered BUSY is itself quiet between probes; on a slow
+	 * guest it may be evicted too. Either way the rule holds: a call
+	 * completes having run once, or ends ESTALE having run at most once.
+	 */
 	for (i = 0; i < LOADERS; i++) {
 		static uint8_t rep[BIG];
+		ssize_t n = eo_recv(load[i], rep, sizeof(rep), &rx, 0);
 
-		EXPECT_EQ(BIG, eo_recv(load[i], rep, sizeof(rep), &rx, 0));
-		EXPECT_EQ(0, rx.error) TH_LOG("loader %d: errno %d", i, rx.error);
+		if (rx.error) {
+			EXPECT_EQ(ESTALE, rx.error) TH_LOG("loader %d", i);
+			EXPECT_GE(1, self->counts->delivered[100 + i]);
+		} else {
+			EXPECT_EQ(BIG, n);
+			EXPECT_EQ(1, self->counts->delivered[100 + i]);
+		}
 	}
 	EXPECT_LT(evicted0, wait_stat("SessionsEvicted", evicted0 + 1));
 
@@ -381,8 +392,6 @@ TEST_F(users, history_cap_evicts_idle_sessions_with_estale_never_twice)
 	/* ...and nothing was delivered twice, or delivered for the stale call. */
 	EXPECT_EQ(1, self->counts->delivered[1]);
 	EXPECT_EQ(0, self->counts->delivered[2]);
-	for (i = 0; i < LOADERS; i++)
-		EXPECT_EQ(1, self->counts->delivered[100 + i]);
 	/* The same socket starts a new session afterwards. */
 	EXPECT_EQ(8, eo_call(idle, &self->server, 3, 8, 10000, &err))
 		TH_LOG("errno %d", err);
