@@ -16,7 +16,7 @@ repo=$(cd "$here/../.." && pwd)
 kernel=${EORPC_KERNEL:-stock}
 ko=${EORPC_BUILD:-$repo/.build}/$kernel/kmod/eorpc.ko
 rounds=5
-[[ $kernel == debug ]] && rounds=3
+[[ $kernel == debug ]] && rounds=2
 tmp=$(mktemp -d /tmp/eorpc-lifecycle.XXXXXX)
 ns=eolc-$$
 n=0
