@@ -71,7 +71,8 @@ $(BUILD)/kselftest/kselftest_harness.h:
 		linux-source-6.1/tools/testing/selftests/kselftest_harness.h \
 		linux-source-6.1/tools/testing/selftests/kselftest.h
 
-$(BUILD)/selftests/%: selftests/net/%.c selftests/net/eorpc_util.h uapi/linux/eorpc.h \
+$(BUILD)/selftests/%: selftests/net/%.c selftests/net/eorpc_util.h selftests/net/eorpc_raw.h \
+		uapi/linux/eorpc.h \
 		$(BUILD)/kselftest/kselftest_harness.h
 	mkdir -p $(dir $@)
 	$(CC) $(SELFTEST_CFLAGS) -o $@ $<

@@ -66,6 +66,7 @@ static void call_transmit(struct eorpc_sock *ep, struct eorpc_csession *cs,
 		.session_id = cs->session_id,
 		.request_id = call->id,
 		.ack = cs->ids.ack,
+		.msg_len = call->req.len,
 	};
 
 	if (call->ntx)
