@@ -235,6 +235,12 @@ end_client:
 #if NCALLS > 2
 	CALL_STEPS(i, 2)
 #endif
+	/* cs_timers(): a session still in EORPC_CS_HELLO whose calls have
+	 * all ended (cancelled, deadline) is dropped; the next sendmsg()
+	 * starts a new one with a fresh client_epoch */
+	:: d_step { cph[i] == CP_HS && !ANY_QUEUED(i) ->
+		printf("client %d: HELLO-state session dropped\n", i);
+		handshake_over(i) SYM }
 	/* after a completion with no request to carry the ack: ACK packet */
 	:: d_step { cph[i] == CP_EST && cack[i] > cacks[i] ->
 		cacks[i] = cack[i];

@@ -11,7 +11,7 @@
  * "assertion violated (G2&&...)" says which guarantee broke:
  *   G2    no request reaches the application twice: at the RECEIVING ->
  *         QUEUED transition (server.pml server_queue) and at recvmsg()
- *         (APP_RECV): nqueued[c] <= 1, ndelivered[c] <= 1.
+ *         (app_recv): nqueued[c] <= 1, ndelivered[c] <= 1.
  *   G1    a call completed with a REPLY was delivered exactly once
  *         (client.pml client_rx_type, REPLY).
  *   G6    the reply that completes call c is the one produced for c's

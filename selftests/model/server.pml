@@ -36,8 +36,11 @@ byte sid_next[NCLIENTS];	/* last session_id handed out, per address:
 				 * never reused; ids of different addresses
 				 * may be equal, so lookups check the address */
 bit mem_short;			/* memory pressure: the receive buffer has no
-				 * room (eorpc_rmem_room() fails) and
-				 * allocations fail (on_hello() refuses) */
+				 * room (eorpc_rmem_room() fails), or a cap is
+				 * reached (session_max_reply_bytes, make_room():
+				 * new_request() answers BUSY, no entry), and
+				 * allocations fail or max_sessions is reached
+				 * (on_hello() refuses: SessionsRefused) */
 byte srestarts;			/* SERVER_RESTARTS budget used */
 byte evictions;			/* EVICTIONS budget used */
 byte mem_shorts;			/* MEM_SHORTS budget used */
@@ -433,6 +436,16 @@ inline server_restart(graceful)
 	skip
 }
 
+/*
+ * Eviction, a step of the server: the whole session s and its history are
+ * freed (ss_free()). Stands for evict_one() (net.eorpc.max_history_bytes /
+ * max_sessions reached: the least recently active session, if quiet for
+ * 2 x rto_max; counter SessionsEvicted, tracepoint eorpc_evict "memory")
+ * and for the idle expiry in eorpc_server_timers() ("idle"). The model
+ * lets any session go at any time (EVICTIONS times), a superset of both.
+ * The session's later REQUESTs get ERROR SESSION_UNKNOWN (the call ends
+ * ESTALE, never a re-delivery), its ACKs are dropped.
+ */
 #define EVICT(s) \
 	:: d_step { evictions < EVICTIONS && ss[s].sid != 0 -> evictions++; \
 		printf("server: session %d of client %d evicted\n", ss[s].sid, ss[s].addr); \
