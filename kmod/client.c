@@ -476,12 +476,12 @@ static void on_error(struct eorpc_sock *ep, struct eorpc_csession *cs,
 		return;
 	case EORPC_WERR_NOT_SERVER:
 	case EORPC_WERR_REFUSED:
-		/* Refused before any delivery: this call certainly did not run. */
-		call = cs_call(cs, pkt->request_id);
-		if (call && pkt->server_epoch == cs->server_epoch) {
-			call_finish(ep, call, ECONNREFUSED);
-			cs_pump(ep, cs);
-		}
+		/*
+		 * Only a HELLO is ever refused. A refusal naming a request of
+		 * an established session cannot say "not executed": an earlier
+		 * copy may have been delivered (spin model finding F4). Ignore
+		 * it; the call goes on to its reply, an error or its deadline.
+		 */
 		return;
 	case EORPC_WERR_WINDOW:
 		/*
