@@ -169,7 +169,6 @@ struct eorpc_ssession {
  * @call_id: the handle the application answers with (EORPC_CMSG_CALL_ID)
  * @msg: the request while receiving/queued, the reply once replied
  * @peer: the client (kept for recvmsg's msg_name)
- * @charged: bytes charged to the session for this entry
  */
 struct eorpc_sentry {
 	struct eorpc_hentry	he;
@@ -178,7 +177,6 @@ struct eorpc_sentry {
 	u64			call_id;
 	struct eorpc_msg	msg;
 	struct sockaddr_eorpc	peer;
-	u32			charged;
 };
 
 /**

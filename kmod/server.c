@@ -49,6 +49,15 @@ void eorpc_send_error(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
  * A request the application holds stays valid for its reply, which is then
  * discarded.
  */
+/*
+ * What an entry in a session's history costs: eorpc_msg_free() zeroes the
+ * length, so a delivered request's body no longer counts.
+ */
+static size_t sentry_bytes(const struct eorpc_sentry *se)
+{
+	return sizeof(*se) + se->msg.len;
+}
+
 static void release_entry(struct eorpc_hentry *he, void *arg)
 {
 	struct eorpc_sentry *se = container_of(he, struct eorpc_sentry, he);
@@ -56,8 +65,7 @@ static void release_entry(struct eorpc_hentry *he, void *arg)
 	struct eorpc_sock *ep = arg;
 
 	EORPC_INC(sock_net(&ep->sk), HISTORY_FREED);
-	eorpc_ss_charge(ep, ss, -(long)se->charged);
-	se->charged = 0;
+	eorpc_ss_charge(ep, ss, -(long)sentry_bytes(se));
 	switch (he->state) {
 	case EORPC_HE_DELIVERED:
 		se->sess = NULL;
@@ -292,7 +300,6 @@ static void new_request(struct eorpc_sock *ep, struct eorpc_ssession *ss,
 	se->rx.kind = EORPC_RX_REQUEST;
 	se->sess = ss;
 	se->peer = ss->peer;
-	se->charged = need;
 	eorpc_ss_charge(ep, ss, need);
 	eorpc_rmem_charge(ep, pkt->msg_len);
 	eorpc_history_insert(&ss->history, &se->he);
@@ -415,7 +422,6 @@ void eorpc_server_delivered(struct eorpc_sock *ep, struct eorpc_sentry *se)
 	se->he.state = EORPC_HE_DELIVERED;
 	eorpc_rmem_uncharge(ep, se->msg.len);
 	eorpc_ss_charge(ep, se->sess, -(long)se->msg.len);
-	se->charged -= se->msg.len;
 	eorpc_msg_free(&se->msg);
 	EORPC_INC(sock_net(&ep->sk), REQUESTS_DELIVERED);
 }
@@ -456,7 +462,6 @@ int eorpc_server_reply(struct eorpc_sock *ep, u64 call_id, struct msghdr *msg,
 	}
 	/* Kept even over the caps: the request was admitted under them. */
 	se->he.state = EORPC_HE_REPLIED;
-	se->charged += len;
 	se->sess->reply_bytes += len;
 	eorpc_ss_charge(ep, se->sess, len);
 	send_reply(ep, se->sess, se);
