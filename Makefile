@@ -45,9 +45,14 @@ modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
 # Out-of-tree builds for each guest kernel, in copies so they do not clash.
+# Only sources are copied: build products (of `make modules` in the tree, or
+# of the copy's own last build) are neither brought in nor deleted, so
+# Kbuild recompiles only what changed.
+KBUILD_PRODUCTS	:= *.o *.ko *.mod *.mod.c .*.cmd .*.d *.order *.symvers *.a .tmp_*
 define kmod_copy
 	mkdir -p $(BUILD)/$(1)
-	rsync -a --delete Kbuild kmod uapi $(BUILD)/$(1)/
+	rsync -a --delete $(foreach p,$(KBUILD_PRODUCTS),--exclude='$(p)') \
+		Kbuild kmod uapi $(BUILD)/$(1)/
 endef
 
 modules-stock:
@@ -99,9 +104,16 @@ style: checkpatch sparse modules-stock
 checkpatch: kernel-debug
 	selftests/style/checkpatch
 
-sparse:
-	$(call kmod_copy,sparse)
-	$(MAKE) -C $(STOCK_KDIR) M=$(BUILD)/sparse C=2 W=1 modules
+# Every file compiled from scratch with sparse (C=1) and W=1, for both
+# kernels' configurations (the debug one also builds the KUnit suites):
+# Kbuild shows a file's warnings only when it recompiles it, so the
+# incremental guest builds alone could hide an old warning.
+sparse: kernel-debug
+	rm -rf $(BUILD)/sparse-stock $(BUILD)/sparse-debug
+	$(call kmod_copy,sparse-stock)
+	$(MAKE) -C $(STOCK_KDIR) M=$(BUILD)/sparse-stock C=1 W=1 modules
+	$(call kmod_copy,sparse-debug)
+	$(MAKE) -C $$($(DEBUG_KERNEL) --path-only)/build M=$(BUILD)/sparse-debug C=1 W=1 modules
 
 check: deps
 	selftests/check
