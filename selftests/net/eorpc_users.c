@@ -333,6 +333,31 @@ TEST_F(users, max_sessions_refuses_the_extra_client)
 	close(c);
 }
 
+/* Wait (5 s at most) until the one server session has seen ack @want. */
+static int wait_server_ack(unsigned long long want)
+{
+	uint64_t end = eo_now_ms() + 5000;
+	char line[256], role[16];
+	unsigned long long ack;
+	FILE *f;
+
+	do {
+		f = fopen("/proc/net/eorpc/sessions", "r");
+		if (!f)
+			return -1;
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "%*s %*s %15s %*s %*s %*s %llu", role,
+				   &ack) == 2 && !strcmp(role, "server") &&
+			    ack >= want) {
+				fclose(f);
+				return 0;
+			}
+		fclose(f);
+		usleep(10000);
+	} while (eo_now_ms() < end);
+	return -1;
+}
+
 TEST_F(users, history_cap_evicts_idle_sessions_with_estale_never_twice)
 {
 	enum { BIG = 60000, LOADERS = 8 };
@@ -345,9 +370,9 @@ TEST_F(users, history_cap_evicts_idle_sessions_with_estale_never_twice)
 	/*
 	 * A cap of about two big requests or cached replies. rto_min sets the
 	 * client's delayed ACK, so the loaders' replies stay cached long
-	 * enough to press on the cap; the server evicts only a session quiet
-	 * for two rto_max, so the loaders, answered BUSY meanwhile, finish
-	 * once the idle session has been quiet that long.
+	 * enough to press on the cap. The server evicts only a session quiet
+	 * for two rto_max (2 s here): the loaders start once the idle session
+	 * has been quiet that long, so the first one over the cap evicts it.
 	 */
 	ASSERT_EQ(0, eo_sh("sysctl -qw net.eorpc.max_history_bytes=131072 "
 			   "net.eorpc.rto_min_ms=1000 net.eorpc.rto_max_ms=1000 "
@@ -357,6 +382,12 @@ TEST_F(users, history_cap_evicts_idle_sessions_with_estale_never_twice)
 	idle = eo_socket();
 	ASSERT_LE(0, idle);
 	EXPECT_EQ(8, eo_call(idle, &self->server, 1, 8, 10000, &err));
+	/*
+	 * The idle session's last packet is the client's delayed ACK of id 1;
+	 * "quiet for 2 s" is a condition on time itself, so sleep past it.
+	 */
+	ASSERT_EQ(0, wait_server_ack(1));
+	usleep(2200 * 1000);
 
 	/* Loaders with 60000-byte requests (echoed: 60000-byte replies). */
 	memset(req, 'L', sizeof(req));
