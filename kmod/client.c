@@ -549,6 +549,45 @@ void eorpc_client_input(struct eorpc_sock *ep, struct sk_buff *skb,
 		on_busy(ep, cs, pkt);
 }
 
+/**
+ * eorpc_client_icmp() - an ICMP "port unreachable" about a client packet
+ * @ep: the socket, locked
+ * @r: what the UDP error hook read from the ICMP error's quote
+ *
+ * Acts only for a session still in HELLO, and only on a quote of its HELLO:
+ * such a session has sent no request (cs_pump() waits for WELCOME), so its
+ * calls certainly did not run and end with ECONNREFUSED, as when the server
+ * refuses the handshake. An established session ignores it: the error may be
+ * stale or forged, and a request of the session may have run (G4), so its
+ * calls go on to a reply, an error of the server or their deadline.
+ */
+void eorpc_client_icmp(struct eorpc_sock *ep,
+		       const struct eorpc_icmp_report *r)
+{
+	struct net *net = sock_net(&ep->sk);
+	struct eorpc_csession *cs = cs_find(ep, &r->peer);
+
+	/* The epoch is random per session: an off-path sender cannot know it. */
+	if (!cs || cs->client_epoch != r->client_epoch) {
+		EORPC_DROP(net, ICMP_DROPPED);
+		return;
+	}
+	if (cs->state != EORPC_CS_HELLO) {
+		EORPC_INC(net, ICMP_IGNORED);
+		return;
+	}
+	/*
+	 * A session in HELLO has sent HELLOs only, and no call of it holds a
+	 * request id: a quote of anything else is not ours.
+	 */
+	if (r->type != EORPC_PKT_HELLO || !list_empty(&cs->calls)) {
+		EORPC_DROP(net, ICMP_DROPPED);
+		return;
+	}
+	EORPC_INC(net, ICMP_REFUSED);
+	cs_fail(ep, cs, ECONNREFUSED);
+}
+
 /* Return: false if @cs was freed. */
 static bool cs_timers(struct eorpc_sock *ep, struct eorpc_csession *cs,
 		      ktime_t now, ktime_t *next)

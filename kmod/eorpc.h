@@ -179,6 +179,22 @@ struct eorpc_sentry {
 	struct sockaddr_eorpc	peer;
 };
 
+/* ICMP reports waiting for the work item, at most; beyond: drop, count. */
+enum { EORPC_ICMP_QUEUE = 8 };
+
+/**
+ * struct eorpc_icmp_report - an ICMP "port unreachable" about a datagram we
+ *	sent, as far as the softirq hook could read it from the quote
+ * @client_epoch: the client epoch in the quoted header
+ * @peer: the quoted datagram's destination
+ * @type: the quoted packet type (HELLO, REQUEST or ACK: client packets)
+ */
+struct eorpc_icmp_report {
+	u64			client_epoch;
+	struct sockaddr_eorpc	peer;
+	u8			type;
+};
+
 /**
  * struct eorpc_sock - an AF_EORPC socket
  * @sk: the socket (first)
@@ -201,6 +217,10 @@ struct eorpc_sentry {
  * @next_call_id: next EORPC_CMSG_CALL_ID
  * @recvq: completions and requests for recvmsg
  * @rx_backlog: datagrams from the UDP hook, for the work item
+ * @icmp_lock: protects @icmp and @icmp_count (softirq against the work
+ *	item); initialised with the UDP socket, before its hooks are set
+ * @icmp_count: reports in @icmp
+ * @icmp: ICMP errors from the UDP error hook, for the work item
  * @work: processes @rx_backlog and timers
  * @timer: next client retransmission, deadline, ACK or server expiry
  * @timer_at: when @timer fires, 0 if not armed
@@ -228,6 +248,9 @@ struct eorpc_sock {
 	u64			next_call_id;
 	struct list_head	recvq;
 	struct sk_buff_head	rx_backlog;
+	spinlock_t		icmp_lock;	/* protects @icmp, @icmp_count */
+	u8			icmp_count;
+	struct eorpc_icmp_report icmp[EORPC_ICMP_QUEUE];
 	struct work_struct	work;
 	struct hrtimer		timer;
 	ktime_t			timer_at;
@@ -271,6 +294,7 @@ int eorpc_udp_send(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 		   const struct eorpc_pkt *pkt, const void *data, u32 len);
 int eorpc_udp_send_msg(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 		       struct eorpc_pkt *pkt, const struct eorpc_msg *m);
+bool eorpc_udp_icmp_next(struct eorpc_sock *ep, struct eorpc_icmp_report *r);
 
 /* input.c */
 void eorpc_work(struct work_struct *work);
@@ -285,6 +309,8 @@ void eorpc_client_input(struct eorpc_sock *ep, struct sk_buff *skb,
 			const struct eorpc_pkt *pkt,
 			const struct sockaddr_eorpc *from);
 void eorpc_client_timers(struct eorpc_sock *ep, ktime_t now, ktime_t *next);
+void eorpc_client_icmp(struct eorpc_sock *ep,
+		       const struct eorpc_icmp_report *r);
 int eorpc_client_cancel(struct eorpc_sock *ep, u64 tag);
 void eorpc_client_shutdown(struct eorpc_sock *ep, int err);
 void eorpc_call_free(struct eorpc_sock *ep, struct eorpc_call *call);

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The socket's work item: the one place, besides system calls, that touches
- * protocol state. It takes the socket lock, handles queued datagrams, then
- * the timers, and rearms the socket's single hrtimer for the earliest thing
- * still pending (a retransmission, a deadline, a delayed ACK, an expiry).
+ * protocol state. It takes the socket lock, handles queued datagrams and
+ * ICMP reports, then the timers, and rearms the socket's single hrtimer for
+ * the earliest thing still pending (a retransmission, a deadline, a delayed
+ * ACK, an expiry).
  */
 #include <linux/hrtimer.h>
 #include "eorpc.h"
@@ -85,6 +86,7 @@ static void eorpc_input(struct eorpc_sock *ep, struct sk_buff *skb)
 void eorpc_work(struct work_struct *work)
 {
 	struct eorpc_sock *ep = container_of(work, struct eorpc_sock, work);
+	struct eorpc_icmp_report icmp;
 	struct sock *sk = &ep->sk;
 	struct sk_buff *skb;
 	ktime_t now, next = 0;
@@ -95,6 +97,9 @@ void eorpc_work(struct work_struct *work)
 			eorpc_input(ep, skb);
 		kfree_skb(skb);
 	}
+	/* ICMP errors the UDP error hook queued (udp.c); nothing to free. */
+	while (!ep->dead && eorpc_udp_icmp_next(ep, &icmp))
+		eorpc_client_icmp(ep, &icmp);
 	/*
 	 * @timer_at is never later than the earliest pending event (every
 	 * event arms it), so the scans run only when something is due, not

@@ -3,10 +3,17 @@
  * The UDP transport: each bound AF_EORPC socket owns one kernel UDP socket.
  * Received datagrams come through the UDP encapsulation hook in softirq
  * context; they are only queued there and processed by the socket's work
- * item, which may sleep, allocate and transmit.
+ * item, which may sleep, allocate and transmit. ICMP errors about datagrams
+ * we sent come through the encapsulation error hook, also in softirq; what
+ * may matter of them is queued the same way.
  */
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/net.h>
 #include <linux/udp.h>
+#include <net/ipv6.h>
 #include <net/udp.h>
 #include <net/udp_tunnel.h>
 #include "eorpc.h"
@@ -39,6 +46,139 @@ drop:
 	return 0;
 }
 
+/*
+ * ICMP errors. For a socket with encap_type set, __udp4_lib_err() and
+ * __udp6_lib_err() give every ICMP error about a datagram it sent (except
+ * redirects and source quench) to encap_err_rcv instead of the socket's
+ * error queue: skb->data is at the quoted IP header, @udp_offset at the
+ * quoted UDP header, the transport header at the ICMP header. Only a "port
+ * unreachable" can end anything, and only for a client session still in
+ * HELLO (eorpc_client_icmp() decides, in the work item); everything else is
+ * counted here and ignored.
+ */
+
+static bool icmp_port_unreachable(const struct sk_buff *skb)
+{
+	if (skb->protocol == htons(ETH_P_IP))
+		return icmp_hdr(skb)->type == ICMP_DEST_UNREACH &&
+		       icmp_hdr(skb)->code == ICMP_PORT_UNREACH;
+	return skb->protocol == htons(ETH_P_IPV6) &&
+	       icmp6_hdr(skb)->icmp6_type == ICMPV6_DEST_UNREACH &&
+	       icmp6_hdr(skb)->icmp6_code == ICMPV6_PORT_UNREACH;
+}
+
+/*
+ * The destination of the quoted datagram, as eorpc_addr_from_skb() would
+ * name it. The UDP layer pulled the quoted IP header before calling us.
+ */
+static bool icmp_quoted_peer(const struct sk_buff *skb,
+			     const struct udphdr *uh,
+			     struct sockaddr_eorpc *peer)
+{
+	const struct ipv6hdr *ip6 = (const struct ipv6hdr *)skb->data;
+	const struct iphdr *iph = (const struct iphdr *)skb->data;
+
+	memset(peer, 0, sizeof(*peer));
+	peer->seo_family = eorpc_family;
+	peer->seo_port = uh->dest;
+	if (skb->protocol == htons(ETH_P_IP)) {
+		if (iph->version != 4)
+			return false;
+		peer->seo_transport = AF_INET;
+		peer->seo_addr4 = iph->daddr;
+		return true;
+	}
+	if (ip6->version != 6)
+		return false;
+	if (ipv6_addr_v4mapped(&ip6->daddr)) {
+		peer->seo_transport = AF_INET;
+		peer->seo_addr4 = ip6->daddr.s6_addr32[3];
+		return true;
+	}
+	peer->seo_transport = AF_INET6;
+	memcpy(peer->seo_addr6, &ip6->daddr, sizeof(peer->seo_addr6));
+	if (ipv6_addr_type(&ip6->daddr) & IPV6_ADDR_LINKLOCAL)
+		peer->seo_scope_id = inet6_iif(skb);
+	return true;
+}
+
+static void eorpc_encap_err_rcv(struct sock *udp_sk, struct sk_buff *skb,
+				unsigned int udp_offset)
+{
+	const struct eorpc_wire_hdr *hdr;
+	struct eorpc_wire_hdr hdr_buf;
+	struct eorpc_icmp_report r;
+	const struct udphdr *uh;
+	struct udphdr uh_buf;
+	struct eorpc_sock *ep;
+	struct net *net;
+	bool queued;
+
+	rcu_read_lock();
+	ep = rcu_dereference_sk_user_data(udp_sk);
+	if (!ep)
+		goto out;
+	net = sock_net(&ep->sk);
+	/* Host or net unreachable, too big, time exceeded...: transient. */
+	if (!icmp_port_unreachable(skb)) {
+		EORPC_INC(net, ICMP_IGNORED);
+		goto out;
+	}
+	/* The quote must hold our whole header: its epoch proves the source. */
+	uh = skb_header_pointer(skb, udp_offset, sizeof(uh_buf), &uh_buf);
+	hdr = skb_header_pointer(skb, udp_offset + sizeof(uh_buf),
+				 sizeof(hdr_buf), &hdr_buf);
+	if (!uh || !hdr ||
+	    ntohs(uh->len) < sizeof(*uh) + sizeof(*hdr) ||
+	    hdr->version != EORPC_WIRE_VERSION || !hdr->client_epoch ||
+	    !hdr->type || hdr->type > EORPC_PKT_TYPE_MAX ||
+	    !icmp_quoted_peer(skb, uh, &r.peer)) {
+		EORPC_DROP(net, ICMP_DROPPED);
+		goto out;
+	}
+	if (hdr->type != EORPC_PKT_HELLO && hdr->type != EORPC_PKT_REQUEST &&
+	    hdr->type != EORPC_PKT_ACK) {
+		/* About a server's answer: a server acts on no ICMP error. */
+		EORPC_INC(net, ICMP_IGNORED);
+		goto out;
+	}
+	r.client_epoch = be64_to_cpu(hdr->client_epoch);
+	r.type = hdr->type;
+	spin_lock_bh(&ep->icmp_lock);
+	queued = ep->icmp_count < EORPC_ICMP_QUEUE;
+	if (queued)
+		ep->icmp[ep->icmp_count++] = r;
+	spin_unlock_bh(&ep->icmp_lock);
+	if (queued)
+		eorpc_kick(ep);
+	else
+		EORPC_DROP(net, ICMP_DROPPED);
+out:
+	rcu_read_unlock();
+}
+
+/**
+ * eorpc_udp_icmp_next() - take one ICMP report queued by the error hook
+ * @ep: the socket, locked, not dead
+ * @r: filled in
+ *
+ * Return: false when none is left.
+ */
+bool eorpc_udp_icmp_next(struct eorpc_sock *ep, struct eorpc_icmp_report *r)
+{
+	bool got;
+
+	/* No UDP socket yet: no hook, and @icmp_lock is not initialised. */
+	if (!ep->udp)
+		return false;
+	spin_lock_bh(&ep->icmp_lock);
+	got = ep->icmp_count > 0;
+	if (got)
+		*r = ep->icmp[--ep->icmp_count];
+	spin_unlock_bh(&ep->icmp_lock);
+	return got;
+}
+
 /**
  * eorpc_udp_open() - create and bind the kernel UDP socket
  * @ep: the AF_EORPC socket, locked, without one yet
@@ -66,11 +206,14 @@ int eorpc_udp_open(struct eorpc_sock *ep, const struct sockaddr_eorpc *addr)
 		goto err_release;
 
 	/* What setup_udp_tunnel_sock() does, without the udp_tunnel module. */
+	spin_lock_init(&ep->icmp_lock);
+	ep->icmp_count = 0;
 	inet_sk(sock->sk)->mc_loop = 0;
 	inet_inc_convert_csum(sock->sk);
 	rcu_assign_sk_user_data(sock->sk, ep);
 	udp_sk(sock->sk)->encap_type = 1;
 	udp_sk(sock->sk)->encap_rcv = eorpc_encap_rcv;
+	udp_sk(sock->sk)->encap_err_rcv = eorpc_encap_err_rcv;
 	udp_tunnel_encap_enable(sock->sk);
 
 	len = kernel_getsockname(sock, (struct sockaddr *)&ss);

@@ -252,14 +252,39 @@ static void shutdown_rules(struct sockaddr_eorpc *to)
 static void deadline_never_sent(void)
 {
 	int cli = socket(family, SOCK_DGRAM, 0);
-	/* Nobody listens on the discard port in the guest: no WELCOME. */
-	struct sockaddr_eorpc nobody = addr4("127.0.0.1", 9);
+	/* A UDP socket nobody reads: no WELCOME, and no ICMP error either. */
+	int mute = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sin);
+	struct sockaddr_eorpc silent;
 	struct got g;
 
-	call(cli, &nobody, "x", 1, 200);
+	if (bind(mute, (struct sockaddr *)&sin, sizeof(sin)) ||
+	    getsockname(mute, (struct sockaddr *)&sin, &len))
+		sin.sin_port = htons(9);
+	silent = addr4("127.0.0.1", ntohs(sin.sin_port));
+	call(cli, &silent, "x", 1, 200);
 	g = recv_msg(cli, 8, 256, 0);
 	check(g.n == 0 && g.error == ECONNABORTED && g.tag == 1,
 	      "Call errors: deadline before the request was sent is ECONNABORTED");
+	close(cli);
+	close(mute);
+}
+
+/* "Client use": ICMP "port unreachable" refuses a session in HELLO. */
+static void nothing_listening_refused(void)
+{
+	int cli = socket(family, SOCK_DGRAM, 0);
+	/* Nobody listens on the discard port in the guest. */
+	struct sockaddr_eorpc nobody = addr4("127.0.0.1", 9);
+	struct got g;
+
+	/* The deadline only bounds a failure: ECONNREFUSED comes at once. */
+	call(cli, &nobody, "x", 2, 5000);
+	g = recv_msg(cli, 8, 256, 0);
+	check(g.n == 0 && g.error == ECONNREFUSED && g.tag == 2,
+	      "Call errors: a call to a port where nothing listens is ECONNREFUSED");
 	close(cli);
 }
 
@@ -286,6 +311,7 @@ int main(void)
 	one_call(srv, &a);
 	shutdown_rules(&a);
 	deadline_never_sent();
+	nothing_listening_refused();
 	close(srv);
 	printf("1..%d\n", tests);
 	return failures != 0;

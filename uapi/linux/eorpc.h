@@ -110,7 +110,9 @@ enum eorpc_sockopt {
  *	ESHUTDOWN	the client socket was shut down with the call in flight
  *	EPROTO		the server reported a protocol violation (a bug)
  * The request was certainly not delivered:
- *	ECONNREFUSED	the server refused it (not a server socket, at capacity)
+ *	ECONNREFUSED	refused: not a server socket, at capacity, or nothing
+ *			listens on that port (ICMP port unreachable answering
+ *			the session handshake)
  *	ECONNABORTED	the call ended (deadline, cancel, shutdown) before its
  *			request was ever transmitted
  */

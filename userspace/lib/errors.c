@@ -43,7 +43,8 @@ const char *eorpc_strerror(int err)
 	case ESHUTDOWN:
 		return "client socket shut down: the request may have executed";
 	case ECONNREFUSED:
-		return "server refused the call: the request certainly did not execute";
+		return "refused (not a server, at capacity, or nothing listens there): "
+		       "the request certainly did not execute";
 	case ECONNABORTED:
 		return "call ended before its request was sent: the request certainly did not execute";
 	}
