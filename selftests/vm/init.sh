@@ -109,6 +109,10 @@ while read -r d; do
 done </job/tmpfs
 if grep -qw debugfs /proc/filesystems && [ -d $R/sys/kernel/debug ]; then
 	mount -t debugfs debugfs $R/sys/kernel/debug
+	# No periodic kmemleak scans (the first after 60 s, then every 10 min):
+	# under TCG each costs tens of seconds of CPU, and the two forced scans
+	# after CMD look at everything anyway. Allocations are still tracked.
+	[ -e $R/sys/kernel/debug/kmemleak ] && echo scan=off >$R/sys/kernel/debug/kmemleak 2>/dev/null || :
 fi
 if grep -qw tracefs /proc/filesystems && [ -d $R/sys/kernel/tracing ]; then
 	mount -t tracefs tracefs $R/sys/kernel/tracing
