@@ -20,7 +20,8 @@ SELFTEST_CFLAGS	:= -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare 
 		   -Werror -std=gnu11 -D_GNU_SOURCE \
 		   -Iuapi -I$(BUILD)/kselftest -pthread
 SELFTESTS	:= $(patsubst selftests/net/%.c,$(BUILD)/selftests/%,\
-		     $(wildcard selftests/net/eorpc_*.c)) $(BUILD)/selftests/eorpc_stress
+		     $(wildcard selftests/net/eorpc_*.c)) $(BUILD)/selftests/eorpc_stress \
+		   $(BUILD)/selftests/eorpc_scenarios_debug
 
 .PHONY: all modules userspace selftests check deps kernel-debug \
 	modules-stock modules-debug style sparse checkpatch clean help \
@@ -87,6 +88,13 @@ $(BUILD)/selftests/eorpc_stress: selftests/net/eorpc_scenarios.c selftests/net/e
 		uapi/linux/eorpc.h $(BUILD)/kselftest/kselftest_harness.h
 	mkdir -p $(dir $@)
 	$(CC) $(SELFTEST_CFLAGS) -DEORPC_STRESS -o $@ $<
+
+# The debug guest's set of scenarios (see the variants' comment).
+$(BUILD)/selftests/eorpc_scenarios_debug: selftests/net/eorpc_scenarios.c \
+		selftests/net/eorpc_util.h uapi/linux/eorpc.h \
+		$(BUILD)/kselftest/kselftest_harness.h
+	mkdir -p $(dir $@)
+	$(CC) $(SELFTEST_CFLAGS) -DEORPC_DEBUG_SET -o $@ $<
 
 # The libeorpc end-to-end test links the static library.
 $(BUILD)/selftests/eorpc_lib: selftests/net/eorpc_lib.c userspace/include/libeorpc.h \

@@ -233,7 +233,15 @@ hello=${kv%:*}:4343
 ip netns exec "$kv_srv" "$bin/hello-server" "$hello" &
 hello_pid=$!
 pids+=("$hello_pid")
-# No wait for the server to bind: the kernel retransmits the HELLO until it has.
+# The client starts once the server listens: a HELLO to a port where nothing
+# listens yet is refused (ICMP port unreachable: ECONNREFUSED, never run).
+listening() {
+	ip netns exec "$kv_srv" awk -v port=":${hello##*:}" \
+		'$2 == "server" && substr($1, length($1) - length(port) + 1) == port { found = 1 }
+		 END { exit !found }' /proc/net/eorpc/sockets
+}
+end=$((SECONDS + 30))
+until listening || ((SECONDS > end)); do sleep 0.1; done
 out=$(ip netns exec "$kv_cli" "$bin/hello-client" "$hello" world 2>&1)
 check "hello-client gets 'hello, world' from hello-server" test "$out" = "hello, world"
 kill "$hello_pid"
