@@ -526,6 +526,7 @@ static int eorpc_create(struct net *net, struct socket *sock, int protocol,
 	xa_init(&ep->server_calls);
 	INIT_LIST_HEAD(&ep->recvq);
 	skb_queue_head_init(&ep->rx_backlog);
+	spin_lock_init(&ep->icmp_lock);
 	INIT_WORK(&ep->work, eorpc_work);
 	hrtimer_init(&ep->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
 	ep->timer.function = eorpc_timer_fired;

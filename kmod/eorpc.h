@@ -218,8 +218,8 @@ struct eorpc_icmp_report {
  * @recvq: completions and requests for recvmsg
  * @rx_backlog: datagrams from the UDP hook, for the work item
  * @icmp_lock: protects @icmp and @icmp_count (softirq against the work
- *	item); initialised with the UDP socket, before its hooks are set
- * @icmp_count: reports in @icmp
+ *	item)
+ * @icmp_count: reports in @icmp (read without the lock to see none)
  * @icmp: ICMP errors from the UDP error hook, for the work item
  * @work: processes @rx_backlog and timers
  * @timer: next client retransmission, deadline, ACK or server expiry

@@ -45,11 +45,6 @@ void eorpc_send_error(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 }
 
 /*
- * Release one history entry: the client acknowledged it or the session ends.
- * A request the application holds stays valid for its reply, which is then
- * discarded.
- */
-/*
  * What an entry in a session's history costs: eorpc_msg_free() zeroes the
  * length, so a delivered request's body no longer counts.
  */
@@ -58,6 +53,11 @@ static size_t sentry_bytes(const struct eorpc_sentry *se)
 	return sizeof(*se) + se->msg.len;
 }
 
+/*
+ * Release one history entry: the client acknowledged it or the session ends.
+ * A request the application holds stays valid for its reply, which is then
+ * discarded.
+ */
 static void release_entry(struct eorpc_hentry *he, void *arg)
 {
 	struct eorpc_sentry *se = container_of(he, struct eorpc_sentry, he);

@@ -146,8 +146,10 @@ static void eorpc_encap_err_rcv(struct sock *udp_sk, struct sk_buff *skb,
 	r.type = hdr->type;
 	spin_lock_bh(&ep->icmp_lock);
 	queued = ep->icmp_count < EORPC_ICMP_QUEUE;
-	if (queued)
-		ep->icmp[ep->icmp_count++] = r;
+	if (queued) {
+		ep->icmp[ep->icmp_count] = r;
+		WRITE_ONCE(ep->icmp_count, ep->icmp_count + 1);
+	}
 	spin_unlock_bh(&ep->icmp_lock);
 	if (queued)
 		eorpc_kick(ep);
@@ -168,13 +170,18 @@ bool eorpc_udp_icmp_next(struct eorpc_sock *ep, struct eorpc_icmp_report *r)
 {
 	bool got;
 
-	/* No UDP socket yet: no hook, and @icmp_lock is not initialised. */
-	if (!ep->udp)
+	/*
+	 * The work item runs for every received batch; ICMP errors are rare.
+	 * A report added after this read kicks the work item again.
+	 */
+	if (!READ_ONCE(ep->icmp_count))
 		return false;
 	spin_lock_bh(&ep->icmp_lock);
 	got = ep->icmp_count > 0;
-	if (got)
-		*r = ep->icmp[--ep->icmp_count];
+	if (got) {
+		WRITE_ONCE(ep->icmp_count, ep->icmp_count - 1);
+		*r = ep->icmp[ep->icmp_count];
+	}
 	spin_unlock_bh(&ep->icmp_lock);
 	return got;
 }
@@ -206,8 +213,6 @@ int eorpc_udp_open(struct eorpc_sock *ep, const struct sockaddr_eorpc *addr)
 		goto err_release;
 
 	/* What setup_udp_tunnel_sock() does, without the udp_tunnel module. */
-	spin_lock_init(&ep->icmp_lock);
-	ep->icmp_count = 0;
 	inet_sk(sock->sk)->mc_loop = 0;
 	inet_inc_convert_csum(sock->sk);
 	rcu_assign_sk_user_data(sock->sk, ep);
