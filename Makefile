@@ -83,18 +83,15 @@ $(BUILD)/selftests/%: selftests/net/%.c selftests/net/eorpc_util.h selftests/net
 	mkdir -p $(dir $@)
 	$(CC) $(SELFTEST_CFLAGS) -o $@ $<
 
-# The scenario suite's stress variant, built on its own (see run_all).
-$(BUILD)/selftests/eorpc_stress: selftests/net/eorpc_scenarios.c selftests/net/eorpc_util.h \
+# The scenario suite built with other sets of variants (see their comments
+# and run_all): the stress run, and the debug guest's two.
+$(BUILD)/selftests/eorpc_stress: SCENARIO_SET := -DEORPC_STRESS
+$(BUILD)/selftests/eorpc_scenarios_debug: SCENARIO_SET := -DEORPC_DEBUG_SET
+$(BUILD)/selftests/eorpc_stress $(BUILD)/selftests/eorpc_scenarios_debug: \
+		selftests/net/eorpc_scenarios.c selftests/net/eorpc_util.h \
 		uapi/linux/eorpc.h $(BUILD)/kselftest/kselftest_harness.h
 	mkdir -p $(dir $@)
-	$(CC) $(SELFTEST_CFLAGS) -DEORPC_STRESS -o $@ $<
-
-# The debug guest's set of scenarios (see the variants' comment).
-$(BUILD)/selftests/eorpc_scenarios_debug: selftests/net/eorpc_scenarios.c \
-		selftests/net/eorpc_util.h uapi/linux/eorpc.h \
-		$(BUILD)/kselftest/kselftest_harness.h
-	mkdir -p $(dir $@)
-	$(CC) $(SELFTEST_CFLAGS) -DEORPC_DEBUG_SET -o $@ $<
+	$(CC) $(SELFTEST_CFLAGS) $(SCENARIO_SET) -o $@ $<
 
 # The libeorpc end-to-end test links the static library.
 $(BUILD)/selftests/eorpc_lib: selftests/net/eorpc_lib.c userspace/include/libeorpc.h \
