@@ -242,8 +242,24 @@ listening() {
 }
 end=$((SECONDS + 30))
 until listening || ((SECONDS > end)); do sleep 0.1; done
-out=$(ip netns exec "$kv_cli" "$bin/hello-client" "$hello" world 2>&1)
-check "hello-client gets 'hello, world' from hello-server" test "$out" = "hello, world"
+# hello_call NAME REQUEST WANT: a test that one call of REQUEST gets WANT.
+hello_call() {
+	local out
+	out=$(ip netns exec "$kv_cli" "$bin/hello-client" "$hello" "$2" 2>&1)
+	if [[ $out == "$3" ]]; then
+		tap 0 "$1"
+	else
+		echo "# hello-client printed: ${out:0:100}"
+		tap 1 "$1"
+	fi
+}
+hello_call "hello-client gets 'hello, world' from hello-server" world "hello, world"
+# A request longer than the server's buffer is delivered truncated: the
+# server must answer it with an error and go on serving.
+hello_call "hello-server answers a 1000-byte request with an error reply" \
+	"$(printf '%01000d' 0)" "error: request longer than 256 bytes"
+hello_call "hello-server still answers 'hello, world' after it" \
+	world "hello, world"
 kill "$hello_pid"
 wait "$hello_pid" 2>/dev/null
 
