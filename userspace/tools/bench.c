@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * eorpc bench: parse, run the server or the clients, print the result.
+ * eorpc bench: parse, run the server, the clients or the close rate, print
+ * the result.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -62,8 +63,10 @@ int cmd_bench(int argc, char **argv)
 		cli_err(errno, "address '%s'", o.addr);
 		return status_of_setup_error(errno);
 	}
-	if (o.server)
+	if (o.mode == BENCH_SERVER)
 		return bench_serve(&o, &a);
+	if (o.mode == BENCH_CLOSE)
+		return bench_close(&o, &a);
 
 	memset(&r, 0, sizeof(r));
 	bench_run_clients(&o, &a, &r);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * eorpc bench: the same request/reply load over AF_EORPC, raw UDP and TCP,
- * so AF_EORPC's cost can be stated as a ratio to the raw transports.
+ * so AF_EORPC's cost can be stated as a ratio to the raw transports; and how
+ * fast AF_EORPC sockets close, against UDP sockets.
  */
 #ifndef EORPC_BENCH_H
 #define EORPC_BENCH_H
@@ -16,6 +17,8 @@
 
 enum transport { TR_EORPC, TR_UDP, TR_TCP };
 
+enum bench_mode { BENCH_CLIENT, BENCH_SERVER, BENCH_CLOSE };
+
 enum {
 	BENCH_MIN_SIZE = 8,	/* the call's sequence number rides in it */
 	BENCH_MAX_UDP = 65507,	/* largest IPv4 UDP payload */
@@ -23,10 +26,12 @@ enum {
 	BENCH_MAX_CLIENTS = 256,
 	BENCH_MAX_SESSIONS = 100000,
 	BENCH_SOCKBUF = 4 << 20,	/* SO_RCVBUF and SO_SNDBUF, all transports */
+	BENCH_MAX_CLOSE_SOCKETS = 100000,
+	BENCH_MAX_CLOSE_ROUNDS = 1000,
 };
 
 struct bench_opts {
-	bool server;
+	enum bench_mode mode;
 	enum transport transport;
 	const char *addr;
 	size_t size;
@@ -38,6 +43,8 @@ struct bench_opts {
 	unsigned int deadline_ms;	/* AF_EORPC per-call deadline, 0: none */
 	const char *ready_file;	/* server: bound address written here */
 	const char *label;	/* client: extra CSV column */
+	unsigned int close_sockets;	/* close: sockets closed per round */
+	unsigned int close_rounds;	/* close: rounds per transport */
 };
 
 /* 0: run; 1: --help printed; -1: usage error printed. */
@@ -86,5 +93,8 @@ struct bench_result {
 /* Runs the clients; fills @r (merged over clients). */
 void bench_run_clients(const struct bench_opts *o, const struct bench_addr *a,
 		       struct bench_result *r);
+
+/* Close rate of AF_EORPC and UDP sockets bound to @a; prints it. */
+int bench_close(const struct bench_opts *o, const struct bench_addr *a);
 
 #endif

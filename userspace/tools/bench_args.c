@@ -12,13 +12,20 @@ static void usage(FILE *f)
 	fprintf(f,
 "Usage: eorpc bench server [OPTIONS] [ADDR]\n"
 "       eorpc bench client [OPTIONS] ADDR\n"
+"       eorpc bench close [OPTIONS] [ADDR]\n"
 "\n"
 "Request/reply load: every call sends SIZE bytes and the server echoes them.\n"
 "The same program drives AF_EORPC, raw UDP ping-pong and TCP (4-byte length\n"
 "framing), so their numbers compare. The server listens on ADDR (default\n"
 "0.0.0.0:4243); the client prints P50/P99 latency and throughput.\n"
 "\n"
-"Both:\n"
+"Close rate: N AF_EORPC sockets, each bound to an ephemeral port on ADDR's\n"
+"address (default 127.0.0.1:0; the port must be 0), are opened, then closed\n"
+"one after another under the clock; the same for N UDP sockets, in turns,\n"
+"round after round. Prints the closes per second of each (median, min and\n"
+"max over the rounds) and their ratio.\n"
+"\n"
+"Server and client:\n"
 "  -t, --transport T     eorpc (default), udp or tcp\n"
 "Server:\n"
 "  -T, --threads N       threads answering calls (default 1)\n"
@@ -40,6 +47,12 @@ static void usage(FILE *f)
 "      --csv             one CSV line (with a header line)\n"
 "      --no-header       no CSV header line\n"
 "      --label TEXT      extra CSV column, e.g. the netem settings\n"
+"Close:\n"
+"  -N, --sockets N       sockets per round and transport (default 2000,\n"
+"                        at most 100000)\n"
+"  -R, --rounds N        timed rounds per transport (default 5)\n"
+"      --csv             a CSV header line and one line per transport\n"
+"      --no-header       no CSV header line\n"
 "  -h, --help            this text\n"
 "\n"
 "Calls that fail (AF_EORPC errors, UDP losses) are counted, not timed.\n"
@@ -61,6 +74,8 @@ static int check(struct bench_opts *o)
 {
 	uint64_t max = o->transport == TR_UDP ? BENCH_MAX_UDP : EORPC_MAX_PAYLOAD;
 
+	if (o->mode == BENCH_CLOSE)
+		return 0;	/* the load's options do not apply */
 	if (o->size < BENCH_MIN_SIZE || o->size > max) {
 		cli_usage_err("--size: %zu bytes is outside %d..%llu for %s",
 			      o->size, BENCH_MIN_SIZE, (unsigned long long)max,
@@ -96,6 +111,8 @@ int bench_parse_args(int argc, char **argv, struct bench_opts *o)
 		{ "csv", no_argument, NULL, OPT_CSV },
 		{ "no-header", no_argument, NULL, OPT_NO_HEADER },
 		{ "label", required_argument, NULL, OPT_LABEL },
+		{ "sockets", required_argument, NULL, 'N' },
+		{ "rounds", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -107,19 +124,26 @@ int bench_parse_args(int argc, char **argv, struct bench_opts *o)
 	o->inflight = o->clients = o->threads = 1;
 	o->seconds = 2;
 	o->loss_timeout_ms = 100;
+	o->close_sockets = 2000;
+	o->close_rounds = 5;
 	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		usage(stdout);
 		return 1;
 	}
-	if (argc < 2 || (strcmp(argv[1], "server") && strcmp(argv[1], "client"))) {
-		cli_usage_err("say 'server' or 'client'");
+	if (argc >= 2 && !strcmp(argv[1], "server")) {
+		o->mode = BENCH_SERVER;
+	} else if (argc >= 2 && !strcmp(argv[1], "client")) {
+		o->mode = BENCH_CLIENT;
+	} else if (argc >= 2 && !strcmp(argv[1], "close")) {
+		o->mode = BENCH_CLOSE;
+	} else {
+		cli_usage_err("say 'server', 'client' or 'close'");
 		return -1;
 	}
-	o->server = !strcmp(argv[1], "server");
 	argc--, argv++;
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+t:T:r:s:w:c:pS:d:n:l:D:h",
+	while ((c = getopt_long(argc, argv, "+t:T:r:s:w:c:pS:d:n:l:D:N:R:h",
 				longopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
@@ -190,6 +214,16 @@ int bench_parse_args(int argc, char **argv, struct bench_opts *o)
 		case OPT_LABEL:
 			o->label = optarg;
 			break;
+		case 'N':
+			if (parse_u64(optarg, 1, BENCH_MAX_CLOSE_SOCKETS, &v))
+				return bad("--sockets", optarg, "a number in 1..100000");
+			o->close_sockets = v;
+			break;
+		case 'R':
+			if (parse_u64(optarg, 1, BENCH_MAX_CLOSE_ROUNDS, &v))
+				return bad("--rounds", optarg, "a number in 1..1000");
+			o->close_rounds = v;
+			break;
 		case 'h':
 			usage(stdout);
 			return 1;
@@ -203,11 +237,13 @@ int bench_parse_args(int argc, char **argv, struct bench_opts *o)
 		cli_usage_err("unexpected argument '%s'", argv[optind + 1]);
 		return -1;
 	}
-	if (argc - optind == 1)
+	if (argc - optind == 1) {
 		o->addr = argv[optind];
-	else if (o->server)
+	} else if (o->mode == BENCH_SERVER) {
 		o->addr = "0.0.0.0:4243";
-	else {
+	} else if (o->mode == BENCH_CLOSE) {
+		o->addr = "127.0.0.1:0";
+	} else {
 		cli_usage_err("the client needs the server's ADDR");
 		return -1;
 	}

@@ -9,7 +9,7 @@
 TOOLS_DIR := $(HERE)/tools
 TOOL_SRCS := main.c status.c util.c call.c serve.c serve_cmd.c stat.c \
 	     procfmt.c bench.c bench_args.c bench_net.c bench_client.c \
-	     bench_server.c samples.c
+	     bench_server.c bench_close.c samples.c
 # What the unit tests reach: everything but main() and the network loops.
 TOOL_TESTED := status.c util.c call.c serve.c serve_cmd.c procfmt.c \
 	       bench_args.c samples.c

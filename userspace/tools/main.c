@@ -16,7 +16,7 @@ static const struct {
 	{ "call", cmd_call, "make one call and print the reply" },
 	{ "serve", cmd_serve, "answer calls: echo, or run a command per request" },
 	{ "stat", cmd_stat, "sockets, sessions and counters of this namespace" },
-	{ "bench", cmd_bench, "latency and throughput: AF_EORPC, UDP, TCP" },
+	{ "bench", cmd_bench, "latency, throughput, close rate: AF_EORPC, UDP, TCP" },
 };
 
 static void usage(FILE *f)

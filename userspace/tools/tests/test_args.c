@@ -103,22 +103,37 @@ static void bench_args(void)
 			 "32", "-c", "4", "-S", "100", "-d", "0.5", "h:1") == 0 &&
 	     o.transport == TR_UDP && o.size == 1024 && o.inflight == 32 &&
 	     o.clients == 4 && o.sessions == 100 && o.seconds == 0.5 &&
-	     !o.server,
+	     o.mode == BENCH_CLIENT,
 	     "bench args: client with transport, size suffix, window, clients, sessions, duration");
 	T_OK(BENCH_PARSE(&o, "bench", "client", "-c", "3", "h:1") == 0 &&
 	     o.sessions == 3 && o.transport == TR_EORPC && o.size == 64,
 	     "bench args: sessions default to one per client; eorpc and 64 B by default");
 	T_OK(BENCH_PARSE(&o, "bench", "server", "-t", "tcp", "-T", "2") == 0 &&
-	     o.server && o.addr && o.threads == 2,
+	     o.mode == BENCH_SERVER && o.addr && o.threads == 2,
 	     "bench args: server with a default address");
 	T_OK(BENCH_PARSE(&o, "bench", "client", "-s", "16KiB", "-n", "7",
 			 "h:1") == 0 && o.size == 16384 && o.count == 7,
 	     "bench args: KiB suffix, --count");
+	T_OK(BENCH_PARSE(&o, "bench", "close") == 0 &&
+	     o.mode == BENCH_CLOSE && !strcmp(o.addr, "127.0.0.1:0") &&
+	     o.close_sockets == 2000 && o.close_rounds == 5 && !o.csv,
+	     "bench args: close with 2000 sockets, 5 rounds on 127.0.0.1 by default");
+	T_OK(BENCH_PARSE(&o, "bench", "close", "-N", "10", "--rounds", "3",
+			 "--csv", "--no-header", "[::1]:0") == 0 &&
+	     o.mode == BENCH_CLOSE && !strcmp(o.addr, "[::1]:0") &&
+	     o.close_sockets == 10 && o.close_rounds == 3 && o.csv &&
+	     o.no_header,
+	     "bench args: close with --sockets, --rounds, CSV, an address");
+	T_OK(BENCH_PARSE(&o, "bench", "close", "--sockets", "100000", "-R",
+			 "1000") == 0 &&
+	     o.close_sockets == 100000 && o.close_rounds == 1000,
+	     "bench args: close at its limits, 100000 sockets and 1000 rounds");
 	q = quiet();
 	T_OK(BENCH_PARSE(&o, "bench", "client") == -1,
 	     "bench args: a client needs ADDR");
-	T_OK(BENCH_PARSE(&o, "bench", "h:1") == -1,
-	     "bench args: 'server' or 'client' first");
+	T_OK(BENCH_PARSE(&o, "bench", "h:1") == -1 &&
+	     BENCH_PARSE(&o, "bench") == -1,
+	     "bench args: 'server', 'client' or 'close' first");
 	T_OK(BENCH_PARSE(&o, "bench", "client", "-s", "4", "h:1") == -1 &&
 	     BENCH_PARSE(&o, "bench", "client", "-s", "65537", "h:1") == -1 &&
 	     BENCH_PARSE(&o, "bench", "client", "-t", "udp", "-s", "64K",
@@ -134,6 +149,15 @@ static void bench_args(void)
 	     BENCH_PARSE(&o, "bench", "client", "-d", "0", "h:1") == -1 &&
 	     BENCH_PARSE(&o, "bench", "client", "-d", "nan", "h:1") == -1,
 	     "bench args: unknown transport, zero or NaN duration refused");
+	T_OK(BENCH_PARSE(&o, "bench", "close", "-N", "0") == -1 &&
+	     BENCH_PARSE(&o, "bench", "close", "-N", "100001") == -1 &&
+	     BENCH_PARSE(&o, "bench", "close", "--sockets", "2k") == -1,
+	     "bench args: close with 0, 100001 or suffixed --sockets refused");
+	T_OK(BENCH_PARSE(&o, "bench", "close", "-R", "0") == -1 &&
+	     BENCH_PARSE(&o, "bench", "close", "--rounds", "1001") == -1,
+	     "bench args: close with 0 or 1001 --rounds refused");
+	T_OK(BENCH_PARSE(&o, "bench", "close", "h:0", "h:1") == -1,
+	     "bench args: close takes one ADDR at most");
 	loud(q);
 }
 
