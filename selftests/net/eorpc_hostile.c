@@ -78,13 +78,6 @@ FIXTURE_TEARDOWN(hostile)
 	eo_ns_del(self->srv_ns, self->cli_ns);
 }
 
-static int send_to(int us, const struct sockaddr_in *to, const void *buf,
-		   size_t len)
-{
-	return sendto(us, buf, len, 0, (const struct sockaddr *)to,
-		      sizeof(*to)) == (ssize_t)len ? 0 : -1;
-}
-
 /*
  * Poll counter @name of the server's namespace until it reaches @want (the
  * module counts in a work item, after sendto returned) or 5 s pass.
@@ -137,34 +130,6 @@ static int real_call_works(const struct sockaddr_eorpc *server)
 	return n == 100 ? 0 : -1;
 }
 
-/* HELLO, COOKIE, HELLO with the cookie, WELCOME: a session from a UDP socket. */
-static int handshake(int us, const struct sockaddr_in *srv, uint64_t epoch,
-		     struct eow_hdr *welcome, size_t *cookie_len)
-{
-	uint8_t buf[1500], cookie[EOW_COOKIE_LEN];
-	struct eow_hdr h;
-	ssize_t n;
-
-	if (send_to(us, srv, buf, eow_hello(buf, epoch, NULL)))
-		return -1;
-	n = recv(us, buf, sizeof(buf), 0);
-	if (eow_get(buf, n < 0 ? 0 : n, &h) || h.type != EOW_COOKIE ||
-	    h.client_epoch != epoch)
-		return -2;
-	*cookie_len = n - EOW_HDR_LEN;
-	if (*cookie_len != EOW_COOKIE_LEN)
-		return -3;
-	memcpy(cookie, buf + EOW_HDR_LEN, EOW_COOKIE_LEN);
-	if (send_to(us, srv, buf, eow_hello(buf, epoch, cookie)))
-		return -4;
-	n = recv(us, buf, sizeof(buf), 0);
-	if (eow_get(buf, n < 0 ? 0 : n, welcome) || welcome->type != EOW_WELCOME ||
-	    welcome->client_epoch != epoch || !welcome->session_id ||
-	    n != EOW_HDR_LEN + EOW_WELCOME_LEN)
-		return -5;
-	return 0;
-}
-
 TEST_F_TIMEOUT(hostile, malformed_headers_are_dropped_and_counted, 120)
 {
 	static const struct { const char *stat; int count; } expect[] = {
@@ -182,20 +147,20 @@ TEST_F_TIMEOUT(hostile, malformed_headers_are_dropped_and_counted, 120)
 	/* Truncated: shorter than a header. */
 	h = good_request();
 	eow_put(buf, &h);
-	ASSERT_EQ(0, send_to(self->us, &self->srv_udp, buf, 1));
-	ASSERT_EQ(0, send_to(self->us, &self->srv_udp, buf, 20));
-	ASSERT_EQ(0, send_to(self->us, &self->srv_udp, buf, EOW_HDR_LEN - 1));
+	ASSERT_EQ(0, eow_send_to(self->us, &self->srv_udp, buf, 1));
+	ASSERT_EQ(0, eow_send_to(self->us, &self->srv_udp, buf, 20));
+	ASSERT_EQ(0, eow_send_to(self->us, &self->srv_udp, buf, EOW_HDR_LEN - 1));
 	/* Bad version. */
 	for (i = 0; i < 3; i++) {
 		h = good_request();
 		h.version = (uint8_t[]){ 0, 2, 255 }[i];
-		ASSERT_EQ(0, send_to(self->us, &self->srv_udp, buf, build(buf, &h, 8)));
+		ASSERT_EQ(0, eow_send_to(self->us, &self->srv_udp, buf, build(buf, &h, 8)));
 	}
 	/* Bad type. */
 	for (i = 0; i < 3; i++) {
 		h = good_request();
 		h.type = (uint8_t[]){ 0, 9, 200 }[i];
-		ASSERT_EQ(0, send_to(self->us, &self->srv_udp, buf, build(buf, &h, 8)));
+		ASSERT_EQ(0, eow_send_to(self->us, &self->srv_udp, buf, build(buf, &h, 8)));
 	}
 	/* Bad fields, one each: reserved, reserved2, flags, code, CLOSE, epoch. */
 	for (i = 0; i < 6; i++) {
@@ -208,7 +173,7 @@ TEST_F_TIMEOUT(hostile, malformed_headers_are_dropped_and_counted, 120)
 		case 4: h.flags = EOW_F_CLOSE; break;
 		case 5: h.client_epoch = 0; break;
 		}
-		ASSERT_EQ(0, send_to(self->us, &self->srv_udp, buf, build(buf, &h, 8)));
+		ASSERT_EQ(0, eow_send_to(self->us, &self->srv_udp, buf, build(buf, &h, 8)));
 	}
 	/* Bad lengths, and oversized datagrams. */
 	for (i = 0; i < 7; i++) {
@@ -236,7 +201,7 @@ TEST_F_TIMEOUT(hostile, malformed_headers_are_dropped_and_counted, 120)
 			data = 0;
 			break;
 		}
-		ASSERT_EQ(0, send_to(self->us, &self->srv_udp, buf, build(buf, &h, data)));
+		ASSERT_EQ(0, eow_send_to(self->us, &self->srv_udp, buf, build(buf, &h, data)));
 	}
 	for (i = 0; i < 5; i++) {
 		after = wait_stat(self->server_pid, expect[i].stat,
@@ -280,16 +245,16 @@ TEST_F_TIMEOUT(hostile, misdirected_packets_are_dropped_and_counted, 120)
 			data = EOW_COOKIE_LEN;
 			break;
 		}
-		ASSERT_EQ(0, send_to(self->us, &self->srv_udp, buf, build(buf, &h, data)));
+		ASSERT_EQ(0, eow_send_to(self->us, &self->srv_udp, buf, build(buf, &h, data)));
 	}
 	/* REQUEST, HELLO, ACK arriving at a client. */
 	h = good_request();
-	ASSERT_EQ(0, send_to(self->us, &self->cli_udp, buf, build(buf, &h, 8)));
-	ASSERT_EQ(0, send_to(self->us, &self->cli_udp, buf, eow_hello(buf, 99, NULL)));
+	ASSERT_EQ(0, eow_send_to(self->us, &self->cli_udp, buf, build(buf, &h, 8)));
+	ASSERT_EQ(0, eow_send_to(self->us, &self->cli_udp, buf, eow_hello(buf, 99, NULL)));
 	h.type = EOW_ACK;
 	h.msg_len = 0;
 	h.request_id = 0;
-	ASSERT_EQ(0, send_to(self->us, &self->cli_udp, buf, build(buf, &h, 0)));
+	ASSERT_EQ(0, eow_send_to(self->us, &self->cli_udp, buf, build(buf, &h, 0)));
 
 	EXPECT_EQ(srv0 + 4, wait_stat(self->server_pid, "RxDropNotForServer", srv0 + 4));
 	EXPECT_EQ(cli0 + 3, wait_stat(self->server_pid, "RxDropNotForClient", cli0 + 3));
@@ -309,7 +274,7 @@ TEST_F_TIMEOUT(hostile, cookie_exchange_commits_nothing_before_a_valid_cookie, 1
 	ssize_t n;
 
 	/* A HELLO with no cookie: a COOKIE no larger than it, no session. */
-	ASSERT_EQ(0, send_to(self->us, &self->srv_udp, buf, eow_hello(buf, 0xabc, NULL)));
+	ASSERT_EQ(0, eow_send_to(self->us, &self->srv_udp, buf, eow_hello(buf, 0xabc, NULL)));
 	n = recv(self->us, buf, sizeof(buf), 0);
 	ASSERT_EQ(EOW_HDR_LEN + EOW_COOKIE_LEN, n);
 	ASSERT_EQ(0, eow_get(buf, n, &w));
@@ -320,7 +285,7 @@ TEST_F_TIMEOUT(hostile, cookie_exchange_commits_nothing_before_a_valid_cookie, 1
 
 	/* A forged cookie: counted invalid, answered with a fresh COOKIE. */
 	memset(forged, 0x5a, sizeof(forged));
-	ASSERT_EQ(0, send_to(self->us, &self->srv_udp, buf, eow_hello(buf, 0xabc, forged)));
+	ASSERT_EQ(0, eow_send_to(self->us, &self->srv_udp, buf, eow_hello(buf, 0xabc, forged)));
 	EXPECT_EQ(bad0 + 1, wait_stat(self->server_pid, "CookiesInvalid", bad0 + 1));
 	n = recv(self->us, buf, sizeof(buf), 0);
 	ASSERT_EQ(EOW_HDR_LEN + EOW_COOKIE_LEN, n);
@@ -328,10 +293,10 @@ TEST_F_TIMEOUT(hostile, cookie_exchange_commits_nothing_before_a_valid_cookie, 1
 	EXPECT_EQ(created0, eo_stat_of(self->server_pid, "SessionsCreated"));
 
 	/* A valid cookie: WELCOME, exactly one session. */
-	ASSERT_EQ(0, handshake(self->us, &self->srv_udp, 0xdef, &w, &cookie_len));
+	ASSERT_EQ(0, eow_handshake(self->us, &self->srv_udp, 0xdef, &w, &cookie_len));
 	EXPECT_EQ(created0 + 1, eo_stat_of(self->server_pid, "SessionsCreated"));
 	/* The cookie is bound to the epoch it was made for. */
-	ASSERT_EQ(0, handshake(self->us, &self->srv_udp, 0x123, &w, &cookie_len));
+	ASSERT_EQ(0, eow_handshake(self->us, &self->srv_udp, 0x123, &w, &cookie_len));
 	EXPECT_EQ(created0 + 2, eo_stat_of(self->server_pid, "SessionsCreated"));
 }
 
@@ -347,13 +312,13 @@ TEST_F_TIMEOUT(hostile, session_abuse_is_dropped_and_counted, 120)
 	int us2;
 	ssize_t n;
 
-	ASSERT_EQ(0, handshake(self->us, &self->srv_udp, 0x77, &w, &cookie_len));
+	ASSERT_EQ(0, eow_handshake(self->us, &self->srv_udp, 0x77, &w, &cookie_len));
 
 	/* Unknown session under the real server epoch: SESSION_UNKNOWN. */
 	h = good_request();
 	h.server_epoch = w.server_epoch;
 	h.session_id = w.session_id ^ 0x5555;
-	ASSERT_EQ(0, send_to(self->us, &self->srv_udp, buf, build(buf, &h, 8)));
+	ASSERT_EQ(0, eow_send_to(self->us, &self->srv_udp, buf, build(buf, &h, 8)));
 	n = recv(self->us, buf, sizeof(buf), 0);
 	ASSERT_LE(EOW_HDR_LEN, n);
 	ASSERT_EQ(0, eow_get(buf, n, &h));
@@ -363,7 +328,7 @@ TEST_F_TIMEOUT(hostile, session_abuse_is_dropped_and_counted, 120)
 	h = good_request();
 	h.server_epoch = w.server_epoch + 1;
 	h.session_id = w.session_id;
-	ASSERT_EQ(0, send_to(self->us, &self->srv_udp, buf, build(buf, &h, 8)));
+	ASSERT_EQ(0, eow_send_to(self->us, &self->srv_udp, buf, build(buf, &h, 8)));
 	n = recv(self->us, buf, sizeof(buf), 0);
 	ASSERT_EQ(0, eow_get(buf, n < 0 ? 0 : n, &h));
 	EXPECT_EQ(EOW_ERROR, h.type);
@@ -382,7 +347,7 @@ TEST_F_TIMEOUT(hostile, session_abuse_is_dropped_and_counted, 120)
 	h.client_epoch = 0x77;
 	h.server_epoch = w.server_epoch;
 	h.session_id = w.session_id;
-	ASSERT_EQ(0, send_to(us2, &self->srv_udp, buf, build(buf, &h, 0)));
+	ASSERT_EQ(0, eow_send_to(us2, &self->srv_udp, buf, build(buf, &h, 0)));
 	close(us2);
 	EXPECT_EQ(addr0 + 1, wait_stat(self->server_pid, "RxDropWrongAddress", addr0 + 1));
 
@@ -394,10 +359,10 @@ TEST_F_TIMEOUT(hostile, session_abuse_is_dropped_and_counted, 120)
 	 */
 	h.session_id = w.session_id ^ 0xaaaa;
 	h.ack = 1ULL << 40;
-	ASSERT_EQ(0, send_to(self->us, &self->srv_udp, buf, build(buf, &h, 0)));
+	ASSERT_EQ(0, eow_send_to(self->us, &self->srv_udp, buf, build(buf, &h, 0)));
 	h.session_id = w.session_id ^ 0xbbbb;
 	h.ack = 1000;
-	ASSERT_EQ(0, send_to(self->us, &self->srv_udp, buf, build(buf, &h, 0)));
+	ASSERT_EQ(0, eow_send_to(self->us, &self->srv_udp, buf, build(buf, &h, 0)));
 	EXPECT_EQ(ack0 + 2, wait_stat(self->server_pid, "RxDropAck", ack0 + 2));
 
 	/* And the session still works for a request within the window. */
@@ -407,7 +372,7 @@ TEST_F_TIMEOUT(hostile, session_abuse_is_dropped_and_counted, 120)
 	h.session_id = w.session_id;
 	h.request_id = 1;
 	h.ack = 0;
-	ASSERT_EQ(0, send_to(self->us, &self->srv_udp, buf, build(buf, &h, 8)));
+	ASSERT_EQ(0, eow_send_to(self->us, &self->srv_udp, buf, build(buf, &h, 8)));
 	n = recv(self->us, buf, sizeof(buf), 0);
 	ASSERT_EQ(0, eow_get(buf, n < 0 ? 0 : n, &h));
 	EXPECT_EQ(EOW_REPLY, h.type) TH_LOG("type %d code %d", h.type, h.code);
@@ -480,7 +445,7 @@ TEST_F_TIMEOUT(hostile, random_datagrams_leave_the_server_serving, 120)
 
 	TH_LOG("seed %llu, %d datagrams", (unsigned long long)seed, total);
 	seed |= 1;
-	ASSERT_EQ(0, handshake(self->us, &self->srv_udp, 0x99, &w, &cookie_len));
+	ASSERT_EQ(0, eow_handshake(self->us, &self->srv_udp, 0x99, &w, &cookie_len));
 	for (d = 0; d < 5; d++)
 		before += eo_stat_of(self->server_pid, drops[d]);
 	for (i = 0; i < total; i++) {
@@ -492,7 +457,7 @@ TEST_F_TIMEOUT(hostile, random_datagrams_leave_the_server_serving, 120)
 			len = mutate(buf, sizeof(buf), &seed, &w);
 		}
 		/* Both the server and the client socket take the abuse. */
-		ASSERT_EQ(0, send_to(self->us, i & 1 ? &self->cli_udp : &self->srv_udp,
+		ASSERT_EQ(0, eow_send_to(self->us, i & 1 ? &self->cli_udp : &self->srv_udp,
 				     buf, len));
 		/* Let the work item keep up, so this tests validation, not backlog. */
 		if (i % 64 == 63)

@@ -116,6 +116,43 @@ static inline size_t eow_hello(uint8_t *buf, uint64_t client_epoch,
 	return EOW_HDR_LEN + EOW_COOKIE_LEN;
 }
 
+/* One datagram from a plain UDP socket: 0, or -1 if not all of it went. */
+static inline int eow_send_to(int us, const struct sockaddr_in *to,
+			      const void *buf, size_t len)
+{
+	return sendto(us, buf, len, 0, (const struct sockaddr *)to,
+		      sizeof(*to)) == (ssize_t)len ? 0 : -1;
+}
+
+/* HELLO, COOKIE, HELLO with the cookie, WELCOME: a session from a UDP socket. */
+static inline int eow_handshake(int us, const struct sockaddr_in *srv,
+				uint64_t epoch, struct eow_hdr *welcome,
+				size_t *cookie_len)
+{
+	uint8_t buf[1500], cookie[EOW_COOKIE_LEN];
+	struct eow_hdr h;
+	ssize_t n;
+
+	if (eow_send_to(us, srv, buf, eow_hello(buf, epoch, NULL)))
+		return -1;
+	n = recv(us, buf, sizeof(buf), 0);
+	if (eow_get(buf, n < 0 ? 0 : n, &h) || h.type != EOW_COOKIE ||
+	    h.client_epoch != epoch)
+		return -2;
+	*cookie_len = n - EOW_HDR_LEN;
+	if (*cookie_len != EOW_COOKIE_LEN)
+		return -3;
+	memcpy(cookie, buf + EOW_HDR_LEN, EOW_COOKIE_LEN);
+	if (eow_send_to(us, srv, buf, eow_hello(buf, epoch, cookie)))
+		return -4;
+	n = recv(us, buf, sizeof(buf), 0);
+	if (eow_get(buf, n < 0 ? 0 : n, welcome) || welcome->type != EOW_WELCOME ||
+	    welcome->client_epoch != epoch || !welcome->session_id ||
+	    n != EOW_HDR_LEN + EOW_WELCOME_LEN)
+		return -5;
+	return 0;
+}
+
 /* xorshift64*: reproducible from a printed seed, unlike rand() across libcs. */
 static inline uint64_t eo_rand(uint64_t *s)
 {
@@ -234,11 +271,14 @@ static inline struct eo_echo_counts *eo_echo_counts_new(void)
 
 /*
  * Fork a server listening on @addr, in namespace @ns (NULL: ours), that
- * echoes every request, padded to @reply_len bytes when that is larger.
- * Returns its pid once it listens, or -1.
+ * echoes every request, padded to @reply_len bytes when that is larger,
+ * with SO_RCVBUF @rcvbuf (0: the default). Returns its pid once it
+ * listens, or -1.
  */
-static inline pid_t eo_echo_server(const char *ns, const struct sockaddr_eorpc *addr,
-				   struct eo_echo_counts *counts, size_t reply_len)
+static inline pid_t eo_echo_server_rcvbuf(const char *ns,
+					  const struct sockaddr_eorpc *addr,
+					  struct eo_echo_counts *counts,
+					  size_t reply_len, int rcvbuf)
 {
 	int ready[2];
 	pid_t pid;
@@ -259,8 +299,11 @@ static inline pid_t eo_echo_server(const char *ns, const struct sockaddr_eorpc *
 		close(ready[0]);
 		if (ns && eo_ns_enter(ns))
 			_exit(10);
-		fd = eo_server(addr);
-		if (fd < 0 || write(ready[1], "r", 1) != 1)
+		fd = eo_socket();
+		if (fd < 0 || (rcvbuf && setsockopt(fd, SOL_SOCKET, SO_RCVBUF,
+						    &rcvbuf, sizeof(rcvbuf))) ||
+		    bind(fd, (const struct sockaddr *)addr, sizeof(*addr)) ||
+		    listen(fd, 0) || write(ready[1], "r", 1) != 1)
 			_exit(11);
 		close(ready[1]);
 		for (;;) {
@@ -290,6 +333,13 @@ static inline pid_t eo_echo_server(const char *ns, const struct sockaddr_eorpc *
 	}
 	close(ready[0]);
 	return pid;
+}
+
+static inline pid_t eo_echo_server(const char *ns,
+				   const struct sockaddr_eorpc *addr,
+				   struct eo_echo_counts *counts, size_t reply_len)
+{
+	return eo_echo_server_rcvbuf(ns, addr, counts, reply_len, 0);
 }
 
 static inline void eo_kill(pid_t pid)
