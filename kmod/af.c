@@ -456,12 +456,39 @@ static int eorpc_shutdown(struct socket *sock, int how)
 	return 0;
 }
 
+/*
+ * The rest of close(), a grace period after the UDP hooks were unhooked: no
+ * hook can reach the socket any more, so what they queued is final.
+ */
+static void eorpc_release_rcu(struct work_struct *work)
+{
+	struct eorpc_sock *ep = container_of(to_rcu_work(work),
+					     struct eorpc_sock, release_work);
+	struct eorpc_rxitem *item, *tmp;
+	struct sock *sk = &ep->sk;
+
+	/* Nothing may run after this: no timer, no work. */
+	hrtimer_cancel(&ep->timer);
+	cancel_work_sync(&ep->work);
+	skb_queue_purge(&ep->rx_backlog);
+
+	list_for_each_entry_safe(item, tmp, &ep->recvq, link) {
+		list_del(&item->link);
+		if (item->kind == EORPC_RX_COMPLETION)
+			eorpc_call_free(ep, container_of(item, struct eorpc_call,
+							 rx));
+	}
+	xa_destroy(&ep->server_calls);
+	WARN_ON_ONCE(atomic_read(&sk->sk_rmem_alloc));
+	WARN_ON_ONCE(ep->tx_charged);
+	sock_put(sk);
+}
+
 static int eorpc_release(struct socket *sock)
 {
 	struct sock *sk = sock->sk;
 	struct eorpc_sock *ep;
 	struct eorpc_net *en;
-	struct eorpc_rxitem *item, *tmp;
 
 	if (!sk)
 		return 0;
@@ -478,23 +505,10 @@ static int eorpc_release(struct socket *sock)
 	sock_orphan(sk);
 	release_sock(sk);
 
-	/* Nothing may run after this: no hook, no timer, no work. */
+	/* The port is free from here, as a UDP socket's is after close(). */
 	eorpc_udp_close(ep);
-	hrtimer_cancel(&ep->timer);
-	cancel_work_sync(&ep->work);
-	skb_queue_purge(&ep->rx_backlog);
-
-	list_for_each_entry_safe(item, tmp, &ep->recvq, link) {
-		list_del(&item->link);
-		if (item->kind == EORPC_RX_COMPLETION)
-			eorpc_call_free(ep, container_of(item, struct eorpc_call,
-							 rx));
-	}
-	xa_destroy(&ep->server_calls);
-	WARN_ON_ONCE(atomic_read(&sk->sk_rmem_alloc));
-	WARN_ON_ONCE(ep->tx_charged);
 	sock->sk = NULL;
-	sock_put(sk);
+	queue_rcu_work(eorpc_wq, &ep->release_work);
 	return 0;
 }
 
@@ -528,6 +542,7 @@ static int eorpc_create(struct net *net, struct socket *sock, int protocol,
 	skb_queue_head_init(&ep->rx_backlog);
 	spin_lock_init(&ep->icmp_lock);
 	INIT_WORK(&ep->work, eorpc_work);
+	INIT_RCU_WORK(&ep->release_work, eorpc_release_rcu);
 	hrtimer_init(&ep->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
 	ep->timer.function = eorpc_timer_fired;
 

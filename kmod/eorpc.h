@@ -226,6 +226,7 @@ struct eorpc_icmp_report {
  * @timer_at: when @timer fires, 0 if not armed
  * @gc_at: next scan for expired server sessions
  * @tx_charged: bytes of requests held for retransmission
+ * @release_work: the rest of close(), once no UDP hook can see the socket
  */
 struct eorpc_sock {
 	struct sock		sk;
@@ -256,6 +257,7 @@ struct eorpc_sock {
 	ktime_t			timer_at;
 	ktime_t			gc_at;
 	u32			tx_charged;
+	struct rcu_work		release_work;
 };
 
 static inline struct eorpc_sock *eorpc_sk(const struct sock *sk)

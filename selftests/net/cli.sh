@@ -176,6 +176,14 @@ for t in eorpc udp tcp; do
 	ok $? "bench $t: 2 clients x $calls calls complete, p50 > 0, p99 >= p50" "rc=$rc $line"
 done
 
+# ---- bench close smoke test: both transports, sane figures ----
+out=$("$eorpc" bench close -N 20 -R 2 --csv --no-header 2>&1)
+rc=$?
+awk -F, -v rc=$rc 'rc == 0 && $2 == 20 && $3 == 2 && $4 > 0 && $5 > 0 &&
+		   $5 <= $4 && $4 <= $6 && $7 > 0 { seen[$1] = 1 }
+		   END { exit !(seen["eorpc"] && seen["udp"] && NR == 2) }' <<<"$out"
+ok $? "bench close: a rate for eorpc and udp, min <= median <= max" "rc=$rc $out"
+
 echo "1..$n"
 echo "# cli.sh: $SECONDS s"
 exit $((failed > 0))

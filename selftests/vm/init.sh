@@ -193,6 +193,14 @@ if [ "$VM_RMMOD" = 1 ] && [ -z "$insmod_failed" ]; then
 	for m in $mods; do
 		name=${m##*/}
 		name=${name%.ko}
+		# Closed sockets drop their module reference a grace period
+		# later (as network namespaces do): wait for it, bounded.
+		i=0
+		while [ "$(cat "$R/sys/module/$name/refcnt" 2>/dev/null)" != 0 ] &&
+		      [ $i -lt 100 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
 		log "rmmod $name"
 		if ! inchroot /sbin/rmmod "$name" </dev/null >/dev/ttyS1 2>/dev/ttyS2; then
 			log "rmmod $name failed"
