@@ -285,6 +285,7 @@ bool eorpc_msg_add_frag(struct eorpc_msg *m, const struct sk_buff *skb,
 			const struct eorpc_pkt *pkt);
 bool eorpc_msg_complete(const struct eorpc_msg *m);
 void eorpc_msg_free(struct eorpc_msg *m);
+size_t eorpc_msg_charge(u32 len);
 void eorpc_rmem_charge(struct eorpc_sock *ep, u32 bytes);
 void eorpc_rmem_uncharge(struct eorpc_sock *ep, u32 bytes);
 bool eorpc_rmem_room(const struct eorpc_sock *ep, u32 bytes);
@@ -344,6 +345,7 @@ void eorpc_ss_touch(struct eorpc_sock *ep, struct eorpc_ssession *ss,
 		    ktime_t now);
 void eorpc_ss_charge(struct eorpc_sock *ep, struct eorpc_ssession *ss,
 		     long delta);
+size_t eorpc_ss_cost(u32 window);
 bool eorpc_history_room(struct eorpc_sock *ep, size_t bytes);
 
 /* af.c */

@@ -75,6 +75,15 @@ void eorpc_msg_free(struct eorpc_msg *m)
 }
 
 /*
+ * What a body of @len bytes costs in memory, as the allocator rounds it
+ * (kvmalloc's vmalloc fallback rounds to pages: never more than this).
+ */
+size_t eorpc_msg_charge(u32 len)
+{
+	return len ? kmalloc_size_roundup(len) : 0;
+}
+
+/*
  * Requests being received or queued and replies being received are charged
  * to sk_rmem_alloc and bounded by SO_RCVBUF, as a UDP socket's queue is.
  */

@@ -45,12 +45,22 @@ void eorpc_send_error(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 }
 
 /*
- * What an entry in a session's history costs: eorpc_msg_free() zeroes the
- * length, so a delivered request's body no longer counts.
+ * What a history entry holding a body of @len bytes costs, as the allocator
+ * rounds it.
+ */
+static size_t sentry_charge(u32 len)
+{
+	return kmalloc_size_roundup(sizeof(struct eorpc_sentry)) +
+	       eorpc_msg_charge(len);
+}
+
+/*
+ * What an entry costs now: eorpc_msg_free() zeroes the length, so a
+ * delivered request's body no longer counts.
  */
 static size_t sentry_bytes(const struct eorpc_sentry *se)
 {
-	return sizeof(*se) + se->msg.len;
+	return sentry_charge(se->msg.len);
 }
 
 /*
@@ -207,7 +217,7 @@ static void on_hello(struct eorpc_sock *ep, struct sk_buff *skb,
 	if (atomic_read(&en->sessions) >= READ_ONCE(en->max_sessions) &&
 	    !evict_one(ep, NULL, now))
 		goto refuse;
-	if (!make_room(ep, NULL, sizeof(*ss) + window * sizeof(void *), now))
+	if (!make_room(ep, NULL, eorpc_ss_cost(window), now))
 		goto refuse;
 	ss = kzalloc(sizeof(*ss), GFP_KERNEL_ACCOUNT);
 	if (!ss)
@@ -270,7 +280,7 @@ static void new_request(struct eorpc_sock *ep, struct eorpc_ssession *ss,
 {
 	struct net *net = sock_net(&ep->sk);
 	struct eorpc_net *en = eorpc_net(net);
-	size_t need = sizeof(struct eorpc_sentry) + pkt->msg_len;
+	size_t need = sentry_charge(pkt->msg_len);
 	struct eorpc_sentry *se;
 
 	/* No room: keep no state; the retransmission starts over. */
@@ -421,7 +431,7 @@ void eorpc_server_delivered(struct eorpc_sock *ep, struct eorpc_sentry *se)
 	list_del(&se->rx.link);
 	se->he.state = EORPC_HE_DELIVERED;
 	eorpc_rmem_uncharge(ep, se->msg.len);
-	eorpc_ss_charge(ep, se->sess, -(long)se->msg.len);
+	eorpc_ss_charge(ep, se->sess, -(long)eorpc_msg_charge(se->msg.len));
 	eorpc_msg_free(&se->msg);
 	EORPC_INC(sock_net(&ep->sk), REQUESTS_DELIVERED);
 }
@@ -463,7 +473,7 @@ int eorpc_server_reply(struct eorpc_sock *ep, u64 call_id, struct msghdr *msg,
 	/* Kept even over the caps: the request was admitted under them. */
 	se->he.state = EORPC_HE_REPLIED;
 	se->sess->reply_bytes += len;
-	eorpc_ss_charge(ep, se->sess, len);
+	eorpc_ss_charge(ep, se->sess, eorpc_msg_charge(len));
 	send_reply(ep, se->sess, se);
 	EORPC_INC(net, REPLIES_SENT);
 	return len;

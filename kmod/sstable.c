@@ -110,6 +110,31 @@ struct eorpc_ssession *eorpc_ss_by_client(struct eorpc_sock *ep,
 				      ss_client_params);
 }
 
+/*
+ * Bucket pointers per session in each of the two tables, on average: an
+ * rhashtable grows past 75% load and shrinks below 30%, so it keeps
+ * between 4/3 and 10/3 buckets per entry; and a large table's header takes
+ * its allocation just past a power of two, which the page allocator
+ * doubles.
+ */
+enum { SS_BUCKETS_PER_SESSION = 3 };
+
+/**
+ * eorpc_ss_cost() - what an idle session costs in memory
+ * @window: its history ring size
+ *
+ * Its object and history ring as the allocator rounds them, and its share
+ * of the two hash tables' buckets: what max_history_bytes is compared with.
+ *
+ * Return: bytes.
+ */
+size_t eorpc_ss_cost(u32 window)
+{
+	return kmalloc_size_roundup(sizeof(struct eorpc_ssession)) +
+	       kmalloc_size_roundup(window * sizeof(struct eorpc_hentry *)) +
+	       2 * SS_BUCKETS_PER_SESSION * sizeof(struct rhash_head *);
+}
+
 /**
  * eorpc_ss_insert() - make a new session findable and charge it
  * @ep: the socket, locked
@@ -134,8 +159,7 @@ int eorpc_ss_insert(struct eorpc_sock *ep, struct eorpc_ssession *ss)
 	list_add_tail(&ss->lru, &ep->ssessions);
 	ep->ss_count++;
 	atomic_inc(&en->sessions);
-	eorpc_ss_charge(ep, ss, sizeof(*ss) +
-			ss->history.window * sizeof(*ss->history.slots));
+	eorpc_ss_charge(ep, ss, eorpc_ss_cost(ss->history.window));
 	return 0;
 }
 
