@@ -400,7 +400,7 @@ static void on_reply(struct eorpc_sock *ep, struct eorpc_csession *cs,
 		return;
 	}
 	if (!call->reply.have && !call->reply.data) {
-		if (!eorpc_rmem_room(ep, pkt->msg_len)) {
+		if (!eorpc_rmem_room(ep)) {
 			EORPC_DROP(net, RX_DROP_RCVBUF);
 			return;
 		}

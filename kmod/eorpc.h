@@ -288,7 +288,7 @@ void eorpc_msg_free(struct eorpc_msg *m);
 size_t eorpc_msg_charge(u32 len);
 void eorpc_rmem_charge(struct eorpc_sock *ep, u32 bytes);
 void eorpc_rmem_uncharge(struct eorpc_sock *ep, u32 bytes);
-bool eorpc_rmem_room(const struct eorpc_sock *ep, u32 bytes);
+bool eorpc_rmem_room(const struct eorpc_sock *ep);
 
 /* udp.c */
 int eorpc_udp_open(struct eorpc_sock *ep, const struct sockaddr_eorpc *addr);

@@ -97,8 +97,15 @@ void eorpc_rmem_uncharge(struct eorpc_sock *ep, u32 bytes)
 	atomic_sub(bytes, &ep->sk.sk_rmem_alloc);
 }
 
-bool eorpc_rmem_room(const struct eorpc_sock *ep, u32 bytes)
+/*
+ * May a new message start? UDP's rule: while the buffer is not full, so the
+ * last message admitted may overshoot SO_RCVBUF and a socket always takes
+ * at least one message however large (as one call always fits the send
+ * budget). A rule that needed room for the whole message would refuse a
+ * message larger than the buffer forever, and its call would retry to its
+ * deadline.
+ */
+bool eorpc_rmem_room(const struct eorpc_sock *ep)
 {
-	return atomic_read(&ep->sk.sk_rmem_alloc) + bytes <=
-	       READ_ONCE(ep->sk.sk_rcvbuf);
+	return atomic_read(&ep->sk.sk_rmem_alloc) < READ_ONCE(ep->sk.sk_rcvbuf);
 }

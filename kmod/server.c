@@ -284,7 +284,7 @@ static void new_request(struct eorpc_sock *ep, struct eorpc_ssession *ss,
 	struct eorpc_sentry *se;
 
 	/* No room: keep no state; the retransmission starts over. */
-	if (!eorpc_rmem_room(ep, pkt->msg_len)) {
+	if (!eorpc_rmem_room(ep)) {
 		EORPC_DROP(net, RX_DROP_RCVBUF);
 		return;
 	}
