@@ -543,6 +543,7 @@ static int eorpc_create(struct net *net, struct socket *sock, int protocol,
 	spin_lock_init(&ep->icmp_lock);
 	INIT_WORK(&ep->work, eorpc_work);
 	INIT_RCU_WORK(&ep->release_work, eorpc_release_rcu);
+	INIT_LIST_HEAD(&ep->partial);
 	hrtimer_init(&ep->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
 	ep->timer.function = eorpc_timer_fired;
 

@@ -125,6 +125,20 @@ static int errno_stat(int err)
 }
 
 /*
+ * Free a reply still being reassembled: the call failed, or the reply was
+ * abandoned and the next retransmission brings it again.
+ */
+static void reply_drop(struct eorpc_sock *ep, struct eorpc_csession *cs,
+		       struct eorpc_call *call)
+{
+	if (!call->reply.data)
+		return;
+	eorpc_rmem_uncharge(ep, call->reply.len);
+	cs->partial_bytes -= call->reply.len;
+	eorpc_msg_free(&call->reply);
+}
+
+/*
  * A call ends: with its reply (@err 0) or an error. It leaves its session,
  * frees its window slot and goes to the receive queue.
  */
@@ -141,9 +155,7 @@ static void call_finish(struct eorpc_sock *ep, struct eorpc_call *call, int err)
 	if (err) {
 		EORPC_INC(net, CALLS_FAILED);
 		this_cpu_inc(eorpc_net(net)->stats->v[errno_stat(err)]);
-		if (call->reply.data)
-			eorpc_rmem_uncharge(ep, call->reply.len);
-		eorpc_msg_free(&call->reply);
+		reply_drop(ep, cs, call);
 	} else {
 		EORPC_INC(net, CALLS_COMPLETED);
 	}
@@ -404,11 +416,16 @@ static void on_reply(struct eorpc_sock *ep, struct eorpc_csession *cs,
 			EORPC_DROP(net, RX_DROP_RCVBUF);
 			return;
 		}
+		if (!eorpc_partial_room(ep, cs->partial_bytes, pkt->msg_len)) {
+			EORPC_DROP(net, RX_DROP_PARTIAL);
+			return;
+		}
 		if (eorpc_msg_alloc(&call->reply, pkt->msg_len)) {
 			EORPC_DROP(net, RX_DROP_NOMEM);
 			return;
 		}
 		eorpc_rmem_charge(ep, pkt->msg_len);
+		cs->partial_bytes += pkt->msg_len;
 	} else if (call->reply.len != pkt->msg_len) {
 		EORPC_DROP(net, RX_DROP_FIELD);
 		return;
@@ -419,6 +436,7 @@ static void on_reply(struct eorpc_sock *ep, struct eorpc_csession *cs,
 	}
 	if (!eorpc_msg_complete(&call->reply))
 		return;
+	cs->partial_bytes -= call->reply.len;
 	EORPC_INC(net, REPLIES_RECEIVED);
 	if (call->ntx == 1) {
 		s64 rtt = ktime_us_delta(ktime_get(), call->first_tx);
@@ -621,6 +639,15 @@ static bool cs_timers(struct eorpc_sock *ep, struct eorpc_csession *cs,
 		if (call->deadline && call->deadline <= now) {
 			call_finish(ep, call, ETIMEDOUT);
 			continue;
+		}
+		/* Checked at least once per rto_max: the call retransmits. */
+		if (call->reply.data &&
+		    eorpc_msg_abandoned(ep, &call->reply, now)) {
+			EORPC_INC(sock_net(&ep->sk), PARTIALS_ABANDONED);
+			trace_eorpc_abandon(&cs->peer, call->id, call->reply.len,
+					    hweight64(call->reply.have),
+					    eorpc_nfrags(call->reply.len));
+			reply_drop(ep, cs, call);
 		}
 		if (call->next_tx <= now) {
 			call->rto = eorpc_rto_backoff(call->rto, rto_max);

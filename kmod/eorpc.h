@@ -33,11 +33,14 @@ extern struct workqueue_struct *eorpc_wq;
  * @data: @len bytes (kvmalloc)
  * @len: message length
  * @have: bit i set: fragment i is in @data
+ * @progress: when the last new fragment arrived: a partial message that
+ *	makes no progress for the abandonment horizon is dropped
  */
 struct eorpc_msg {
 	u8	*data;
 	u32	len;
 	u64	have;
+	ktime_t	progress;
 };
 
 /* What sits on a socket's receive queue. */
@@ -76,6 +79,7 @@ enum eorpc_csession_state {
  * @hello_rto: current HELLO timeout, microseconds
  * @ack_due: send an ACK at this time if nothing carried the ack (0: none)
  * @last_active: last packet to or from the server
+ * @partial_bytes: bytes of replies of this session being reassembled
  */
 struct eorpc_csession {
 	struct list_head	link;
@@ -94,6 +98,7 @@ struct eorpc_csession {
 	u32			hello_rto;
 	ktime_t			ack_due;
 	ktime_t			last_active;
+	u32			partial_bytes;
 };
 
 /**
@@ -143,6 +148,7 @@ struct eorpc_call {
  * @history: entries of request ids not yet acknowledged
  * @last_active: last packet from the client
  * @reply_bytes: bytes of cached replies (net.eorpc.session_max_reply_bytes)
+ * @partial_bytes: bytes of requests of this session being reassembled
  * @bytes: server state charged to the namespace (net.eorpc.max_history_bytes)
  * @rcu: the hash tables may still see it for a grace period after removal
  */
@@ -156,6 +162,7 @@ struct eorpc_ssession {
 	struct eorpc_history	history;
 	ktime_t			last_active;
 	u32			reply_bytes;
+	u32			partial_bytes;
 	size_t			bytes;
 	struct rcu_head		rcu;
 };
@@ -163,7 +170,8 @@ struct eorpc_ssession {
 /**
  * struct eorpc_sentry - a server history entry with its request or reply
  * @he: the history bookkeeping (id, state)
- * @rx: on the receive queue while EORPC_HE_QUEUED
+ * @rx: on the socket's @partial list while EORPC_HE_RECEIVING, on its
+ *	receive queue while EORPC_HE_QUEUED
  * @sess: its session; NULL once orphaned (acked or session gone while the
  *	application holds it: its reply is then discarded)
  * @call_id: the handle the application answers with (EORPC_CMSG_CALL_ID)
@@ -216,6 +224,7 @@ struct eorpc_icmp_report {
  * @server_calls: delivered requests by call id
  * @next_call_id: next EORPC_CMSG_CALL_ID
  * @recvq: completions and requests for recvmsg
+ * @partial: requests being reassembled, least recent progress first
  * @rx_backlog: datagrams from the UDP hook, for the work item
  * @icmp_lock: protects @icmp and @icmp_count (softirq against the work
  *	item)
@@ -248,6 +257,7 @@ struct eorpc_sock {
 	struct xarray		server_calls;
 	u64			next_call_id;
 	struct list_head	recvq;
+	struct list_head	partial;
 	struct sk_buff_head	rx_backlog;
 	spinlock_t		icmp_lock;	/* protects @icmp, @icmp_count */
 	u8			icmp_count;
@@ -286,9 +296,12 @@ bool eorpc_msg_add_frag(struct eorpc_msg *m, const struct sk_buff *skb,
 bool eorpc_msg_complete(const struct eorpc_msg *m);
 void eorpc_msg_free(struct eorpc_msg *m);
 size_t eorpc_msg_charge(u32 len);
+bool eorpc_msg_abandoned(const struct eorpc_sock *ep,
+			 const struct eorpc_msg *m, ktime_t now);
 void eorpc_rmem_charge(struct eorpc_sock *ep, u32 bytes);
 void eorpc_rmem_uncharge(struct eorpc_sock *ep, u32 bytes);
 bool eorpc_rmem_room(const struct eorpc_sock *ep);
+bool eorpc_partial_room(const struct eorpc_sock *ep, u32 held, u32 len);
 
 /* udp.c */
 int eorpc_udp_open(struct eorpc_sock *ep, const struct sockaddr_eorpc *addr);

@@ -70,6 +70,24 @@ void eorpc_history_insert(struct eorpc_history *h, struct eorpc_hentry *e)
 }
 
 /**
+ * eorpc_history_remove() - forget one entry that was never delivered
+ * @h: the history
+ * @e: a live entry, in EORPC_HE_RECEIVING
+ *
+ * Its id becomes EORPC_HIST_NEW again: safe only because nothing of it
+ * reached the application (an abandoned partial request).
+ */
+void eorpc_history_remove(struct eorpc_history *h, struct eorpc_hentry *e)
+{
+	struct eorpc_hentry **slot = &h->slots[e->id & (h->window - 1)];
+
+	if (WARN_ON_ONCE(*slot != e || e->state != EORPC_HE_RECEIVING))
+		return;
+	*slot = NULL;
+	h->live--;
+}
+
+/**
  * eorpc_history_ack() - apply a cumulative acknowledgment
  * @h: the history
  * @ack: the client finished every id <= @ack

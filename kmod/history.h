@@ -60,6 +60,7 @@ enum eorpc_hist_verdict eorpc_history_classify(const struct eorpc_history *h,
 					       u64 id,
 					       struct eorpc_hentry **entry);
 void eorpc_history_insert(struct eorpc_history *h, struct eorpc_hentry *e);
+void eorpc_history_remove(struct eorpc_history *h, struct eorpc_hentry *e);
 u32 eorpc_history_ack(struct eorpc_history *h, u64 ack,
 		      void (*release)(struct eorpc_hentry *e, void *arg),
 		      void *arg);

@@ -8,6 +8,7 @@
 #include <linux/slab.h>
 #include <linux/uio.h>
 #include "eorpc.h"
+#include "netns.h"
 
 int eorpc_msg_alloc(struct eorpc_msg *m, u32 len)
 {
@@ -55,6 +56,7 @@ bool eorpc_msg_add_frag(struct eorpc_msg *m, const struct sk_buff *skb,
 			  pkt->data_len))
 		return false;
 	m->have |= bit;
+	m->progress = ktime_get();
 	return true;
 }
 
@@ -84,6 +86,21 @@ size_t eorpc_msg_charge(u32 len)
 }
 
 /*
+ * A partial message whose sender sent nothing new for two retransmission
+ * caps: an honest sender resends every fragment at least once per rto_max,
+ * so this one has crashed, gone away or misbehaves. Dropping it loses
+ * nothing that was delivered; a later retransmission starts it over.
+ */
+bool eorpc_msg_abandoned(const struct eorpc_sock *ep,
+			 const struct eorpc_msg *m, ktime_t now)
+{
+	const struct eorpc_net *en = eorpc_net(sock_net(&ep->sk));
+
+	return ktime_ms_delta(now, m->progress) >=
+	       2 * (s64)READ_ONCE(en->rto_max_ms);
+}
+
+/*
  * Requests being received or queued and replies being received are charged
  * to sk_rmem_alloc and bounded by SO_RCVBUF, as a UDP socket's queue is.
  */
@@ -108,4 +125,17 @@ void eorpc_rmem_uncharge(struct eorpc_sock *ep, u32 bytes)
 bool eorpc_rmem_room(const struct eorpc_sock *ep)
 {
 	return atomic_read(&ep->sk.sk_rmem_alloc) < READ_ONCE(ep->sk.sk_rcvbuf);
+}
+
+/*
+ * May a session that holds @held bytes of partial messages start one more
+ * of @len bytes? At most half the receive buffer, so one peer that starts
+ * large messages and never finishes them cannot starve the socket's other
+ * sessions; but always its first, so a message larger than that still
+ * completes. A single fragment is never held partially.
+ */
+bool eorpc_partial_room(const struct eorpc_sock *ep, u32 held, u32 len)
+{
+	return eorpc_nfrags(len) == 1 || !held ||
+	       held + len <= READ_ONCE(ep->sk.sk_rcvbuf) / 2;
 }

@@ -63,27 +63,32 @@ static size_t sentry_bytes(const struct eorpc_sentry *se)
 	return sentry_charge(se->msg.len);
 }
 
-/*
- * Release one history entry: the client acknowledged it or the session ends.
- * A request the application holds stays valid for its reply, which is then
- * discarded.
- */
-static void release_entry(struct eorpc_hentry *he, void *arg)
+/* A request stops being partial: complete, abandoned or freed. */
+static void partial_done(struct eorpc_sentry *se)
 {
-	struct eorpc_sentry *se = container_of(he, struct eorpc_sentry, he);
-	struct eorpc_ssession *ss = se->sess;
-	struct eorpc_sock *ep = arg;
+	list_del(&se->rx.link);
+	se->sess->partial_bytes -= se->msg.len;
+}
 
-	EORPC_INC(sock_net(&ep->sk), HISTORY_FREED);
+/*
+ * Free one history entry without counting why. A request the application
+ * holds stays valid for its reply, which is then discarded.
+ */
+static void drop_entry(struct eorpc_sock *ep, struct eorpc_sentry *se)
+{
+	struct eorpc_ssession *ss = se->sess;
+
 	eorpc_ss_charge(ep, ss, -(long)sentry_bytes(se));
-	switch (he->state) {
+	switch (se->he.state) {
 	case EORPC_HE_DELIVERED:
 		se->sess = NULL;
 		return;
+	case EORPC_HE_RECEIVING:
+		partial_done(se);
+		eorpc_rmem_uncharge(ep, se->msg.len);
+		break;
 	case EORPC_HE_QUEUED:
 		list_del(&se->rx.link);
-		fallthrough;
-	case EORPC_HE_RECEIVING:
 		eorpc_rmem_uncharge(ep, se->msg.len);
 		break;
 	case EORPC_HE_REPLIED:
@@ -91,6 +96,15 @@ static void release_entry(struct eorpc_hentry *he, void *arg)
 		break;
 	}
 	eorpc_sentry_free(ep, se);
+}
+
+/* The client acknowledged the entry, or the session ends. */
+static void release_entry(struct eorpc_hentry *he, void *arg)
+{
+	struct eorpc_sock *ep = arg;
+
+	EORPC_INC(sock_net(&ep->sk), HISTORY_FREED);
+	drop_entry(ep, container_of(he, struct eorpc_sentry, he));
 }
 
 void eorpc_sentry_free(struct eorpc_sock *ep, struct eorpc_sentry *se)
@@ -104,7 +118,7 @@ static void ss_free(struct eorpc_sock *ep, struct eorpc_ssession *ss)
 	eorpc_history_drain(&ss->history, release_entry, ep);
 	eorpc_history_destroy(&ss->history);
 	eorpc_ss_remove(ep, ss);
-	WARN_ON_ONCE(ss->bytes || ss->reply_bytes);
+	WARN_ON_ONCE(ss->bytes || ss->reply_bytes || ss->partial_bytes);
 	kfree_rcu(ss, rcu);
 }
 
@@ -288,6 +302,10 @@ static void new_request(struct eorpc_sock *ep, struct eorpc_ssession *ss,
 		EORPC_DROP(net, RX_DROP_RCVBUF);
 		return;
 	}
+	if (!eorpc_partial_room(ep, ss->partial_bytes, pkt->msg_len)) {
+		EORPC_DROP(net, RX_DROP_PARTIAL);
+		return;
+	}
 	/*
 	 * Over a memory cap: not delivered, and the client is told to slow
 	 * down (BUSY) until acks free cached replies or idle sessions go.
@@ -314,8 +332,12 @@ static void new_request(struct eorpc_sock *ep, struct eorpc_ssession *ss,
 	eorpc_rmem_charge(ep, pkt->msg_len);
 	eorpc_history_insert(&ss->history, &se->he);
 	eorpc_msg_add_frag(&se->msg, skb, pkt);
-	if (eorpc_msg_complete(&se->msg))
+	if (eorpc_msg_complete(&se->msg)) {
 		queue_request(ep, se);
+		return;
+	}
+	list_add_tail(&se->rx.link, &ep->partial);
+	ss->partial_bytes += pkt->msg_len;
 }
 
 static void on_request(struct eorpc_sock *ep, struct eorpc_ssession *ss,
@@ -344,10 +366,17 @@ static void on_request(struct eorpc_sock *ep, struct eorpc_ssession *ss,
 			EORPC_DROP(net, RX_DROP_FIELD);
 			return;
 		}
-		if (!eorpc_msg_add_frag(&se->msg, skb, pkt))
+		if (!eorpc_msg_add_frag(&se->msg, skb, pkt)) {
 			EORPC_INC(net, DUP_FRAGMENTS);
-		else if (eorpc_msg_complete(&se->msg))
+			return;
+		}
+		if (eorpc_msg_complete(&se->msg)) {
+			partial_done(se);
 			queue_request(ep, se);
+			return;
+		}
+		/* Progress: to the back of the abandonment line. */
+		list_move_tail(&se->rx.link, &ep->partial);
 		return;
 	}
 	/* A whole retransmission: answer it once, at its first fragment. */
@@ -488,7 +517,32 @@ int eorpc_server_start(struct eorpc_sock *ep)
 	return err;
 }
 
-/* Socket locked: free sessions idle for longer than the timeout. */
+/*
+ * Drop partial requests whose client sent nothing new for the abandonment
+ * horizon: they hold receive buffer space no other session can use. Never
+ * delivered, so forgetting them cannot cause a second delivery; the
+ * client's next retransmission starts the request over.
+ */
+static void abandon_partials(struct eorpc_sock *ep, ktime_t now)
+{
+	struct eorpc_sentry *se, *tmp;
+
+	list_for_each_entry_safe(se, tmp, &ep->partial, rx.link) {
+		if (!eorpc_msg_abandoned(ep, &se->msg, now))
+			break;	/* the rest made progress later */
+		EORPC_INC(sock_net(&ep->sk), PARTIALS_ABANDONED);
+		trace_eorpc_abandon(&se->peer, se->he.id, se->msg.len,
+				    hweight64(se->msg.have),
+				    eorpc_nfrags(se->msg.len));
+		eorpc_history_remove(&se->sess->history, &se->he);
+		drop_entry(ep, se);
+	}
+}
+
+/*
+ * Socket locked: free sessions idle for longer than the timeout and
+ * abandoned partial requests.
+ */
 void eorpc_server_timers(struct eorpc_sock *ep, ktime_t now, ktime_t *next)
 {
 	struct eorpc_net *en = eorpc_net(sock_net(&ep->sk));
@@ -505,6 +559,8 @@ void eorpc_server_timers(struct eorpc_sock *ep, ktime_t now, ktime_t *next)
 			*next = ep->gc_at;
 		return;
 	}
+	/* Partial requests belong to sessions, so this runs while they do. */
+	abandon_partials(ep, now);
 	/* Least recently active first: stop at the first one still alive. */
 	list_for_each_entry_safe(ss, tmp, &ep->ssessions, lru) {
 		ktime_t end = ktime_add_ms(ss->last_active, timeout_ms);

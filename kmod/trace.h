@@ -107,6 +107,33 @@ TRACE_EVENT(eorpc_drop,
 	TP_printk("reason=%s", __get_str(reason))
 );
 
+/*
+ * A partial request or reply is dropped: its sender sent no new fragment
+ * for the abandonment horizon (@have of @frags fragments had arrived).
+ */
+TRACE_EVENT(eorpc_abandon,
+	TP_PROTO(const struct sockaddr_eorpc *peer, u64 request_id,
+		 u32 msg_len, u32 have, u32 frags),
+	TP_ARGS(peer, request_id, msg_len, have, frags),
+	TP_STRUCT__entry(
+		__array(u8, peer, sizeof(struct sockaddr_in6))
+		__field(u64, request_id)
+		__field(u32, msg_len)
+		__field(u32, have)
+		__field(u32, frags)
+	),
+	TP_fast_assign(
+		eorpc_trace_peer(__entry->peer, peer);
+		__entry->request_id = request_id;
+		__entry->msg_len = msg_len;
+		__entry->have = have;
+		__entry->frags = frags;
+	),
+	TP_printk("peer=%pISpc request=%llu len=%u fragments=%u/%u",
+		  __entry->peer, __entry->request_id, __entry->msg_len,
+		  __entry->have, __entry->frags)
+);
+
 /* A server forgets a session: idle timeout or a memory cap. */
 TRACE_EVENT(eorpc_evict,
 	TP_PROTO(const struct sockaddr_eorpc *peer, u64 session_id,

@@ -113,6 +113,31 @@ static void history__duplicate_after_ack_is_refused(struct kunit *test)
 	eorpc_history_destroy(&h);
 }
 
+/* An abandoned partial request: its id is new again, its neighbours stay. */
+static void history__remove_makes_the_id_new_again(struct kunit *test)
+{
+	struct eorpc_history h;
+	struct eorpc_hentry a, b, *found;
+	struct released r = {};
+
+	KUNIT_ASSERT_EQ(test, eorpc_history_init(&h, 4, GFP_KERNEL), 0);
+	insert(&h, &a, 1);
+	insert(&h, &b, 2);
+	eorpc_history_remove(&h, &a);
+	KUNIT_EXPECT_EQ(test, h.live, 1U);
+	KUNIT_EXPECT_EQ(test, eorpc_history_classify(&h, 1, &found),
+			EORPC_HIST_NEW);
+	KUNIT_EXPECT_EQ(test, eorpc_history_classify(&h, 2, &found),
+			EORPC_HIST_KNOWN);
+	KUNIT_EXPECT_PTR_EQ(test, found, &b);
+	/* The ack point did not move: nothing below it became new. */
+	KUNIT_EXPECT_EQ(test, h.ack, 0ULL);
+	eorpc_history_drain(&h, count_release, &r);
+	KUNIT_EXPECT_EQ(test, r.count, 1U);
+	KUNIT_EXPECT_EQ(test, r.last_id, 2ULL);
+	eorpc_history_destroy(&h);
+}
+
 static void history__ring_slots_wrap(struct kunit *test)
 {
 	struct eorpc_history h;
@@ -144,6 +169,7 @@ static struct kunit_case history_cases[] = {
 	KUNIT_CASE(history__window_bounds),
 	KUNIT_CASE(history__ack_frees_exactly_the_acked),
 	KUNIT_CASE(history__duplicate_after_ack_is_refused),
+	KUNIT_CASE(history__remove_makes_the_id_new_again),
 	KUNIT_CASE(history__ring_slots_wrap),
 	{}
 };

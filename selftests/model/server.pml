@@ -266,7 +266,12 @@ inline history_classify(s, p)
 			/* no entry: create one RECEIVING, store the fragment */
 			ss[s].st[te] = H_RECEIVING; ss[s].rid[te] = tr; ss[s].g[te] = P_G(p);
 			/* complete (single fragment): queue if the receive
-			 * buffer has room, else drop the entry whole */
+			 * buffer has room, else drop the entry whole. The
+			 * drop also stands for abandon_partials(): a request
+			 * whose fragments stop coming is freed while still
+			 * RECEIVING, undelivered, and its id is new again;
+			 * with fragments collapsed, freeing it later or at
+			 * once reaches the same states. */
 			if
 			:: mem_short ->
 				ss[s].st[te] = H_FREE; ss[s].rid[te] = 0; ss[s].g[te] = 0
