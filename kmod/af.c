@@ -544,8 +544,8 @@ static int eorpc_create(struct net *net, struct socket *sock, int protocol,
 	INIT_WORK(&ep->work, eorpc_work);
 	INIT_RCU_WORK(&ep->release_work, eorpc_release_rcu);
 	INIT_LIST_HEAD(&ep->partial);
-	hrtimer_init(&ep->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
-	ep->timer.function = eorpc_timer_fired;
+	hrtimer_setup(&ep->timer, eorpc_timer_fired, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_ABS_SOFT);
 
 	mutex_lock(&en->lock);
 	list_add_tail(&ep->node, &en->sockets);
@@ -571,7 +571,7 @@ static const struct proto_ops eorpc_ops = {
 	.sendmsg	= eorpc_sendmsg,
 	.recvmsg	= eorpc_recvmsg,
 	.mmap		= sock_no_mmap,
-	.sendpage	= sock_no_sendpage,
+	EORPC_OPS_SENDPAGE
 };
 
 static struct net_proto_family eorpc_family_ops = {

@@ -21,6 +21,7 @@
 #include <linux/eorpc.h>
 
 #include "ackwin.h"
+#include "compat.h"
 #include "history.h"
 #include "rto.h"
 #include "wire.h"

@@ -2,6 +2,7 @@
 /* Per-namespace tunables (net.eorpc.*), counters and socket list. */
 #include <linux/slab.h>
 #include <linux/sysctl.h>
+#include "compat.h"
 #include "netns.h"
 
 unsigned int eorpc_net_id __read_mostly;
@@ -95,7 +96,7 @@ static const struct ctl_table eorpc_sysctl_template[] = {
 		.extra1		= &reply_bytes_min,
 		.extra2		= &reply_bytes_limit,
 	},
-	{ }
+	EORPC_SYSCTL_END
 };
 
 static int eorpc_sysctl_init_net(struct net *net, struct eorpc_net *en)
@@ -108,14 +109,16 @@ static int eorpc_sysctl_init_net(struct net *net, struct eorpc_net *en)
 	struct ctl_table *table;
 	int i;
 
-	BUILD_BUG_ON(ARRAY_SIZE(values) != ARRAY_SIZE(eorpc_sysctl_template) - 1);
+	BUILD_BUG_ON(ARRAY_SIZE(values) + EORPC_SYSCTL_ENDS !=
+		     ARRAY_SIZE(eorpc_sysctl_template));
 	table = kmemdup(eorpc_sysctl_template, sizeof(eorpc_sysctl_template),
 			GFP_KERNEL);
 	if (!table)
 		return -ENOMEM;
 	for (i = 0; i < ARRAY_SIZE(values); i++)
 		table[i].data = values[i];
-	en->sysctl = register_net_sysctl(net, "net/eorpc", table);
+	en->sysctl = eorpc_register_net_sysctl(net, "net/eorpc", table,
+					       ARRAY_SIZE(values));
 	if (!en->sysctl) {
 		kfree(table);
 		return -ENOMEM;
@@ -125,7 +128,7 @@ static int eorpc_sysctl_init_net(struct net *net, struct eorpc_net *en)
 
 static void eorpc_sysctl_exit_net(struct eorpc_net *en)
 {
-	struct ctl_table *table = en->sysctl->ctl_table_arg;
+	const struct ctl_table *table = en->sysctl->ctl_table_arg;
 
 	unregister_net_sysctl_table(en->sysctl);
 	kfree(table);

@@ -12,6 +12,7 @@
 
 #include <linux/in6.h>
 #include <linux/tracepoint.h>
+#include "compat.h"
 #include "wire.h"
 
 struct eorpc_sock;
@@ -102,7 +103,7 @@ TRACE_EVENT(eorpc_drop,
 		__string(reason, reason)
 	),
 	TP_fast_assign(
-		__assign_str(reason, reason);
+		eorpc_assign_str(reason, reason);
 	),
 	TP_printk("reason=%s", __get_str(reason))
 );
@@ -149,7 +150,7 @@ TRACE_EVENT(eorpc_evict,
 	TP_fast_assign(
 		eorpc_trace_peer(__entry->peer, peer);
 		__entry->session_id = session_id;
-		__assign_str(why, why);
+		eorpc_assign_str(why, why);
 		__entry->live = live;
 		__entry->bytes = bytes;
 	),

@@ -102,8 +102,8 @@ static bool icmp_quoted_peer(const struct sk_buff *skb,
 	return true;
 }
 
-static void eorpc_encap_err_rcv(struct sock *udp_sk, struct sk_buff *skb,
-				unsigned int udp_offset)
+static void eorpc_icmp_error(struct sock *udp_sk, struct sk_buff *skb,
+			     unsigned int udp_offset)
 {
 	const struct eorpc_wire_hdr *hdr;
 	struct eorpc_wire_hdr hdr_buf;
@@ -159,6 +159,8 @@ out:
 	rcu_read_unlock();
 }
 
+EORPC_DEFINE_ENCAP_ERR_RCV(eorpc_encap_err_rcv, eorpc_icmp_error)
+
 /**
  * eorpc_udp_icmp_next() - take one ICMP report queued by the error hook
  * @ep: the socket, locked, not dead
@@ -213,7 +215,7 @@ int eorpc_udp_open(struct eorpc_sock *ep, const struct sockaddr_eorpc *addr)
 		goto err_release;
 
 	/* What setup_udp_tunnel_sock() does, without the udp_tunnel module. */
-	inet_sk(sock->sk)->mc_loop = 0;
+	eorpc_no_mc_loop(sock->sk);
 	inet_inc_convert_csum(sock->sk);
 	rcu_assign_sk_user_data(sock->sk, ep);
 	udp_sk(sock->sk)->encap_type = 1;
