@@ -12,6 +12,10 @@ KDIR		?= $(or $(wildcard /lib/modules/$(KVER)/build),\
 STOCK_KVER	?= $(lastword $(sort $(notdir $(wildcard /lib/modules/*-amd64))))
 STOCK_KDIR	?= /lib/modules/$(STOCK_KVER)/build
 DEBUG_KERNEL	:= selftests/vm/debug-kernel
+RELEASE_KERNEL	:= selftests/vm/release-kernel
+# Other Debian releases whose stock kernels the module supports (their
+# chroots: selftests/vm/release-kernel).
+RELEASES	:= trixie
 KMOD_SRC	:= Kbuild $(wildcard kmod/*.c kmod/*.h kmod/Kbuild kmod/tests/*.c) uapi/linux/eorpc.h
 
 CC		?= gcc
@@ -24,7 +28,8 @@ SELFTESTS	:= $(patsubst selftests/net/%.c,$(BUILD)/selftests/%,\
 		   $(BUILD)/selftests/eorpc_scenarios_debug
 
 .PHONY: all modules userspace selftests check deps kernel-debug \
-	modules-stock modules-debug style sparse checkpatch clean help \
+	modules-stock modules-debug modules-releases $(addprefix modules-,$(RELEASES)) \
+	$(addprefix sparse-,$(RELEASES)) print-releases style sparse checkpatch clean help \
 	demo bench install uninstall fuzz dkms-check
 
 all: modules userspace selftests
@@ -32,7 +37,8 @@ all: modules userspace selftests
 help:
 	@echo "make            module (KDIR=$(KDIR)) + libeorpc + selftests"
 	@echo "make check      every test layer, in qemu guests; ends with 'N passed, N failed'"
-	@echo "make style      checkpatch, sparse (C=1) and W=1 on the module"
+	@echo "make style      checkpatch, sparse (C=1) and W=1 on the module, every kernel"
+	@echo "make modules-R  the module for Debian release R's kernel, R in: $(RELEASES)"
 	@echo "make model      the full spin model scopes"
 	@echo "make demo       key-value demo over a lossy link, in the stock guest"
 	@echo "make bench      AF_EORPC vs raw UDP vs TCP, in the stock guest"
@@ -62,6 +68,29 @@ modules-stock:
 
 kernel-debug:
 	$(DEBUG_KERNEL) >/dev/null
+
+# release_build RELEASE,DIR,FLAGS: a release's headers need that release's
+# compiler and libc, so copy the sources ($(BUILD)/DIR) into its chroot,
+# build there with FLAGS, and bring the results back ($(BUILD)/RELEASE is
+# where selftests/vm/run looks for the module).
+define release_build
+	$(RELEASE_KERNEL) $(1) >/dev/null
+	$(call kmod_copy,$(2))
+	root=$$($(RELEASE_KERNEL) $(1) --path-only) && \
+	kver=$$($(RELEASE_KERNEL) $(1) --kver) && \
+	rsync -a --delete $(BUILD)/$(2)/ $$root/eorpc-$(2)/ && \
+	chroot $$root make -C /usr/src/linux-headers-$$kver M=/eorpc-$(2) W=1 $(3) modules && \
+	rsync -a $$root/eorpc-$(2)/ $(BUILD)/$(2)/
+endef
+
+$(addprefix modules-,$(RELEASES)): modules-%:
+	$(call release_build,$*,$*,)
+
+modules-releases: $(addprefix modules-,$(RELEASES))
+
+$(addprefix sparse-,$(RELEASES)): sparse-%:
+	rm -rf $(BUILD)/sparse-$*
+	$(call release_build,$*,sparse-$*,C=1)
 
 modules-debug: kernel-debug
 	$(call kmod_copy,debug)
@@ -104,16 +133,19 @@ selftests: $(SELFTESTS)
 deps:
 	selftests/install-deps
 
+print-releases:
+	@echo $(RELEASES)
+
 style: checkpatch sparse modules-stock
 
 checkpatch: kernel-debug
 	selftests/style/checkpatch
 
-# Every file compiled from scratch with sparse (C=1) and W=1, for both
-# kernels' configurations (the debug one also builds the KUnit suites):
+# Every file compiled from scratch with sparse (C=1) and W=1, for every
+# kernel's configuration (the debug one also builds the KUnit suites):
 # Kbuild shows a file's warnings only when it recompiles it, so the
 # incremental guest builds alone could hide an old warning.
-sparse: kernel-debug
+sparse: kernel-debug $(addprefix sparse-,$(RELEASES))
 	rm -rf $(BUILD)/sparse-stock $(BUILD)/sparse-debug
 	$(call kmod_copy,sparse-stock)
 	$(MAKE) -C $(STOCK_KDIR) M=$(BUILD)/sparse-stock C=1 W=1 modules

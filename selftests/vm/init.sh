@@ -121,6 +121,13 @@ if grep -qw cgroup2 /proc/filesystems && [ -d $R/sys/fs/cgroup ]; then
 	mount -t cgroup2 cgroup2 $R/sys/fs/cgroup
 fi
 mount -t 9p -o "$opts" out "$R$VM_OUT" || fatal "9p mount of $VM_OUT failed"
+# Another Debian release's kernel: its modules (veth, netem...) come from
+# that release's chroot, which the root shows; the host's stay hidden.
+if [ -n "${VM_MODULES:-}" ]; then
+	mount -t tmpfs -o mode=755 tmpfs $R/lib/modules || fatal "tmpfs on /lib/modules"
+	mkdir -p "$R/lib/modules/$(uname -r)"
+	mount -o bind "$R$VM_MODULES" "$R/lib/modules/$(uname -r)" || fatal "bind mount of $VM_MODULES"
+fi
 mkdir -p $R/run/eorpc-vm
 cp /job/cmd.sh $R/run/eorpc-vm/cmd.sh
 # Module autoloading (request_module: veth, sch_netem, ... on the stock
