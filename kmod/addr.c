@@ -16,9 +16,9 @@
  * Return: 0, -EINVAL (short, reserved bits), -EAFNOSUPPORT (family or
  * transport).
  */
-int eorpc_addr_check(const struct sockaddr *uaddr, int len)
+int eorpc_addr_check(const void *uaddr, int len)
 {
-	const struct sockaddr_eorpc *a = (const struct sockaddr_eorpc *)uaddr;
+	const struct sockaddr_eorpc *a = uaddr;
 
 	if (len < (int)sizeof(*a))
 		return -EINVAL;

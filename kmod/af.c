@@ -30,7 +30,8 @@ u64 eorpc_random_epoch(void)
 	return v;
 }
 
-static int eorpc_bind(struct socket *sock, struct sockaddr *uaddr, int len)
+static int eorpc_bind(struct socket *sock, struct sockaddr_unsized *uaddr,
+		      int len)
 {
 	struct eorpc_sock *ep = eorpc_sk(sock->sk);
 	struct sockaddr_eorpc addr;
@@ -51,8 +52,8 @@ static int eorpc_bind(struct socket *sock, struct sockaddr *uaddr, int len)
 	return err;
 }
 
-static int eorpc_connect(struct socket *sock, struct sockaddr *uaddr, int len,
-			 int flags)
+static int eorpc_connect(struct socket *sock, struct sockaddr_unsized *uaddr,
+			 int len, int flags)
 {
 	struct eorpc_sock *ep = eorpc_sk(sock->sk);
 	struct sockaddr_eorpc addr;

@@ -12,6 +12,7 @@
 #include <linux/hrtimer.h>
 #include <linux/net.h>
 #include <linux/udp.h>
+#include <linux/workqueue.h>
 #include <net/inet_sock.h>
 #include <net/net_namespace.h>
 
@@ -74,6 +75,27 @@ static void name(struct sock *sk, struct sk_buff *skb, int err,	\
 {									\
 	fn(sk, skb, payload - sizeof(struct udphdr) - skb->data);	\
 }
+#endif
+
+/*
+ * 6.19: proto_ops.bind and .connect, and kernel_bind(), take a struct
+ * sockaddr_unsized (same leading sa_family) instead of a struct sockaddr.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 19, 0)
+#define sockaddr_unsized sockaddr
+#endif
+
+/* 6.17: sock_i_uid() gave way to sk_uid(), which needs no lock. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 17, 0)
+#define sk_uid(sk)	sock_i_uid(sk)
+#endif
+
+/*
+ * 6.17: a workqueue says whether it is per-CPU (WQ_PERCPU, which was the
+ * default) or unbound; newer kernels warn when it says neither.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 17, 0)
+#define WQ_PERCPU	0
 #endif
 
 /* 6.13 added hrtimer_setup(); 6.15 removed hrtimer_init(). */

@@ -277,7 +277,7 @@ static inline struct eorpc_sock *eorpc_sk(const struct sock *sk)
 }
 
 /* addr.c */
-int eorpc_addr_check(const struct sockaddr *uaddr, int len);
+int eorpc_addr_check(const void *uaddr, int len);
 bool eorpc_addr_equal(const struct sockaddr_eorpc *a,
 		      const struct sockaddr_eorpc *b);
 bool eorpc_addr_is_any(const struct sockaddr_eorpc *a);

@@ -26,7 +26,7 @@ static int __init eorpc_init(void)
 		       NPROTO - 1);
 		return -EINVAL;
 	}
-	eorpc_wq = alloc_workqueue("eorpc", WQ_MEM_RECLAIM, 0);
+	eorpc_wq = alloc_workqueue("eorpc", WQ_MEM_RECLAIM | WQ_PERCPU, 0);
 	if (!eorpc_wq)
 		return -ENOMEM;
 	err = eorpc_netns_init();

@@ -107,11 +107,12 @@ static int sockets_show(struct seq_file *seq, void *v)
 
 		lock_sock(sk);
 		show_addr(seq, &ep->local);
-		seq_printf(seq, " %s %d %u %lu %u %u %u\n",
+		/* sock_i_ino() is unsigned long or (newer) u64: print a u64. */
+		seq_printf(seq, " %s %d %u %llu %u %u %u\n",
 			   ep->listening ? "server" : "client",
 			   atomic_read(&sk->sk_rmem_alloc), ep->tx_charged,
-			   sock_i_ino(sk),
-			   from_kuid_munged(seq_user_ns(seq), sock_i_uid(sk)),
+			   (u64)sock_i_ino(sk),
+			   from_kuid_munged(seq_user_ns(seq), sk_uid(sk)),
 			   ep->calls_out, ep->ss_count);
 		release_sock(sk);
 	}

@@ -210,7 +210,7 @@ int eorpc_udp_open(struct eorpc_sock *ep, const struct sockaddr_eorpc *addr)
 	if (err)
 		return err;
 	len = eorpc_addr_to_udp(addr, family, &ss);
-	err = kernel_bind(sock, (struct sockaddr *)&ss, len);
+	err = kernel_bind(sock, (struct sockaddr_unsized *)&ss, len);
 	if (err)
 		goto err_release;
 
