@@ -15,7 +15,7 @@ DEBUG_KERNEL	:= selftests/vm/debug-kernel
 RELEASE_KERNEL	:= selftests/vm/release-kernel
 # Other Debian releases whose stock kernels the module supports (their
 # chroots: selftests/vm/release-kernel).
-RELEASES	:= trixie
+RELEASES	:= trixie sid
 KMOD_SRC	:= Kbuild $(wildcard kmod/*.c kmod/*.h kmod/Kbuild kmod/tests/*.c) uapi/linux/eorpc.h
 
 CC		?= gcc
@@ -79,7 +79,8 @@ define release_build
 	root=$$($(RELEASE_KERNEL) $(1) --path-only) && \
 	kver=$$($(RELEASE_KERNEL) $(1) --kver) && \
 	rsync -a --delete $(BUILD)/$(2)/ $$root/eorpc-$(2)/ && \
-	chroot $$root make -C /usr/src/linux-headers-$$kver M=/eorpc-$(2) W=1 $(3) modules && \
+	unshare -m chroot $$root sh -c 'mount -t proc proc /proc && \
+		exec make -C /usr/src/linux-headers-'$$kver' M=/eorpc-$(2) W=1 $(3) modules' && \
 	rsync -a $$root/eorpc-$(2)/ $(BUILD)/$(2)/
 endef
 
