@@ -78,20 +78,6 @@ FIXTURE_TEARDOWN(hostile)
 	eo_ns_del(self->srv_ns, self->cli_ns);
 }
 
-/*
- * Poll counter @name of the server's namespace until it reaches @want (the
- * module counts in a work item, after sendto returned) or 5 s pass.
- */
-static long long wait_stat(pid_t pid, const char *name, long long want)
-{
-	uint64_t end = eo_now_ms() + 5000;
-	long long v;
-
-	while ((v = eo_stat_of(pid, name)) < want && eo_now_ms() < end)
-		usleep(10000);
-	return v;
-}
-
 /* A header every check passes: the base that each bad packet breaks once. */
 static struct eow_hdr good_request(void)
 {
@@ -204,7 +190,7 @@ TEST_F_TIMEOUT(hostile, malformed_headers_are_dropped_and_counted, 120)
 		ASSERT_EQ(0, eow_send_to(self->us, &self->srv_udp, buf, build(buf, &h, data)));
 	}
 	for (i = 0; i < 5; i++) {
-		after = wait_stat(self->server_pid, expect[i].stat,
+		after = eo_wait_stat(self->server_pid, expect[i].stat,
 				  before[i] + expect[i].count);
 		EXPECT_EQ(before[i] + expect[i].count, after)
 			TH_LOG("%s: %lld -> %lld", expect[i].stat, before[i], after);
@@ -256,8 +242,8 @@ TEST_F_TIMEOUT(hostile, misdirected_packets_are_dropped_and_counted, 120)
 	h.request_id = 0;
 	ASSERT_EQ(0, eow_send_to(self->us, &self->cli_udp, buf, build(buf, &h, 0)));
 
-	EXPECT_EQ(srv0 + 4, wait_stat(self->server_pid, "RxDropNotForServer", srv0 + 4));
-	EXPECT_EQ(cli0 + 3, wait_stat(self->server_pid, "RxDropNotForClient", cli0 + 3));
+	EXPECT_EQ(srv0 + 4, eo_wait_stat(self->server_pid, "RxDropNotForServer", srv0 + 4));
+	EXPECT_EQ(cli0 + 3, eo_wait_stat(self->server_pid, "RxDropNotForClient", cli0 + 3));
 	/* None of it made the server or the client commit a session. */
 	EXPECT_EQ(created0, eo_stat_of(self->server_pid, "SessionsCreated"));
 	EXPECT_EQ(0, real_call_works(&self->server));
@@ -286,7 +272,7 @@ TEST_F_TIMEOUT(hostile, cookie_exchange_commits_nothing_before_a_valid_cookie, 1
 	/* A forged cookie: counted invalid, answered with a fresh COOKIE. */
 	memset(forged, 0x5a, sizeof(forged));
 	ASSERT_EQ(0, eow_send_to(self->us, &self->srv_udp, buf, eow_hello(buf, 0xabc, forged)));
-	EXPECT_EQ(bad0 + 1, wait_stat(self->server_pid, "CookiesInvalid", bad0 + 1));
+	EXPECT_EQ(bad0 + 1, eo_wait_stat(self->server_pid, "CookiesInvalid", bad0 + 1));
 	n = recv(self->us, buf, sizeof(buf), 0);
 	ASSERT_EQ(EOW_HDR_LEN + EOW_COOKIE_LEN, n);
 	EXPECT_EQ(EOW_COOKIE, buf[1]);
@@ -333,7 +319,7 @@ TEST_F_TIMEOUT(hostile, session_abuse_is_dropped_and_counted, 120)
 	ASSERT_EQ(0, eow_get(buf, n < 0 ? 0 : n, &h));
 	EXPECT_EQ(EOW_ERROR, h.type);
 	EXPECT_EQ(1, h.code);	/* SERVER_RESTARTED */
-	EXPECT_EQ(sess0 + 2, wait_stat(self->server_pid, "RxDropWrongSession", sess0 + 2));
+	EXPECT_EQ(sess0 + 2, eo_wait_stat(self->server_pid, "RxDropWrongSession", sess0 + 2));
 
 	/* The real session named from another port: not its address. */
 	us2 = socket(AF_INET, SOCK_DGRAM, 0);
@@ -349,7 +335,7 @@ TEST_F_TIMEOUT(hostile, session_abuse_is_dropped_and_counted, 120)
 	h.session_id = w.session_id;
 	ASSERT_EQ(0, eow_send_to(us2, &self->srv_udp, buf, build(buf, &h, 0)));
 	close(us2);
-	EXPECT_EQ(addr0 + 1, wait_stat(self->server_pid, "RxDropWrongAddress", addr0 + 1));
+	EXPECT_EQ(addr0 + 1, eo_wait_stat(self->server_pid, "RxDropWrongAddress", addr0 + 1));
 
 	/*
 	 * Acks naming sessions this server never had: nothing was ever sent
@@ -363,7 +349,7 @@ TEST_F_TIMEOUT(hostile, session_abuse_is_dropped_and_counted, 120)
 	h.session_id = w.session_id ^ 0xbbbb;
 	h.ack = 1000;
 	ASSERT_EQ(0, eow_send_to(self->us, &self->srv_udp, buf, build(buf, &h, 0)));
-	EXPECT_EQ(ack0 + 2, wait_stat(self->server_pid, "RxDropAck", ack0 + 2));
+	EXPECT_EQ(ack0 + 2, eo_wait_stat(self->server_pid, "RxDropAck", ack0 + 2));
 
 	/* And the session still works for a request within the window. */
 	h = good_request();

@@ -77,17 +77,6 @@ static long rmem_of(pid_t pid, const char *role)
 	return v;
 }
 
-/* Poll counter @name of @pid's namespace until it reaches @want or 10 s pass. */
-static long long wait_stat(pid_t pid, const char *name, long long want)
-{
-	uint64_t end = eo_now_ms() + 10000;
-	long long v;
-
-	while ((v = eo_stat_of(pid, name)) < want && eo_now_ms() < end)
-		usleep(10000);
-	return v;
-}
-
 /* A data packet: @h's header and fragment @frag of a message of 'p' bytes. */
 static size_t data_packet(uint8_t *buf, struct eow_hdr *h, uint16_t frag,
 			  uint32_t slot)
@@ -205,7 +194,7 @@ TEST_F_TIMEOUT(limits, partial_requests_of_one_client_do_not_starve_others,
 					 data_packet(buf, &h, 0, BAD_SLOT)));
 	}
 	/* Half the buffer per session: the second and third do not start. */
-	EXPECT_LE(partial0 + 2, wait_stat(self->server_pid,
+	EXPECT_LE(partial0 + 2, eo_wait_stat(self->server_pid,
 					  "RxDropSessionPartial", partial0 + 2));
 
 	/* Four honest clients, 20 calls each, all complete. */
@@ -325,7 +314,7 @@ TEST_F_TIMEOUT(limits, partial_replies_are_bounded_and_abandoned, 180)
 		ASSERT_LT(0, sendto(us, buf, data_packet(buf, &r, 0, i), 0,
 				    (struct sockaddr *)&from, from_len));
 	}
-	EXPECT_LE(partial0 + 1, wait_stat(0, "RxDropSessionPartial",
+	EXPECT_LE(partial0 + 1, eo_wait_stat(0, "RxDropSessionPartial",
 					  partial0 + 1));
 	end = eo_now_ms() + ABANDON_WAIT_MS;
 	while (eo_now_ms() < end &&

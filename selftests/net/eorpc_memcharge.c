@@ -12,7 +12,6 @@
  *   [ns eomc-PID] test (UDP socket) --- veth --- [ns eoms-PID] server :4242
  *          10.78.0.2                                      10.78.0.1
  */
-#include <dirent.h>
 #include <netinet/in.h>
 #include <sys/time.h>
 #include "kselftest_harness.h"
@@ -63,47 +62,6 @@ FIXTURE_TEARDOWN(memcharge)
 		close(self->us);
 	eo_kill(self->server_pid);
 	eo_ns_del(self->srv_ns, self->cli_ns);
-}
-
-/* Free every slab cache's empty slabs, so what is left is what is used. */
-static void shrink_slabs(void)
-{
-	DIR *d = opendir("/sys/kernel/slab");
-	struct dirent *e;
-	char path[300];
-	int fd;
-
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink",
-			 e->d_name);
-		fd = open(path, O_WRONLY);
-		if (fd < 0)
-			continue;
-		/* A cache that cannot shrink refuses: nothing to free there. */
-		(void)!write(fd, "1", 1);
-		close(fd);
-	}
-	closedir(d);
-}
-
-/* /proc/meminfo's @key in bytes, -1 if absent. */
-static long long meminfo(const char *key)
-{
-	char k[64];
-	long long v, found = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %lld kB\n", k, &v) == 2)
-		if (!strncmp(k, key, strlen(key)) && k[strlen(key)] == ':')
-			found = v * 1024;
-	fclose(f);
-	return found;
 }
 
 /*
@@ -158,10 +116,10 @@ TEST_F_TIMEOUT(memcharge, idle_session_charge_matches_slab_growth, 600)
 	long long sessions0, charged0, slab0, sessions, charged, slab;
 	double ratio;
 
-	shrink_slabs();
+	eo_shrink_slabs();
 	sessions0 = eo_stat_of(self->server_pid, "ServerSessions");
 	charged0 = eo_stat_of(self->server_pid, "ServerStateBytes");
-	slab0 = meminfo("SUnreclaim");
+	slab0 = eo_meminfo_kb("SUnreclaim") * 1024;
 	ASSERT_LE(0, charged0);
 	ASSERT_LT(0, slab0);
 
@@ -174,8 +132,8 @@ TEST_F_TIMEOUT(memcharge, idle_session_charge_matches_slab_growth, 600)
 	sessions = eo_stat_of(self->server_pid, "ServerSessions") - sessions0;
 	ASSERT_EQ(SESSIONS, sessions);
 
-	shrink_slabs();
-	slab = meminfo("SUnreclaim") - slab0;
+	eo_shrink_slabs();
+	slab = eo_meminfo_kb("SUnreclaim") * 1024 - slab0;
 	charged = eo_stat_of(self->server_pid, "ServerStateBytes") - charged0;
 	ASSERT_LT(0, charged);
 	ratio = (double)slab / charged;

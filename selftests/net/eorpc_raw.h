@@ -9,6 +9,7 @@
 #ifndef EORPC_SELFTEST_RAW_H
 #define EORPC_SELFTEST_RAW_H
 
+#include <dirent.h>
 #include <endian.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -233,12 +234,73 @@ static inline long long eo_stat_of(pid_t pid, const char *name)
 	return found;
 }
 
+/*
+ * Shrink every slab cache: return empty slabs (and empty the debug kernel's
+ * KASAN quarantine), so what slab memory is left is what is in use.
+ */
+static inline void eo_shrink_slabs(void)
+{
+	DIR *dir = opendir("/sys/kernel/slab");
+	struct dirent *d;
+	char path[300];
+	int fd;
+
+	if (!dir)
+		return;
+	while ((d = readdir(dir))) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink",
+			 d->d_name);
+		fd = open(path, O_WRONLY);
+		if (fd < 0)
+			continue;
+		/* A cache that cannot shrink is measured as it is. */
+		if (write(fd, "1", 1) < 0)
+			errno = 0;
+		close(fd);
+	}
+	closedir(dir);
+}
+
+/* /proc/meminfo's @key ("Slab", "SUnreclaim"...) in kB, -1 if absent. */
+static inline long long eo_meminfo_kb(const char *key)
+{
+	long long v, found = -1;
+	char k[64];
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %lld kB\n", k, &v) == 2)
+		if (!strncmp(k, key, strlen(key)) && k[strlen(key)] == ':')
+			found = v;
+	fclose(f);
+	return found;
+}
+
 static inline uint64_t eo_now_ms(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Poll counter @name of @pid's namespace until it reaches @want (the module
+ * counts in a work item, after the sender's sendto() returned) or 10 s
+ * pass; returns its last value.
+ */
+static inline long long eo_wait_stat(pid_t pid, const char *name,
+				     long long want)
+{
+	uint64_t end = eo_now_ms() + 10000;
+	long long v;
+
+	while ((v = eo_stat_of(pid, name)) < want && eo_now_ms() < end)
+		usleep(10000);
+	return v;
 }
 
 static inline int eo_is_debug_kernel(void)

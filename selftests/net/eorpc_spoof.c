@@ -136,50 +136,6 @@ static int server_session_rows(pid_t pid)
 	return rows;
 }
 
-/*
- * Shrink every slab cache. Besides returning empty slabs, this empties the
- * debug kernel's KASAN quarantine, which otherwise keeps every freed skb of
- * the flood counted in Slab for a while.
- */
-static void shrink_slabs(void)
-{
-	char path[512];
-	struct dirent *d;
-	DIR *dir = opendir("/sys/kernel/slab");
-	int fd;
-
-	if (!dir)
-		return;
-	while ((d = readdir(dir))) {
-		if (d->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink", d->d_name);
-		fd = open(path, O_WRONLY);
-		if (fd < 0)
-			continue;
-		/* A cache that cannot shrink is measured as it is. */
-		if (write(fd, "1", 1) < 0)
-			errno = 0;
-		close(fd);
-	}
-	closedir(dir);
-}
-
-static long meminfo_kb(const char *key)
-{
-	char k[64];
-	long v, found = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %ld kB", k, &v) == 2)
-		if (!strncmp(k, key, strlen(key)) && k[strlen(key)] == ':')
-			found = v;
-	fclose(f);
-	return found;
-}
-
 /* A legitimate client: @calls echo calls, one at a time, on one socket. */
 static int legit_client(struct legit *res, int id, int calls,
 			const struct sockaddr_eorpc *server)
@@ -230,8 +186,8 @@ TEST_F_TIMEOUT(spoof, hello_flood_commits_no_state, 300)
 	csent0 = eo_stat_of(self->server_pid, "CookiesSent");
 	cbad0 = eo_stat_of(self->server_pid, "CookiesInvalid");
 	backlog0 = eo_stat_of(self->server_pid, "RxDropBacklog");
-	shrink_slabs();
-	slab0 = meminfo_kb("Slab");
+	eo_shrink_slabs();
+	slab0 = eo_meminfo_kb("Slab");
 	ASSERT_LE(0, created0);
 
 	for (c = 0; c < LEGIT_CLIENTS; c++) {
@@ -278,8 +234,8 @@ TEST_F_TIMEOUT(spoof, hello_flood_commits_no_state, 300)
 		if (sent > 40 * (long)min_packets)
 			break;
 	}
-	shrink_slabs();
-	slab1 = meminfo_kb("Slab");
+	eo_shrink_slabs();
+	slab1 = eo_meminfo_kb("Slab");
 	for (c = 0; c < LEGIT_CLIENTS; c++)
 		if (pids[c] > 0) {
 			kill(pids[c], SIGKILL);
