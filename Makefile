@@ -45,7 +45,7 @@ help:
 	@echo "make install    libeorpc, header, eorpc tool, man pages (DESTDIR, PREFIX)"
 	@echo "make uninstall  remove what make install put there"
 	@echo "make fuzz       the packet decoder fuzzer (FUZZ_SECONDS=600)"
-	@echo "make dkms-check build the module the way DKMS does"
+	@echo "make dkms-check build the module the way DKMS does, every kernel"
 	@echo "selftests/vm/run --help   run anything in a guest"
 
 modules:
@@ -176,6 +176,7 @@ fuzz: deps
 
 dkms-check: deps
 	selftests/dkms/check
+	for r in $(RELEASES); do selftests/dkms/check-release $$r || exit 1; done
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean || true
