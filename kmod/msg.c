@@ -56,7 +56,12 @@ bool eorpc_msg_add_frag(struct eorpc_msg *m, const struct sk_buff *skb,
 			  pkt->data_len))
 		return false;
 	m->have |= bit;
-	m->progress = ktime_get();
+	/*
+	 * Only a message still partial can be abandoned: no clock read for
+	 * single-fragment messages, the common case.
+	 */
+	if (!eorpc_msg_complete(m))
+		m->progress = ktime_get();
 	return true;
 }
 
