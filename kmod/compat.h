@@ -2,8 +2,9 @@
 /*
  * The kernel APIs that differ between the kernels the module supports
  * (Debian 12's 6.1, Debian 13's 6.12, the newest Debian ships). Each entry
- * names the upstream release that changed it; everything else in kmod/ is
- * written once, against the newest form.
+ * names the upstream release that changed it. Everything else in kmod/ is
+ * written once: against the newest form where older kernels can be given
+ * it here, else through the eorpc_ helper defined here.
  */
 #ifndef EORPC_COMPAT_H
 #define EORPC_COMPAT_H
@@ -47,13 +48,11 @@ static inline void eorpc_no_mc_loop(struct sock *sk)
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
 #define EORPC_SYSCTL_END		{}
 #define EORPC_SYSCTL_ENDS		1
-#define eorpc_register_net_sysctl(net, path, table, n) \
+#define register_net_sysctl_sz(net, path, table, n) \
 	register_net_sysctl(net, path, table)
 #else
 #define EORPC_SYSCTL_END
 #define EORPC_SYSCTL_ENDS		0
-#define eorpc_register_net_sysctl(net, path, table, n) \
-	register_net_sysctl_sz(net, path, table, n)
 #endif
 
 /*

@@ -117,8 +117,8 @@ static int eorpc_sysctl_init_net(struct net *net, struct eorpc_net *en)
 		return -ENOMEM;
 	for (i = 0; i < ARRAY_SIZE(values); i++)
 		table[i].data = values[i];
-	en->sysctl = eorpc_register_net_sysctl(net, "net/eorpc", table,
-					       ARRAY_SIZE(values));
+	en->sysctl = register_net_sysctl_sz(net, "net/eorpc", table,
+					    ARRAY_SIZE(values));
 	if (!en->sysctl) {
 		kfree(table);
 		return -ENOMEM;
