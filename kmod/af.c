@@ -9,6 +9,7 @@
 #include <net/ip.h>
 #include <net/sock.h>
 #include "eorpc.h"
+#include "fault.h"
 #include "netns.h"
 
 static const struct proto_ops eorpc_ops;
@@ -327,7 +328,8 @@ static int recv_request(struct eorpc_sock *ep, struct eorpc_sentry *se,
 			put_name(msg, &se->peer);
 		return ret;
 	}
-	err = xa_insert(&ep->server_calls, call_id, se, GFP_KERNEL);
+	err = eorpc_should_fail_alloc() ? -ENOMEM :
+	      xa_insert(&ep->server_calls, call_id, se, GFP_KERNEL);
 	if (err)
 		return err;
 	ret = copy_body(msg, &se->msg, size, flags);
@@ -524,7 +526,8 @@ static int eorpc_create(struct net *net, struct socket *sock, int protocol,
 		return -ESOCKTNOSUPPORT;
 	if (protocol)
 		return -EPROTONOSUPPORT;
-	sk = sk_alloc(net, eorpc_family, GFP_KERNEL, &eorpc_proto, kern);
+	sk = eorpc_should_fail_alloc() ? NULL :
+	     sk_alloc(net, eorpc_family, GFP_KERNEL, &eorpc_proto, kern);
 	if (!sk)
 		return -ENOMEM;
 	sock->ops = &eorpc_ops;

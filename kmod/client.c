@@ -6,6 +6,7 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 #include "eorpc.h"
+#include "fault.h"
 #include "netns.h"
 #include "trace.h"
 
@@ -207,6 +208,8 @@ static struct eorpc_csession *cs_create(struct eorpc_sock *ep,
 	struct eorpc_csession *cs;
 	ktime_t now = ktime_get();
 
+	if (eorpc_should_fail_alloc())
+		return NULL;
 	cs = kzalloc(sizeof(*cs), GFP_KERNEL_ACCOUNT);
 	if (!cs)
 		return NULL;
@@ -305,6 +308,8 @@ int eorpc_client_sendmsg(struct eorpc_sock *ep, struct msghdr *msg,
 	if (err)
 		return err;
 
+	if (eorpc_should_fail_alloc())
+		return -ENOMEM;
 	call = kzalloc(sizeof(*call), GFP_KERNEL_ACCOUNT);
 	if (!call)
 		return -ENOMEM;

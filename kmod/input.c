@@ -8,6 +8,7 @@
  */
 #include <linux/hrtimer.h>
 #include "eorpc.h"
+#include "fault.h"
 #include "netns.h"
 #include "trace.h"
 
@@ -57,7 +58,7 @@ static void eorpc_input(struct eorpc_sock *ep, struct sk_buff *skb)
 	struct eorpc_pkt pkt;
 	u32 hdr_len = min_t(u32, skb->len, EORPC_WIRE_HDR_LEN);
 
-	if (!pskb_may_pull(skb, hdr_len)) {
+	if (eorpc_should_fail_alloc() || !pskb_may_pull(skb, hdr_len)) {
 		EORPC_DROP(net, RX_DROP_NOMEM);
 		return;
 	}

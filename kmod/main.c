@@ -9,6 +9,7 @@
 #include <linux/workqueue.h>
 #include <net/sock.h>
 #include "eorpc.h"
+#include "fault.h"
 #include "netns.h"
 
 int eorpc_family = EORPC_FAMILY_DEFAULT;
@@ -37,6 +38,7 @@ static int __init eorpc_init(void)
 		pr_err("cannot register family %d: %d\n", eorpc_family, err);
 		goto err_netns;
 	}
+	eorpc_fault_init();
 	pr_info("AF_EORPC registered as family %d\n", eorpc_family);
 	return 0;
 
@@ -49,6 +51,7 @@ err_wq:
 
 static void __exit eorpc_exit(void)
 {
+	eorpc_fault_exit();
 	eorpc_proto_exit();
 	eorpc_netns_exit();
 	destroy_workqueue(eorpc_wq);

@@ -8,6 +8,7 @@
 #include <linux/slab.h>
 #include <linux/uio.h>
 #include "eorpc.h"
+#include "fault.h"
 #include "netns.h"
 
 int eorpc_msg_alloc(struct eorpc_msg *m, u32 len)
@@ -17,6 +18,8 @@ int eorpc_msg_alloc(struct eorpc_msg *m, u32 len)
 	m->data = NULL;
 	if (!len)
 		return 0;
+	if (eorpc_should_fail_alloc())
+		return -ENOMEM;
 	m->data = kvmalloc(len, GFP_KERNEL_ACCOUNT);
 	return m->data ? 0 : -ENOMEM;
 }

@@ -9,6 +9,7 @@
 #include <linux/string.h>
 #include <linux/slab.h>
 #include "eorpc.h"
+#include "fault.h"
 #include "netns.h"
 #include "trace.h"
 
@@ -233,10 +234,13 @@ static void on_hello(struct eorpc_sock *ep, struct sk_buff *skb,
 		goto refuse;
 	if (!make_room(ep, NULL, eorpc_ss_cost(window), now))
 		goto refuse;
+	if (eorpc_should_fail_alloc())
+		goto nomem;
 	ss = kzalloc(sizeof(*ss), GFP_KERNEL_ACCOUNT);
 	if (!ss)
 		goto nomem;
-	if (eorpc_history_init(&ss->history, window, GFP_KERNEL_ACCOUNT))
+	if (eorpc_should_fail_alloc() ||
+	    eorpc_history_init(&ss->history, window, GFP_KERNEL_ACCOUNT))
 		goto nomem_free;
 	eorpc_addr_normalize(&ss->peer, from);
 	ss->client_epoch = pkt->client_epoch;
@@ -317,7 +321,8 @@ static void new_request(struct eorpc_sock *ep, struct eorpc_ssession *ss,
 		send_simple(ep, &ss->peer, pkt, EORPC_PKT_BUSY, 0);
 		return;
 	}
-	se = kzalloc(sizeof(*se), GFP_KERNEL_ACCOUNT);
+	se = eorpc_should_fail_alloc() ? NULL :
+	     kzalloc(sizeof(*se), GFP_KERNEL_ACCOUNT);
 	if (!se || eorpc_msg_alloc(&se->msg, pkt->msg_len)) {
 		kfree(se);
 		EORPC_DROP(net, RX_DROP_NOMEM);

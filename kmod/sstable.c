@@ -8,6 +8,7 @@
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include "eorpc.h"
+#include "fault.h"
 #include "netns.h"
 
 struct ss_client_key {
@@ -147,6 +148,9 @@ int eorpc_ss_insert(struct eorpc_sock *ep, struct eorpc_ssession *ss)
 	struct eorpc_net *en = eorpc_net(sock_net(&ep->sk));
 	int err;
 
+	/* The tables may allocate (a bucket table growing): a fault point. */
+	if (eorpc_should_fail_alloc())
+		return -ENOMEM;
 	err = rhashtable_insert_fast(&ep->ss_by_id, &ss->by_id, ss_id_params);
 	if (err)
 		return err;

@@ -17,6 +17,7 @@
 #include <net/udp.h>
 #include <net/udp_tunnel.h>
 #include "eorpc.h"
+#include "fault.h"
 #include "netns.h"
 #include "trace.h"
 
@@ -206,7 +207,8 @@ int eorpc_udp_open(struct eorpc_sock *ep, const struct sockaddr_eorpc *addr)
 	int family = addr->seo_transport;
 	int len, err;
 
-	err = sock_create_kern(net, family, SOCK_DGRAM, IPPROTO_UDP, &sock);
+	err = eorpc_should_fail_alloc() ? -ENOMEM :
+	      sock_create_kern(net, family, SOCK_DGRAM, IPPROTO_UDP, &sock);
 	if (err)
 		return err;
 	len = eorpc_addr_to_udp(addr, family, &ss);
@@ -298,7 +300,9 @@ int eorpc_udp_send(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 	iov[1].iov_len = len;
 	msg.msg_name = &ss;
 	msg.msg_namelen = alen;
-	err = kernel_sendmsg(ep->udp, &msg, iov, len ? 2 : 1, sizeof(hdr) + len);
+	/* An injected failure looks like a full device queue. */
+	err = eorpc_should_fail_xmit() ? -ENOBUFS :
+	      kernel_sendmsg(ep->udp, &msg, iov, len ? 2 : 1, sizeof(hdr) + len);
 	if (err < 0) {
 		EORPC_INC(sock_net(&ep->sk), TX_ERRORS);
 		return err;
