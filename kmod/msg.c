@@ -11,9 +11,20 @@
 #include "fault.h"
 #include "netns.h"
 
+/**
+ * eorpc_msg_alloc() - an empty body of @len bytes, no fragment yet
+ * @m: the message
+ * @len: its length
+ *
+ * On failure @m is left empty (length 0, no buffer): a message that says
+ * it has @len bytes but no buffer would be copied from NULL if its call
+ * then failed and the application read the completion.
+ *
+ * Return: 0 or -ENOMEM.
+ */
 int eorpc_msg_alloc(struct eorpc_msg *m, u32 len)
 {
-	m->len = len;
+	m->len = 0;
 	m->have = 0;
 	m->data = NULL;
 	if (!len)
@@ -21,7 +32,10 @@ int eorpc_msg_alloc(struct eorpc_msg *m, u32 len)
 	if (eorpc_should_fail_alloc())
 		return -ENOMEM;
 	m->data = kvmalloc(len, GFP_KERNEL_ACCOUNT);
-	return m->data ? 0 : -ENOMEM;
+	if (!m->data)
+		return -ENOMEM;
+	m->len = len;
+	return 0;
 }
 
 int eorpc_msg_from_iter(struct eorpc_msg *m, struct iov_iter *from, u32 len)
