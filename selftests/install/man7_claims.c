@@ -14,6 +14,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/ioctl.h>
+#include <linux/sockios.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <linux/eorpc.h>
 
@@ -156,6 +158,7 @@ static void unbound_socket(void)
 	int fd = socket(family, SOCK_DGRAM, 0), v;
 	struct sockaddr_eorpc a;
 	socklen_t len = sizeof(a);
+	struct timeval tv;
 
 	memset(&a, 0xff, sizeof(a));
 	check(getsockname(fd, (void *)&a, &len) == 0 && len == 28 &&
@@ -163,6 +166,13 @@ static void unbound_socket(void)
 	      "Binding: unbound getsockname has only seo_family, 28 bytes");
 	check_err(ioctl(fd, FIONREAD, &v), EOPNOTSUPP,
 		  "Socket creation: ioctl FIONREAD is EOPNOTSUPP");
+	check_err(ioctl(fd, SIOCGSTAMP, &tv), ENOTTY,
+		  "Socket creation: ioctl SIOCGSTAMP is ENOTTY");
+	check(mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED &&
+	      errno == ENODEV, "Socket creation: mmap is ENODEV");
+	v = 1;
+	check_err(setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &v, sizeof(v)),
+		  EOPNOTSUPP, "Socket options: SO_REUSEPORT 1 is EOPNOTSUPP");
 	check(getopt_int(fd, SOL_SOCKET, SO_DOMAIN, &v) == 0 && v == family,
 	      "Socket options: SO_DOMAIN is the family number");
 	check(getopt_int(fd, SOL_SOCKET, SO_PROTOCOL, &v) == 0 && v == 0,
