@@ -30,7 +30,8 @@ SELFTESTS	:= $(patsubst selftests/net/%.c,$(BUILD)/selftests/%,\
 .PHONY: all modules userspace selftests check deps kernel-debug \
 	modules-stock modules-debug modules-releases $(addprefix modules-,$(RELEASES)) \
 	$(addprefix sparse-,$(RELEASES)) print-releases style sparse checkpatch clean help \
-	demo bench install uninstall fuzz dkms-check
+	demo bench install uninstall fuzz dkms-check soak soak-debug sysfuzz \
+	sysfuzz-long
 
 all: modules userspace selftests
 
@@ -45,6 +46,10 @@ help:
 	@echo "make install    libeorpc, header, eorpc tool, man pages (DESTDIR, PREFIX)"
 	@echo "make uninstall  remove what make install put there"
 	@echo "make fuzz       the packet decoder fuzzer (FUZZ_SECONDS=600)"
+	@echo "make soak       1,000,000 calls over a lossy veth link, stock guest"
+	@echo "make soak-debug 50,000 calls the same way, debug guest, 2 vCPUs"
+	@echo "make sysfuzz    system-call fuzzer, 10,000 ops, debug guest, 2 vCPUs"
+	@echo "make sysfuzz-long  the same, 1,000,000 ops, a random seed (SEED=N)"
 	@echo "make dkms-check build the module the way DKMS does, every kernel"
 	@echo "selftests/vm/run --help   run anything in a guest"
 
@@ -129,7 +134,11 @@ $(BUILD)/selftests/eorpc_lib: selftests/net/eorpc_lib.c userspace/include/libeor
 	mkdir -p $(dir $@)
 	$(CC) $(SELFTEST_CFLAGS) -Iuserspace/include -o $@ $< userspace/build/libeorpc.a
 
+# The soak workload and the system-call fuzzer build with their own
+# Makefiles (they run in guests started by their own scripts).
 selftests: $(SELFTESTS)
+	$(MAKE) -C selftests/soak BUILD=$(BUILD)
+	$(MAKE) -C selftests/sysfuzz BUILD=$(BUILD)
 
 deps:
 	selftests/install-deps
@@ -174,6 +183,18 @@ uninstall:
 fuzz: deps
 	$(MAKE) -C selftests/fuzz run
 
+soak: deps all modules-stock
+	selftests/soak/run --no-build
+
+soak-debug: deps all modules-debug
+	selftests/soak/run --no-build --kernel debug --smp 2 --calls 50000
+
+sysfuzz: deps all modules-debug
+	$(MAKE) -C selftests/sysfuzz BUILD=$(BUILD) short
+
+sysfuzz-long: deps all modules-debug
+	$(MAKE) -C selftests/sysfuzz BUILD=$(BUILD) long
+
 dkms-check: deps
 	selftests/dkms/check
 	for r in $(RELEASES); do selftests/dkms/check-release $$r || exit 1; done
@@ -181,4 +202,5 @@ dkms-check: deps
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean || true
 	$(MAKE) -C userspace clean || true
-	rm -rf $(BUILD)/stock $(BUILD)/debug $(BUILD)/sparse $(BUILD)/selftests
+	rm -rf $(BUILD)/stock $(BUILD)/debug $(BUILD)/sparse $(BUILD)/selftests \
+		$(BUILD)/soak $(BUILD)/sysfuzz
