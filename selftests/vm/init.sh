@@ -24,6 +24,7 @@
 #            VM_COLS
 #   modules  module paths (host paths), one per line
 #   tmpfs    extra directories to cover with a tmpfs, one per line
+#   keep     host paths under those (or /tmp /var/tmp /run) to keep visible
 #   cmd.sh   the command, run by the host's /bin/sh in the chroot
 #
 # Messages from this script go to the kernel log as "eorpc-vm: ..." lines;
@@ -99,6 +100,15 @@ ln -sf /proc/self/fd $R/dev/fd
 ln -sf /proc/self/fd/0 $R/dev/stdin
 ln -sf /proc/self/fd/1 $R/dev/stdout
 ln -sf /proc/self/fd/2 $R/dev/stderr
+# Host paths under the directories about to be covered (a checkout under
+# /tmp): bound aside here, put back on top of the tmpfs below.
+n=0
+while read -r k; do
+	[ -n "$k" ] || continue
+	mkdir -p /keep/$n
+	mount -o bind "$R$k" /keep/$n || fatal "bind mount of $k"
+	n=$((n + 1))
+done </job/keep
 mount -t tmpfs -o mode=755 tmpfs $R/run || fatal "tmpfs on /run"
 for d in /tmp /var/tmp; do
 	mount -t tmpfs -o mode=1777 tmpfs "$R$d" || fatal "tmpfs on $d"
@@ -107,6 +117,14 @@ while read -r d; do
 	[ -n "$d" ] || continue
 	mount -t tmpfs -o mode=1777 tmpfs "$R$d" || fatal "tmpfs on $d"
 done </job/tmpfs
+n=0
+while read -r k; do
+	[ -n "$k" ] || continue
+	mkdir -p "$R$k" || fatal "mkdir $k"
+	mount -o bind /keep/$n "$R$k" || fatal "bind mount of $k"
+	umount /keep/$n
+	n=$((n + 1))
+done </job/keep
 if grep -qw debugfs /proc/filesystems && [ -d $R/sys/kernel/debug ]; then
 	mount -t debugfs debugfs $R/sys/kernel/debug
 	# No periodic kmemleak scans (the first after 60 s, then every 10 min):
@@ -120,6 +138,7 @@ fi
 if grep -qw cgroup2 /proc/filesystems && [ -d $R/sys/fs/cgroup ]; then
 	mount -t cgroup2 cgroup2 $R/sys/fs/cgroup
 fi
+[ -d "$R$VM_OUT" ] || mkdir -p "$R$VM_OUT"
 mount -t 9p -o "$opts" out "$R$VM_OUT" || fatal "9p mount of $VM_OUT failed"
 # Another Debian release's kernel: its modules (veth, netem...) come from
 # that release's chroot, which the root shows; the host's stay hidden.
