@@ -199,8 +199,10 @@ dkms-check: deps
 	selftests/dkms/check
 	for r in $(RELEASES); do selftests/dkms/check-release $$r || exit 1; done
 
+# Everything under $(BUILD) comes from the build and the tests (modules for
+# each kernel, selftests, fuzzers, guest logs, results); the caches of
+# kernels and chroots stay in /var/cache/eorpc.
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean || true
 	$(MAKE) -C userspace clean || true
-	rm -rf $(BUILD)/stock $(BUILD)/debug $(BUILD)/sparse $(BUILD)/selftests \
-		$(BUILD)/soak $(BUILD)/sysfuzz
+	rm -rf -- $(filter-out /,$(BUILD))
