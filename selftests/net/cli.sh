@@ -8,8 +8,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 eorpc=${EORPC_TOOL:-$here/../../userspace/build/eorpc}
 dir=$(mktemp -d /tmp/eorpc-cli.XXXXXX)
-n=0
-failed=0
+. "$(dirname "$0")/../lib/tap.sh"
 pids=()
 
 cleanup() {
@@ -22,16 +21,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() {	# ok CONDITION-STATUS NAME [DIAGNOSTIC]
-	n=$((n + 1))
-	if [[ $1 == 0 ]]; then
-		echo "ok $n $2"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n $2"
-		[[ -n ${3:-} ]] && echo "# $3"
-	fi
-}
 
 # Wait (at most 10 s; the debug guest is slow) for FILE to be non-empty.
 wait_file() {
@@ -63,21 +52,21 @@ fi
 echo "# cli.sh: $SECONDS s at start"
 # ---- call and serve ----
 start_server echo 127.0.0.1:0
-ok $? "serve: listens and writes its address to the ready file"
+result $? "serve: listens and writes its address to the ready file"
 out=$("$eorpc" call "$addr" "hello, exactly once")
 rc=$?
 [[ $rc == 0 && $out == "hello, exactly once" ]]
-ok $? "call: echo round trip prints the reply, exit 0" "rc=$rc out='$out'"
+result $? "call: echo round trip prints the reply, exit 0" "rc=$rc out='$out'"
 
 head -c 3000 /dev/urandom >"$dir/blob"
 "$eorpc" call "$addr" - <"$dir/blob" >"$dir/blob.back"
 rc=$?
 [[ $rc == 0 ]] && cmp -s "$dir/blob" "$dir/blob.back"
-ok $? "call: binary payload from stdin comes back byte for byte" "rc=$rc"
+result $? "call: binary payload from stdin comes back byte for byte" "rc=$rc"
 
 "$eorpc" stat sockets >"$dir/stat.sockets"
 grep -qF "$addr" "$dir/stat.sockets"
-ok $? "stat: the listening server's address is in the sockets table" "$(tr '\n' '|' <"$dir/stat.sockets")"
+result $? "stat: the listening server's address is in the sockets table" "$(tr '\n' '|' <"$dir/stat.sockets")"
 
 json=$("$eorpc" stat -a --json)
 python3 -c '
@@ -89,26 +78,26 @@ assert c["RequestsDelivered"] >= 2, c
 assert any(s["role"] == "server" for s in d["sockets"]), d["sockets"]
 assert "window" in d["sysctl"], d["sysctl"]
 ' "$json"
-ok $? "stat --json: valid JSON; completed calls and delivered requests counted" "$json"
+result $? "stat --json: valid JSON; completed calls and delivered requests counted" "$json"
 
 "$eorpc" stat >"$dir/stat.txt"
 grep -Eq '^CallsCompleted +[1-9]' "$dir/stat.txt" &&
 	! grep -Eq '^[A-Za-z]+ +0$' "$dir/stat.txt"
-ok $? "stat: non-zero counters shown, zeros hidden by default"
+result $? "stat: non-zero counters shown, zeros hidden by default"
 "$eorpc" stat -z counters | grep -Eq '^[A-Za-z]+ +0$'
-ok $? "stat -z: zero counters shown too"
+result $? "stat -z: zero counters shown too"
 
 # ---- serve running a command per request ----
 start_server upper 127.0.0.1:0 -n 2 -- sh -c 'tr a-z A-Z; printf " %s" "$EORPC_CALL_ID"'
-ok $? "serve -- CMD: listens"
+result $? "serve -- CMD: listens"
 out=$("$eorpc" call "$addr" "shout")
 rc=$?
 [[ $rc == 0 && $out =~ ^SHOUT\ [0-9]+$ ]]
-ok $? "serve -- CMD: the reply is CMD's stdout, request on its stdin, call id in env" "rc=$rc out='$out'"
+result $? "serve -- CMD: the reply is CMD's stdout, request on its stdin, call id in env" "rc=$rc out='$out'"
 "$eorpc" call "$addr" "again" >/dev/null
 wait "$server_pid"
 rc=$?
-ok $rc "serve --count 2: exits 0 after answering two calls" "rc=$rc"
+result $rc "serve --count 2: exits 0 after answering two calls" "rc=$rc"
 
 echo "# cli.sh: $SECONDS s"
 # ---- exit statuses ----
@@ -116,7 +105,7 @@ start_server slow 127.0.0.1:0 -- sleep 5
 "$eorpc" call -d 1000 "$addr" "too slow" 2>"$dir/slow.err"
 rc=$?
 [[ $rc == 10 ]] && grep -q "deadline" "$dir/slow.err"
-ok $? "call: a deadline that passes with the request delivered exits 10" "rc=$rc $(cat "$dir/slow.err")"
+result $? "call: a deadline that passes with the request delivered exits 10" "rc=$rc $(cat "$dir/slow.err")"
 kill "$server_pid"
 
 # Nobody listens on this port (the echo server's socket, once closed).
@@ -127,30 +116,30 @@ wait "$server_pid" 2>/dev/null
 "$eorpc" call -d 1000 "$gone" "anyone?" 2>"$dir/gone.err"
 rc=$?
 [[ $rc == 10 || $rc == 20 || $rc == 21 ]] && [[ -s $dir/gone.err ]]
-ok $? "call: no server listening exits 10, 20 or 21 with a message" "rc=$rc $(cat "$dir/gone.err")"
+result $? "call: no server listening exits 10, 20 or 21 with a message" "rc=$rc $(cat "$dir/gone.err")"
 
 "$eorpc" call "not-an-address" x 2>"$dir/bad.err"
 rc=$?
 [[ $rc == 2 ]] && grep -q "not-an-address" "$dir/bad.err"
-ok $? "call: a malformed address exits 2 and names it" "rc=$rc $(cat "$dir/bad.err")"
+result $? "call: a malformed address exits 2 and names it" "rc=$rc $(cat "$dir/bad.err")"
 "$eorpc" call --deadline soon 127.0.0.1:1 x 2>/dev/null
-ok $([[ $? == 2 ]]; echo $?) "call: a bad --deadline exits 2"
+result $([[ $? == 2 ]]; echo $?) "call: a bad --deadline exits 2"
 "$eorpc" call 127.0.0.1:1 2>/dev/null
-ok $([[ $? == 2 ]]; echo $?) "call: a missing PAYLOAD exits 2"
+result $([[ $? == 2 ]]; echo $?) "call: a missing PAYLOAD exits 2"
 "$eorpc" frobnicate 2>/dev/null
-ok $([[ $? == 2 ]]; echo $?) "eorpc: an unknown command exits 2"
+result $([[ $? == 2 ]]; echo $?) "eorpc: an unknown command exits 2"
 EORPC_FAMILY_FILE=$dir/none "$eorpc" call 127.0.0.1:1 x 2>"$dir/nomod.err"
 rc=$?
 [[ $rc == 3 ]] && grep -q "module" "$dir/nomod.err"
-ok $? "call: family unknown (module not loaded) exits 3" "rc=$rc $(cat "$dir/nomod.err")"
+result $? "call: family unknown (module not loaded) exits 3" "rc=$rc $(cat "$dir/nomod.err")"
 "$eorpc" stat --proc "$dir/none" 2>/dev/null
-ok $([[ $? == 3 ]]; echo $?) "stat: no /proc/net/eorpc exits 3"
+result $([[ $? == 3 ]]; echo $?) "stat: no /proc/net/eorpc exits 3"
 
 echo "# cli.sh: $SECONDS s"
 for c in "" call serve stat "bench"; do
 	# shellcheck disable=SC2086
 	"$eorpc" $c --help | grep -q "^Usage: eorpc"
-	ok $? "eorpc ${c:+$c }--help prints the usage"
+	result $? "eorpc ${c:+$c }--help prints the usage"
 done
 
 # ---- bench smoke test, each transport ----
@@ -162,7 +151,7 @@ for t in eorpc udp tcp; do
 	"$eorpc" bench server -t "$t" -r "$dir/bench.$t" 127.0.0.1:0 2>/dev/null &
 	pids+=($!)
 	if ! wait_file "$dir/bench.$t"; then
-		ok 1 "bench $t: server starts"
+		result 1 "bench $t: server starts"
 		continue
 	fi
 	line=$("$eorpc" bench client -t "$t" -n "$calls" -w 4 -c 2 -s 1k --csv --no-header \
@@ -173,7 +162,7 @@ for t in eorpc udp tcp; do
 	[[ $rc == 0 && $tr == "$t" && $((ndone + lost)) == $((2 * calls)) && $cfail == 0 ]] &&
 		[[ $t == udp || $lost == 0 ]] &&
 		awk -v a="$p50" -v b="$p99" 'BEGIN { exit !(a > 0 && b >= a) }'
-	ok $? "bench $t: 2 clients x $calls calls complete, p50 > 0, p99 >= p50" "rc=$rc $line"
+	result $? "bench $t: 2 clients x $calls calls complete, p50 > 0, p99 >= p50" "rc=$rc $line"
 done
 
 # ---- bench close smoke test: both transports, sane figures ----
@@ -182,7 +171,7 @@ rc=$?
 awk -F, -v rc=$rc 'rc == 0 && $2 == 20 && $3 == 2 && $4 > 0 && $5 > 0 &&
 		   $5 <= $4 && $4 <= $6 && $7 > 0 { seen[$1] = 1 }
 		   END { exit !(seen["eorpc"] && seen["udp"] && NR == 2) }' <<<"$out"
-ok $? "bench close: a rate for eorpc and udp, min <= median <= max" "rc=$rc $out"
+result $? "bench close: a rate for eorpc and udp, min <= median <= max" "rc=$rc $out"
 
 echo "1..$n"
 echo "# cli.sh: $SECONDS s"

@@ -24,14 +24,9 @@ fault_dir=/sys/kernel/debug/eorpc
 points="fail_alloc fail_xmit"
 rates="1 10 50"
 ns=eofp-$$
-n=0
-failed=0
+. "$(dirname "$0")/../lib/tap.sh"
 planned=$((5 * 3 + 1))
 
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-not_ok() { n=$((n + 1)); failed=1; echo "not ok $n $*"; }
-check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
-bail() { not_ok "$1"; while ((n < planned)); do not_ok "not reached"; done; exit 1; }
 
 echo "TAP version 13"
 if [[ ${EORPC_KERNEL:-} != debug ]]; then
@@ -134,4 +129,4 @@ log_clean() {
 	! dmesg | tail -n +"$dmesg_start" | grep -E -e "$pat"
 }
 check "kernel log clean" log_clean
-exit $failed
+exit $((failed > 0))

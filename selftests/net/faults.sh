@@ -22,14 +22,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 dbg=/sys/kernel/debug
 ns=eoft-$$
-n=0
-failed=0
+. "$(dirname "$0")/../lib/tap.sh"
 planned=6
 
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-not_ok() { n=$((n + 1)); failed=1; echo "not ok $n $*"; }
-check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
-bail() { not_ok "$1"; while ((n < planned)); do not_ok "not reached"; done; exit 1; }
 
 echo "TAP version 13"
 if [[ ${EORPC_KERNEL:-} != debug ]]; then
@@ -132,4 +127,4 @@ log_clean() {
 	! dmesg | tail -n +"$dmesg_start" | grep -E -e "$pat"
 }
 check "kernel log clean" log_clean
-exit $failed
+exit $((failed > 0))

@@ -19,12 +19,8 @@ rounds=5
 [[ $kernel == debug ]] && rounds=2
 tmp=$(mktemp -d /tmp/eorpc-lifecycle.XXXXXX)
 ns=eolc-$$
-n=0
-failed=0
+. "$(dirname "$0")/../lib/tap.sh"
 
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-not_ok() { n=$((n + 1)); failed=1; echo "not ok $n $*"; }
-check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
 loaded() { [[ -d /sys/module/eorpc ]]; }
 
 cleanup() {
@@ -260,4 +256,4 @@ fi
 loaded || insmod "$ko"
 final_state() { loaded && log_clean_since "$dmesg_start"; }
 check "module loaded again for later tests; kernel log clean" final_state
-exit $failed
+exit $((failed > 0))

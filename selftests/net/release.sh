@@ -19,13 +19,9 @@ inst=$tracefs/instances/eorpc-release-$$
 group=eorpc_release_$$
 sockets=200
 packets=5
-n=0
-failed=0
+. "$(dirname "$0")/../lib/tap.sh"
 
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-not_ok() { n=$((n + 1)); failed=1; echo "not ok $n $*"; }
 planned=3
-bail() { not_ok "$1"; while ((n < planned)); do not_ok "not reached"; done; exit 1; }
 
 cleanup() {
 	exec 2>/dev/null
@@ -130,4 +126,4 @@ if [[ $(refcnt) == "$refs0" ]]; then
 else
 	not_ok "every closed socket was released (module references $(refcnt), want $refs0)"
 fi
-exit $failed
+exit $((failed > 0))

@@ -14,14 +14,9 @@ tmp=$(mktemp -d /tmp/eorpc-trace.XXXXXX)
 tracefs=/sys/kernel/tracing
 [[ -d $tracefs/instances ]] || tracefs=/sys/kernel/debug/tracing
 inst=$tracefs/instances/eorpc-$$
-n=0
-failed=0
+. "$(dirname "$0")/../lib/tap.sh"
 
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-not_ok() { n=$((n + 1)); failed=1; echo "not ok $n $*"; }
-check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
 # A failed step ends the run; the tests after it fail as not reached.
-bail() { not_ok "$1"; while ((n < planned)); do not_ok "not reached"; done; exit 1; }
 planned=6
 
 cleanup() {
@@ -167,4 +162,4 @@ order_ok() {
 	     END { exit bad > 0 }' "$tmp/trace"
 }
 check "every retransmitted id was transmitted first" order_ok
-exit $failed
+exit $((failed > 0))
