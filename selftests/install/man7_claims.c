@@ -18,26 +18,22 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <linux/eorpc.h>
+#include "../lib/tap.h"
 
-static int family, tests, failures;
+static int family;
 
-static void check(int cond, const char *what)
+/* TAP_OK, with the errno the checked calls left as a diagnostic. */
+static void check_at(int ok, const char *file, int line, const char *what)
 {
-	tests++;
-	if (cond) {
-		printf("ok %d %s\n", tests, what);
-		return;
-	}
-	failures++;
-	printf("not ok %d %s (errno %d: %s)\n", tests, what, errno,
-	       strerror(errno));
+	int err = errno;
+
+	if (!tap_result(ok, file, line, "%s", what))
+		tap_diag("errno %d: %s", err, strerror(err));
 }
 
+#define check(cond, what) check_at(!!(cond), __FILE__, __LINE__, what)
 /* A system call that must fail with errno @err. */
-static void check_err(long ret, int err, const char *what)
-{
-	check(ret == -1 && errno == err, what);
-}
+#define check_err(ret, err, what) check((ret) == -1 && errno == (err), what)
 
 static struct sockaddr_eorpc addr4(const char *ip, int port)
 {
@@ -323,6 +319,6 @@ int main(void)
 	deadline_never_sent();
 	nothing_listening_refused();
 	close(srv);
-	printf("1..%d\n", tests);
-	return failures != 0;
+	printf("1..%d\n", tap_count());
+	return tap_failures() != 0;
 }

@@ -30,6 +30,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include "eorpc_raw.h"
+#include "../lib/tap.h"
 
 enum { SOAK_PORT = 4242, MAX_CLIENTS = 256, HIST_MS = 10000 };
 #define REQ_MAGIC 0x534f414bU	/* "SOAK" */
@@ -456,21 +457,6 @@ static void cleanup(void)
 
 /* ---- the report ---- */
 
-static int tap_n, tap_failed;
-
-static void tap(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%sok %d ", ok ? "" : "not ", ++tap_n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	if (!ok)
-		tap_failed++;
-}
-
 static uint64_t hist_quantile(const uint32_t *hist, uint64_t total, double q)
 {
 	uint64_t want = total * q, seen = 0;
@@ -807,27 +793,27 @@ int main(int argc, char **argv)
 	       opt.slab_tolerance_kb);
 
 	printf("1..7\n");
-	tap(!client_fail, "every client ran to the end (%d did not)", client_fail);
-	tap(!doubles && !extra_execs && !bogus, "no double execution (%" PRIu64 ")", doubles);
-	tap(!lost && !failed && !unfinished && completed == opt.calls,
-	    "no lost call: %" PRIu64 " of %" PRIu64 " completed with their reply",
-	    completed, opt.calls);
-	tap(executions == opt.calls && !reply_not_own && !completed_not_once &&
-	    !executed_unfinished && !mismatched && !bad_tag,
-	    "the server's log is exactly the calls the clients completed (%" PRIu64 " executions)",
-	    executions);
-	tap(stat_delta(&srv0, &srv1, "RequestsDelivered") == (long long)executions &&
-	    stat_delta(&cli0, &cli1, "CallsCompleted") == (long long)completed,
-	    "the counters agree: RequestsDelivered %lld, CallsCompleted %lld",
-	    stat_delta(&srv0, &srv1, "RequestsDelivered"),
-	    stat_delta(&cli0, &cli1, "CallsCompleted"));
-	tap(eorpc_gauges_back(&g0, &g1),
-	    "ServerSessions, ServerStateBytes, server rmem and sockets back to their baseline");
-	tap(slab_diff <= opt.slab_tolerance_kb,
-	    "unreclaimable slab back to its baseline (%+lld kB, %.2f bytes per call)",
-	    slab_diff, slab_diff * 1024.0 / opt.calls);
+	TAP_OK(!client_fail, "every client ran to the end (%d did not)", client_fail);
+	TAP_OK(!doubles && !extra_execs && !bogus, "no double execution (%" PRIu64 ")", doubles);
+	TAP_OK(!lost && !failed && !unfinished && completed == opt.calls,
+	       "no lost call: %" PRIu64 " of %" PRIu64 " completed with their reply",
+	       completed, opt.calls);
+	TAP_OK(executions == opt.calls && !reply_not_own && !completed_not_once &&
+	       !executed_unfinished && !mismatched && !bad_tag,
+	       "the server's log is exactly the calls the clients completed (%" PRIu64 " executions)",
+	       executions);
+	TAP_OK(stat_delta(&srv0, &srv1, "RequestsDelivered") == (long long)executions &&
+	       stat_delta(&cli0, &cli1, "CallsCompleted") == (long long)completed,
+	       "the counters agree: RequestsDelivered %lld, CallsCompleted %lld",
+	       stat_delta(&srv0, &srv1, "RequestsDelivered"),
+	       stat_delta(&cli0, &cli1, "CallsCompleted"));
+	TAP_OK(eorpc_gauges_back(&g0, &g1),
+	       "ServerSessions, ServerStateBytes, server rmem and sockets back to their baseline");
+	TAP_OK(slab_diff <= opt.slab_tolerance_kb,
+	       "unreclaimable slab back to its baseline (%+lld kB, %.2f bytes per call)",
+	       slab_diff, slab_diff * 1024.0 / opt.calls);
 
 	eo_kill(srv);
-	printf("# result: %s\n", tap_failed ? "FAIL" : "PASS");
-	return tap_failed ? 1 : 0;
+	printf("# result: %s\n", tap_failures() ? "FAIL" : "PASS");
+	return tap_failures() ? 1 : 0;
 }

@@ -51,6 +51,7 @@
 #include <time.h>
 #include <net/if.h>
 #include <linux/sockios.h>
+#include "../lib/tap.h"
 #include "../net/eorpc_util.h"
 
 #define NSLOTS		12	/* sockets per process */
@@ -2404,20 +2405,6 @@ static long l_sockets(void) { return sockets_listed(); }
 static long l_sessions(void) { return eo_stat("ServerSessions"); }
 static long l_state(void) { return eo_stat("ServerStateBytes"); }
 
-static int tap_n;
-static int tap(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%sok %d ", ok ? "" : "not ", ++tap_n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	return ok;
-}
-
 static void *watchdog(void *arg)
 {
 	(void)arg;
@@ -2564,7 +2551,7 @@ int main(int argc, char **argv)
 		printf("#   %-30s %" PRIu64 "\n", st_name[i],
 		       (uint64_t)atomic_load(&sh->st[i]));
 
-	all &= tap(!atomic_load(&sh->failures), "every errno allowed, every result "
+	all &= TAP_OK(!atomic_load(&sh->failures), "every errno allowed, every result "
 	    "consistent with eorpc(7) (%d failures)",
 	    atomic_load(&sh->failures));
 
@@ -2580,30 +2567,30 @@ int main(int argc, char **argv)
 				       "completed");
 		}
 	}
-	all &= tap(!bad, "no call whose sendmsg failed was delivered or completed "
+	all &= TAP_OK(!bad, "no call whose sendmsg failed was delivered or completed "
 	    "(%u calls)", atomic_load(&sh->next_id));
-	all &= tap(atomic_load(&sh->st[ST_OPS]) >= ops ||
+	all &= TAP_OK(atomic_load(&sh->st[ST_OPS]) >= ops ||
 	    atomic_load(&sh->failures), "every worker and child finished "
 	    "its operations (no hang)");
-	all &= tap(ops < 5000 || (atomic_load(&sh->st[ST_REPLIES]) &&
-			   atomic_load(&sh->st[ST_DELIV]) &&
-			   atomic_load(&sh->st[ST_CERR])),
+	all &= TAP_OK(ops < 5000 || (atomic_load(&sh->st[ST_REPLIES]) &&
+			      atomic_load(&sh->st[ST_DELIV]) &&
+			      atomic_load(&sh->st[ST_CERR])),
 	    "the protocol ran: requests delivered, replies and call errors "
 	    "received");
 	v = count_fds();
-	all &= tap(v == fds0, "no fd leak (%ld open, %d at start)", v, fds0);
+	all &= TAP_OK(v == fds0, "no fd leak (%ld open, %d at start)", v, fds0);
 	v = settle(l_sockets, 1, 10);
-	all &= tap(v == 1, "only the anchor socket left in /proc/net/eorpc/sockets "
+	all &= TAP_OK(v == 1, "only the anchor socket left in /proc/net/eorpc/sockets "
 	    "(%ld listed)", v);
 	{
 		long ss = settle(l_sessions, 0, 10), sb = settle(l_state, 0, 5);
 
-		all &= tap(!ss && !sb, "server state freed: ServerSessions %ld, "
+		all &= TAP_OK(!ss && !sb, "server state freed: ServerSessions %ld, "
 		    "ServerStateBytes %ld", ss, sb);
 	}
 	close(anchor);
 	v = settle(module_refcnt, 0, 20);
-	all &= tap(v == 0 && (ops < 5000 || atomic_load(&sh->st[ST_UNLOAD])),
+	all &= TAP_OK(v == 0 && (ops < 5000 || atomic_load(&sh->st[ST_UNLOAD])),
 	    "module reference count back to 0 once every socket is closed "
 	    "(%ld); delete_module refused %" PRIu64 " times while open", v,
 	    (uint64_t)atomic_load(&sh->st[ST_UNLOAD]));

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # The example applications (included by userspace/Makefile, which defines
-# HERE, BUILD, CFLAGS, SAN, CPPFLAGS_ALL and SAN_OBJS).
+# HERE, BUILD, CFLAGS, SAN, CPPFLAGS_ALL, SAN_OBJS and TAP_OBJ).
 #
 #   all:   $(BUILD)/examples/{kv,bank}-{server,client}, linked with libeorpc.a
 #   check: their logic and message codecs, unit-tested under ASan+UBSan (TAP)
@@ -54,7 +54,7 @@ $(EX_OUT)/hello-%: $(call ex_objs,hello/%.c) $(BUILD)/libeorpc.a
 # The tests need no kernel: only the pure parts, with the sanitized library
 # objects for eorpc_addr_parse().
 $(EX_TEST_BIN): $(call ex_san_objs,$(EX_TESTS) $(EX_KV) $(EX_BANK) $(EX_COMMON)) \
-		$(SAN_OBJS)
+		$(TAP_OBJ) $(SAN_OBJS)
 	$(CC) $(CFLAGS) -pthread $(SAN) $(LDFLAGS) -o $@ $^
 
 examples-check: $(EX_TEST_BIN)

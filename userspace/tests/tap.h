@@ -1,27 +1,19 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* A minimal TAP-ish reporter for the libeorpc unit tests. */
+/* The libeorpc unit tests: TAP (selftests/lib/tap.h), suites, helpers. */
 #ifndef EORPC_TAP_H
 #define EORPC_TAP_H
 
 #include <errno.h>
 #include <string.h>
 
-void tap_check(int ok, const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int tap_failed(void);
-int tap_passed(void);
-
-/* One numbered test line; the name is a printf format. */
-#define CHECK(cond, ...) tap_check(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
+#include "../../selftests/lib/tap.h"
 
 /* rc == -1 and errno == e, with the actual values on failure. */
 #define CHECK_ERR(expr, e, ...) do {					\
 		errno = 0;						\
 		long r__ = (long)(expr);				\
 		int e__ = errno;					\
-		CHECK(r__ == -1 && e__ == (e), __VA_ARGS__);		\
-		if (!(r__ == -1 && e__ == (e)))				\
+		if (!TAP_OK(r__ == -1 && e__ == (e), __VA_ARGS__))	\
 			tap_diag("got %ld errno %d (%s), want -1 errno %d (%s)", \
 				 r__, e__, strerror(e__), (e), strerror(e)); \
 	} while (0)
@@ -35,6 +27,7 @@ void suite_call_threads(void);
 void suite_server(void);
 void suite_errors(void);
 
+/* Helpers (util.c). */
 /* Write @text to a fresh temp file; returns its malloc'd path. */
 char *tmpfile_with(const char *text);
 /* Point EORPC_FAMILY_FILE at @path (NULL: unset) and drop the cache. */

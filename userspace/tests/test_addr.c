@@ -25,7 +25,7 @@ static void round_trip(const char *in, int transport, const char *addr,
 
 	memset(&sa, 0xa5, sizeof(sa));
 	rc = eorpc_addr_parse(&sa, in);
-	CHECK(rc == 0, "addr: parse \"%s\"", in);
+	TAP_OK(rc == 0, "addr: parse \"%s\"", in);
 	if (rc)
 		return;
 	ok = sa.seo_transport == transport && ntohs(sa.seo_port) == port &&
@@ -39,14 +39,14 @@ static void round_trip(const char *in, int transport, const char *addr,
 		inet_pton(AF_INET6, addr, want);
 		ok &= memcmp(sa.seo_addr6, want, 16) == 0;
 	}
-	CHECK(ok, "addr: \"%s\" fields (transport, port, addr, scope, zeroed)", in);
+	TAP_OK(ok, "addr: \"%s\" fields (transport, port, addr, scope, zeroed)", in);
 	rc = eorpc_addr_format(&sa, buf, sizeof(buf));
-	CHECK(rc == (int)strlen(out) && !strcmp(buf, out),
-	      "addr: format \"%s\" -> \"%s\"", in, out);
+	TAP_OK(rc == (int)strlen(out) && !strcmp(buf, out),
+	       "addr: format \"%s\" -> \"%s\"", in, out);
 	if (rc < 0)
 		return;
-	CHECK(eorpc_addr_parse(&sb, buf) == 0 && same(&sa, &sb),
-	      "addr: \"%s\" parses back to the same address", buf);
+	TAP_OK(eorpc_addr_parse(&sb, buf) == 0 && same(&sa, &sb),
+	       "addr: \"%s\" parses back to the same address", buf);
 }
 
 static void good(void)
@@ -83,7 +83,7 @@ static void good(void)
 			     sa.seo_addr4 == htonl(INADDR_LOOPBACK)) ||
 			    (sa.seo_transport == AF_INET6 &&
 			     !memcmp(sa.seo_addr6, &in6addr_loopback, 16)));
-		CHECK(loop, "addr: \"localhost:8080\" resolves to loopback");
+		TAP_OK(loop, "addr: \"localhost:8080\" resolves to loopback");
 	}
 	CHECK_ERR(eorpc_addr_parse(&(struct sockaddr_eorpc){0},
 				   "no-such-host.invalid:80"), ENOENT,
@@ -95,14 +95,14 @@ static void good(void)
 		struct sockaddr_eorpc sa;
 
 		use_family_file(path);
-		CHECK(eorpc_addr_parse(&sa, "1.2.3.4:5") == 0 &&
-		      sa.seo_family == 33,
-		      "addr: seo_family from the family file");
+		TAP_OK(eorpc_addr_parse(&sa, "1.2.3.4:5") == 0 &&
+		       sa.seo_family == 33,
+		       "addr: seo_family from the family file");
 		use_family_file("/nonexistent/eorpc-family");
 		errno = 1234;
-		CHECK(eorpc_addr_parse(&sa, "1.2.3.4:5") == 0 &&
-		      sa.seo_family == EORPC_FAMILY_DEFAULT && errno == 1234,
-		      "addr: EORPC_FAMILY_DEFAULT without module, errno kept");
+		TAP_OK(eorpc_addr_parse(&sa, "1.2.3.4:5") == 0 &&
+		       sa.seo_family == EORPC_FAMILY_DEFAULT && errno == 1234,
+		       "addr: EORPC_FAMILY_DEFAULT without module, errno kept");
 		unlink(path);
 		free(path);
 	}
@@ -174,8 +174,8 @@ static void bad(void)
 		CHECK_ERR(eorpc_addr_parse(&sa, cases[i].text), cases[i].err,
 			  "addr: bad \"%s\" -> %s", cases[i].text,
 			  cases[i].err == EINVAL ? "EINVAL" : "ENODEV");
-		CHECK(same(&sa, &keep), "addr: bad \"%s\" leaves sa untouched",
-		      cases[i].text);
+		TAP_OK(same(&sa, &keep), "addr: bad \"%s\" leaves sa untouched",
+		       cases[i].text);
 	}
 	CHECK_ERR(eorpc_addr_parse(&sa, NULL), EINVAL, "addr: NULL text");
 	CHECK_ERR(eorpc_addr_parse(NULL, "1.2.3.4:80"), EINVAL, "addr: NULL sa");
@@ -202,12 +202,12 @@ static void format_errors(void)
 	int n;
 
 	eorpc_addr_parse(&sa, "1.2.3.4:80");
-	CHECK(eorpc_addr_format(&sa, buf, 11) == 10 && !strcmp(buf, "1.2.3.4:80"),
-	      "format: exact-size buffer");
+	TAP_OK(eorpc_addr_format(&sa, buf, 11) == 10 && !strcmp(buf, "1.2.3.4:80"),
+	       "format: exact-size buffer");
 	memset(buf, 'x', sizeof(buf));
 	CHECK_ERR(eorpc_addr_format(&sa, buf, 10), ENOSPC,
 		  "format: one byte short -> ENOSPC");
-	CHECK(buf[9] == '\0', "format: truncated text is NUL-terminated");
+	TAP_OK(buf[9] == '\0', "format: truncated text is NUL-terminated");
 	CHECK_ERR(eorpc_addr_format(&sa, buf, 0), ENOSPC, "format: len 0");
 	CHECK_ERR(eorpc_addr_format(NULL, buf, sizeof(buf)), EINVAL,
 		  "format: NULL sa");
@@ -224,12 +224,12 @@ static void format_errors(void)
 	sa.seo_scope_id = 4294967295u;
 	sa.seo_port = htons(65535);
 	n = eorpc_addr_format(&sa, buf, sizeof(buf));
-	CHECK(n > 0 && n < EORPC_ADDRSTRLEN,
-	      "format: worst case (%d chars) fits EORPC_ADDRSTRLEN", n);
-	CHECK(EORPC_ADDRSTRLEN >= 1 + (INET6_ADDRSTRLEN - 1) + 1 +
-	      (IF_NAMESIZE - 1) + 2 + 5 + 1 &&
-	      sizeof(longest) <= EORPC_ADDRSTRLEN,
-	      "format: EORPC_ADDRSTRLEN covers address, interface name, port");
+	TAP_OK(n > 0 && n < EORPC_ADDRSTRLEN,
+	       "format: worst case (%d chars) fits EORPC_ADDRSTRLEN", n);
+	TAP_OK(EORPC_ADDRSTRLEN >= 1 + (INET6_ADDRSTRLEN - 1) + 1 +
+	       (IF_NAMESIZE - 1) + 2 + 5 + 1 &&
+	       sizeof(longest) <= EORPC_ADDRSTRLEN,
+	       "format: EORPC_ADDRSTRLEN covers address, interface name, port");
 }
 
 void suite_addr(void)

@@ -35,40 +35,40 @@ static void basic_call(void)
 	fake_set_mode(FAKE_ECHO);
 	n = eorpc_call_tagged(fd, &server, "hello", 5, reply, sizeof(reply),
 			      1500, &tag);
-	CHECK(n == 5 && !memcmp(reply, "hello", 5),
-	      "call: echo reply returned with its length");
+	TAP_OK(n == 5 && !memcmp(reply, "hello", 5),
+	       "call: echo reply returned with its length");
 	s = fake_sent(0);
-	CHECK(fake_nsent() == 1 && s && s->fd == fd && s->len == 5 &&
-	      !memcmp(s->data, "hello", 5),
-	      "call: one sendmsg with the request payload");
-	CHECK(s && s->has_name && s->namelen == sizeof(struct sockaddr_eorpc) &&
-	      !memcmp(&s->name, &server, sizeof(server)),
-	      "call: msg_name is the server address");
-	CHECK(s && s->has_tag && s->has_deadline && s->deadline_ms == 1500 &&
-	      !s->has_call_id && !s->bad_cmsg && s->n_cmsg == 2,
-	      "call: cmsgs are USER_TAG + DEADLINE_MS=timeout");
-	CHECK(s && s->tag == tag && (tag & EORPC_TAG_LIBRARY),
-	      "call: the tag reported is the one sent, library bit set");
-	CHECK(s && s->flags == 0, "call: blocking sendmsg (flags 0)");
+	TAP_OK(fake_nsent() == 1 && s && s->fd == fd && s->len == 5 &&
+	       !memcmp(s->data, "hello", 5),
+	       "call: one sendmsg with the request payload");
+	TAP_OK(s && s->has_name && s->namelen == sizeof(struct sockaddr_eorpc) &&
+	       !memcmp(&s->name, &server, sizeof(server)),
+	       "call: msg_name is the server address");
+	TAP_OK(s && s->has_tag && s->has_deadline && s->deadline_ms == 1500 &&
+	       !s->has_call_id && !s->bad_cmsg && s->n_cmsg == 2,
+	       "call: cmsgs are USER_TAG + DEADLINE_MS=timeout");
+	TAP_OK(s && s->tag == tag && (tag & EORPC_TAG_LIBRARY),
+	       "call: the tag reported is the one sent, library bit set");
+	TAP_OK(s && s->flags == 0, "call: blocking sendmsg (flags 0)");
 
 	n = eorpc_call(fd, &server, "x", 1, reply, sizeof(reply), 0);
 	s = fake_sent(1);
-	CHECK(n == 1 && s && s->has_deadline && s->deadline_ms == 0,
-	      "call: timeout 0 sends DEADLINE_MS 0 (no deadline)");
-	CHECK(s && s->tag != tag, "call: each call gets a fresh tag");
+	TAP_OK(n == 1 && s && s->has_deadline && s->deadline_ms == 0,
+	       "call: timeout 0 sends DEADLINE_MS 0 (no deadline)");
+	TAP_OK(s && s->tag != tag, "call: each call gets a fresh tag");
 	n = eorpc_call(fd, &server, "x", 1, reply, sizeof(reply), -1);
 	s = fake_sent(2);
-	CHECK(n == 1 && s && !s->has_deadline && s->has_tag,
-	      "call: negative timeout sends no deadline (socket default)");
+	TAP_OK(n == 1 && s && !s->has_deadline && s->has_tag,
+	       "call: negative timeout sends no deadline (socket default)");
 	n = eorpc_call(fd, NULL, "y", 1, reply, sizeof(reply), 10);
 	s = fake_sent(3);
-	CHECK(n == 1 && s && !s->has_name,
-	      "call: NULL server -> no msg_name (connected socket)");
+	TAP_OK(n == 1 && s && !s->has_name,
+	       "call: NULL server -> no msg_name (connected socket)");
 	n = eorpc_call(fd, &server, NULL, 0, reply, sizeof(reply), 10);
-	CHECK(n == 0, "call: empty request and empty reply");
+	TAP_OK(n == 0, "call: empty request and empty reply");
 	n = eorpc_call(fd, &server, "z", 1, NULL, 0, 10);
-	CHECK(n == -1 && errno == EMSGSIZE,
-	      "call: a 1-byte reply into no buffer -> EMSGSIZE");
+	TAP_OK(n == -1 && errno == EMSGSIZE,
+	       "call: a 1-byte reply into no buffer -> EMSGSIZE");
 
 	/* seo_family is rewritten to the family in use. */
 	{
@@ -79,16 +79,16 @@ static void basic_call(void)
 		old.seo_family = EORPC_FAMILY_DEFAULT;
 		eorpc_call(fd, &old, "a", 1, reply, sizeof(reply), 10);
 		s = fake_sent(fake_nsent() - 1);
-		CHECK(s && s->name.seo_family == 41 &&
-		      !memcmp((char *)&s->name + 2, (char *)&old + 2,
-			      sizeof(old) - 2),
-		      "call: stale seo_family replaced, rest unchanged");
+		TAP_OK(s && s->name.seo_family == 41 &&
+		       !memcmp((char *)&s->name + 2, (char *)&old + 2,
+			       sizeof(old) - 2),
+		       "call: stale seo_family replaced, rest unchanged");
 		use_family_file("/nonexistent/eorpc-family");
 		unlink(path);
 		free(path);
 	}
-	CHECK(eorpc__fd_stashed(fd) == 0 && eorpc__fd_waiters(fd) == 0,
-	      "call: nothing stashed, no waiter left");
+	TAP_OK(eorpc__fd_stashed(fd) == 0 && eorpc__fd_waiters(fd) == 0,
+	       "call: nothing stashed, no waiter left");
 	eorpc_close(fd);
 	fake_uninstall();
 }
@@ -107,8 +107,8 @@ static void call_errors(void)
 	for (i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
 		/* Application-chosen tags: send, then the fake fails it. */
 		tag = 100 + i;
-		CHECK(eorpc_send(fd, &server, "q", 1, tag, 10, 0) == 0,
-		      "errors: eorpc_send tag %llu", (unsigned long long)tag);
+		TAP_OK(eorpc_send(fd, &server, "q", 1, tag, 10, 0) == 0,
+		       "errors: eorpc_send tag %llu", (unsigned long long)tag);
 		fake_push_error(tag, errs[i]);
 		CHECK_ERR(eorpc_wait(fd, tag, reply, sizeof(reply), 0), errs[i],
 			  "errors: eorpc_wait gives the call's error %d (%s)",
@@ -119,11 +119,11 @@ static void call_errors(void)
 	i = (size_t)fake_nsent();
 	CHECK_ERR(eorpc_call(fd, &server, big, sizeof(big), reply, sizeof(reply), 1),
 		  EMSGSIZE, "errors: request > EORPC_MAX_PAYLOAD -> EMSGSIZE");
-	CHECK((size_t)fake_nsent() == i, "errors: ...without calling sendmsg");
+	TAP_OK((size_t)fake_nsent() == i, "errors: ...without calling sendmsg");
 	CHECK_ERR(eorpc_send(fd, &server, big, sizeof(big), 1, 1, 0), EMSGSIZE,
 		  "errors: eorpc_send > EORPC_MAX_PAYLOAD -> EMSGSIZE");
-	CHECK(eorpc_send(fd, &server, big, EORPC_MAX_PAYLOAD, 1, 1, 0) == 0,
-	      "errors: exactly EORPC_MAX_PAYLOAD is sent");
+	TAP_OK(eorpc_send(fd, &server, big, EORPC_MAX_PAYLOAD, 1, 1, 0) == 0,
+	       "errors: exactly EORPC_MAX_PAYLOAD is sent");
 	CHECK_ERR(eorpc_call(fd, &server, NULL, 3, reply, sizeof(reply), 1),
 		  EINVAL, "errors: NULL request with a length -> EINVAL");
 	CHECK_ERR(eorpc_call(fd, &server, "a", 1, NULL, 3, 1), EINVAL,
@@ -135,8 +135,8 @@ static void call_errors(void)
 	CHECK_ERR(eorpc_call_tagged(fd, &server, "a", 1, reply, sizeof(reply),
 				    1, &tag), EAGAIN,
 		  "errors: sendmsg EAGAIN passed on");
-	CHECK(tag == 0, "errors: ...and *tag = 0 (call not started)");
-	CHECK(eorpc__fd_waiters(fd) == 0, "errors: ...no waiter left behind");
+	TAP_OK(tag == 0, "errors: ...and *tag = 0 (call not started)");
+	TAP_OK(eorpc__fd_waiters(fd) == 0, "errors: ...no waiter left behind");
 
 	/* Bad descriptors. */
 	CHECK_ERR(eorpc_call(-1, &server, "a", 1, reply, sizeof(reply), 1), EBADF,
@@ -207,10 +207,10 @@ static void stash(void)
 	pthread_create(&t, NULL, kernel_thread, &sc);
 	n = eorpc_call(fd, &server, "mine", 4, reply, sizeof(reply), 100);
 	pthread_join(t, NULL);
-	CHECK(n == 10 && reply[0] == 'r',
-	      "stash: the call gets its own reply past 4 foreign completions");
-	CHECK(eorpc__fd_stashed(fd) == 4, "stash: the 4 others are stashed");
-	CHECK(fake_nrecv() == 5, "stash: 5 recvmsg calls so far");
+	TAP_OK(n == 10 && reply[0] == 'r',
+	       "stash: the call gets its own reply past 4 foreign completions");
+	TAP_OK(eorpc__fd_stashed(fd) == 4, "stash: the 4 others are stashed");
+	TAP_OK(fake_nrecv() == 5, "stash: 5 recvmsg calls so far");
 
 	for (i = 0; i < 4; i++) {
 		char want[16];
@@ -229,13 +229,13 @@ static void stash(void)
 				    !strcmp(reply, want) &&
 				    tag == (uint64_t)(500 + i);
 	}
-	CHECK(order_ok, "stash: eorpc_recv_reply returns them in arrival order, "
-	      "replies and errors intact");
-	CHECK(fake_nrecv() == 5, "stash: ...without touching the socket");
+	TAP_OK(order_ok, "stash: eorpc_recv_reply returns them in arrival order, "
+	       "replies and errors intact");
+	TAP_OK(fake_nrecv() == 5, "stash: ...without touching the socket");
 	CHECK_ERR(eorpc_recv_reply(fd, reply, sizeof(reply), &tag, &cerr,
 				   MSG_DONTWAIT), EAGAIN,
 		  "stash: then empty: EAGAIN from the socket");
-	CHECK(eorpc__fd_stashed(fd) == 0, "stash: empty");
+	TAP_OK(eorpc__fd_stashed(fd) == 0, "stash: empty");
 	eorpc_close(fd);
 	fake_uninstall();
 }
@@ -250,22 +250,22 @@ static void stash_wait_for_stashed(void)
 	fd = fake_fd();
 	fake_push_reply(t2, "two", 3);
 	fake_push_reply(t1, "one", 3);
-	CHECK(eorpc_wait(fd, t1, reply, sizeof(reply), 0) == 3 &&
-	      !memcmp(reply, "one", 3),
-	      "wait: tag 11 found behind tag 12");
-	CHECK(eorpc__fd_stashed(fd) == 1, "wait: tag 12 stashed");
-	CHECK(eorpc_wait(fd, t2, reply, sizeof(reply), MSG_DONTWAIT) == 3 &&
-	      !memcmp(reply, "two", 3) && fake_nrecv() == 2,
-	      "wait: tag 12 from the stash, no recvmsg");
+	TAP_OK(eorpc_wait(fd, t1, reply, sizeof(reply), 0) == 3 &&
+	       !memcmp(reply, "one", 3),
+	       "wait: tag 11 found behind tag 12");
+	TAP_OK(eorpc__fd_stashed(fd) == 1, "wait: tag 12 stashed");
+	TAP_OK(eorpc_wait(fd, t2, reply, sizeof(reply), MSG_DONTWAIT) == 3 &&
+	       !memcmp(reply, "two", 3) && fake_nrecv() == 2,
+	       "wait: tag 12 from the stash, no recvmsg");
 	CHECK_ERR(eorpc_wait(fd, 13, reply, sizeof(reply), MSG_DONTWAIT), EAGAIN,
 		  "wait: MSG_DONTWAIT and nothing there -> EAGAIN");
 	/* A stashed completion for another tag survives a DONTWAIT miss. */
 	fake_push_reply(20, "twenty", 6);
 	CHECK_ERR(eorpc_wait(fd, 21, reply, sizeof(reply), MSG_DONTWAIT), EAGAIN,
 		  "wait: DONTWAIT for 21 reads 20, then EAGAIN");
-	CHECK(eorpc__fd_stashed(fd) == 1 &&
-	      eorpc_wait(fd, 20, reply, sizeof(reply), 0) == 6,
-	      "wait: ...and 20 is kept for its owner");
+	TAP_OK(eorpc__fd_stashed(fd) == 1 &&
+	       eorpc_wait(fd, 20, reply, sizeof(reply), 0) == 6,
+	       "wait: ...and 20 is kept for its owner");
 	eorpc_close(fd);
 	fake_uninstall();
 }
@@ -288,28 +288,28 @@ static void emsgsize(void)
 	errno = 0;
 	n = eorpc_call(fd, &server, "q", 1, reply, sizeof(reply), 100);
 	pthread_join(t, NULL);
-	CHECK(n == -1 && errno == EMSGSIZE, "emsgsize: 100-byte reply, cap 8");
-	CHECK(!memcmp(reply, "rrrrrrrr", 8), "emsgsize: first 8 bytes copied");
-	CHECK(eorpc__fd_stashed(fd) == 0 && fake_queued() == 0,
-	      "emsgsize: completion consumed, not stashed");
+	TAP_OK(n == -1 && errno == EMSGSIZE, "emsgsize: 100-byte reply, cap 8");
+	TAP_OK(!memcmp(reply, "rrrrrrrr", 8), "emsgsize: first 8 bytes copied");
+	TAP_OK(eorpc__fd_stashed(fd) == 0 && fake_queued() == 0,
+	       "emsgsize: completion consumed, not stashed");
 
 	/* Same through recv_reply, from the stash and from the socket. */
 	fake_push_reply(77, "0123456789", 10);
 	errno = 0;
 	tag = 0;
 	n = eorpc_recv_reply(fd, reply, 4, &tag, &cerr, 0);
-	CHECK(n == -1 && errno == EMSGSIZE && tag == 77 &&
-	      !memcmp(reply, "0123", 4),
-	      "emsgsize: recv_reply: EMSGSIZE with the tag and a prefix");
+	TAP_OK(n == -1 && errno == EMSGSIZE && tag == 77 &&
+	       !memcmp(reply, "0123", 4),
+	       "emsgsize: recv_reply: EMSGSIZE with the tag and a prefix");
 	fake_push_reply(78, "0123456789", 10);
 	fake_push_reply(79, "abc", 3);
 	eorpc_wait(fd, 79, reply, sizeof(reply), 0);	/* stashes 78 */
 	tag = 0;
 	errno = 0;
 	n = eorpc_recv_reply(fd, reply, 7, &tag, &cerr, 0);
-	CHECK(n == -1 && errno == EMSGSIZE && tag == 78 &&
-	      eorpc__fd_stashed(fd) == 0,
-	      "emsgsize: recv_reply of a stashed long reply");
+	TAP_OK(n == -1 && errno == EMSGSIZE && tag == 78 &&
+	       eorpc__fd_stashed(fd) == 0,
+	       "emsgsize: recv_reply of a stashed long reply");
 	/* MSG_TRUNC from the kernel itself (reply > library buffer). */
 	{
 		unsigned char ctl[64];
@@ -320,8 +320,8 @@ static void emsgsize(void)
 		fake_push_raw(ctl, cl, MSG_TRUNC, "abc", 3);
 		errno = 0;
 		n = eorpc_recv_reply(fd, reply, sizeof(reply), &tag, &cerr, 0);
-		CHECK(n == -1 && errno == EMSGSIZE && tag == 80,
-		      "emsgsize: MSG_TRUNC from recvmsg -> EMSGSIZE");
+		TAP_OK(n == -1 && errno == EMSGSIZE && tag == 80,
+		       "emsgsize: MSG_TRUNC from recvmsg -> EMSGSIZE");
 	}
 	eorpc_close(fd);
 	fake_uninstall();
@@ -345,17 +345,17 @@ static void eintr(void)
 	n = eorpc_call_tagged(fd, &server, "q", 1, reply, sizeof(reply), 100,
 			      &tag);
 	pthread_join(t, NULL);
-	CHECK(n == -1 && errno == EINTR, "eintr: interrupted wait -> EINTR");
-	CHECK(tag != 0 && tag == fake_sent(0)->tag,
-	      "eintr: the tag of the call still in flight is reported");
-	CHECK(eorpc__fd_waiters(fd) == 0, "eintr: waiter unregistered");
+	TAP_OK(n == -1 && errno == EINTR, "eintr: interrupted wait -> EINTR");
+	TAP_OK(tag != 0 && tag == fake_sent(0)->tag,
+	       "eintr: the tag of the call still in flight is reported");
+	TAP_OK(eorpc__fd_waiters(fd) == 0, "eintr: waiter unregistered");
 	fake_push_reply(999, "other", 5);
 	fake_push_reply(tag, "late", 4);
 	n = eorpc_wait(fd, tag, reply, sizeof(reply), 0);
-	CHECK(n == 4 && !memcmp(reply, "late", 4),
-	      "eintr: eorpc_wait collects the reply later");
-	CHECK(fake_nsent() == 1, "eintr: no second request was sent");
-	CHECK(eorpc__fd_stashed(fd) == 1, "eintr: the other completion stashed");
+	TAP_OK(n == 4 && !memcmp(reply, "late", 4),
+	       "eintr: eorpc_wait collects the reply later");
+	TAP_OK(fake_nsent() == 1, "eintr: no second request was sent");
+	TAP_OK(eorpc__fd_stashed(fd) == 1, "eintr: the other completion stashed");
 
 	/* EAGAIN (SO_RCVTIMEO / O_NONBLOCK) behaves the same. */
 	fake_push_errno(EAGAIN);
@@ -363,8 +363,8 @@ static void eintr(void)
 	errno = 0;
 	n = eorpc_call_tagged(fd, &server, "q", 1, reply, sizeof(reply), 100,
 			      &tag);
-	CHECK(n == -1 && errno == EAGAIN && tag != 0,
-	      "eintr: EAGAIN from recvmsg leaves the call in flight, tag set");
+	TAP_OK(n == -1 && errno == EAGAIN && tag != 0,
+	       "eintr: EAGAIN from recvmsg leaves the call in flight, tag set");
 	fake_push_error(tag, ECANCELED);
 	CHECK_ERR(eorpc_wait(fd, tag, reply, sizeof(reply), 0), ECANCELED,
 		  "eintr: ...its cancellation is collected by eorpc_wait");
@@ -382,55 +382,55 @@ static void send_and_recv(void)
 
 	setup();
 	fd = fake_fd();
-	CHECK(eorpc_send(fd, &server, "ev", 2, 0x1234, 250, MSG_DONTWAIT) == 0,
-	      "send: eorpc_send returns 0");
+	TAP_OK(eorpc_send(fd, &server, "ev", 2, 0x1234, 250, MSG_DONTWAIT) == 0,
+	       "send: eorpc_send returns 0");
 	s = fake_sent(0);
-	CHECK(s && s->tag == 0x1234 && s->has_deadline && s->deadline_ms == 250 &&
-	      s->flags == MSG_DONTWAIT && s->len == 2 && s->has_name,
-	      "send: tag, deadline, flags and payload as given");
-	CHECK(eorpc_send(fd, NULL, "ev", 2, 5, EORPC_DEADLINE_DEFAULT, 0) == 0 &&
-	      (s = fake_sent(1)) && !s->has_deadline && s->has_tag && s->tag == 5 &&
-	      !s->has_name,
-	      "send: EORPC_DEADLINE_DEFAULT sends no deadline");
-	CHECK(eorpc_send(fd, &server, "ev", 2, 0, 0, 0) == 0 &&
-	      (s = fake_sent(2)) && s->has_tag && s->tag == 0 && s->has_deadline &&
-	      s->deadline_ms == 0,
-	      "send: tag 0 and deadline 0 sent explicitly");
+	TAP_OK(s && s->tag == 0x1234 && s->has_deadline && s->deadline_ms == 250 &&
+	       s->flags == MSG_DONTWAIT && s->len == 2 && s->has_name,
+	       "send: tag, deadline, flags and payload as given");
+	TAP_OK(eorpc_send(fd, NULL, "ev", 2, 5, EORPC_DEADLINE_DEFAULT, 0) == 0 &&
+	       (s = fake_sent(1)) && !s->has_deadline && s->has_tag && s->tag == 5 &&
+	       !s->has_name,
+	       "send: EORPC_DEADLINE_DEFAULT sends no deadline");
+	TAP_OK(eorpc_send(fd, &server, "ev", 2, 0, 0, 0) == 0 &&
+	       (s = fake_sent(2)) && s->has_tag && s->tag == 0 && s->has_deadline &&
+	       s->deadline_ms == 0,
+	       "send: tag 0 and deadline 0 sent explicitly");
 	fake_fail_send(ENOBUFS);
 	CHECK_ERR(eorpc_send(fd, &server, "ev", 2, 1, 1, 0), ENOBUFS,
 		  "send: sendmsg error passed on");
 
 	fake_push_reply(0x1234, "answer", 6);
 	n = eorpc_recv_reply(fd, buf, sizeof(buf), &tag, &cerr, MSG_DONTWAIT);
-	CHECK(n == 6 && tag == 0x1234 && cerr == 0 && !memcmp(buf, "answer", 6),
-	      "recv_reply: reply, tag, call_error 0");
+	TAP_OK(n == 6 && tag == 0x1234 && cerr == 0 && !memcmp(buf, "answer", 6),
+	       "recv_reply: reply, tag, call_error 0");
 	fake_push_reply(3, NULL, 0);
 	cerr = -1;
 	n = eorpc_recv_reply(fd, buf, sizeof(buf), &tag, &cerr, 0);
-	CHECK(n == 0 && tag == 3 && cerr == 0,
-	      "recv_reply: empty reply is 0 with call_error 0");
+	TAP_OK(n == 0 && tag == 3 && cerr == 0,
+	       "recv_reply: empty reply is 0 with call_error 0");
 	fake_push_error(4, ETIMEDOUT);
 	n = eorpc_recv_reply(fd, buf, sizeof(buf), &tag, &cerr, 0);
-	CHECK(n == 0 && tag == 4 && cerr == ETIMEDOUT,
-	      "recv_reply: failed call is 0 with call_error ETIMEDOUT");
+	TAP_OK(n == 0 && tag == 4 && cerr == ETIMEDOUT,
+	       "recv_reply: failed call is 0 with call_error ETIMEDOUT");
 	fake_push_error(5, ESTALE);
 	tag = 0;
 	CHECK_ERR(eorpc_recv_reply(fd, buf, sizeof(buf), &tag, NULL, 0), ESTALE,
 		  "recv_reply: NULL call_error: -1 with the call's errno");
-	CHECK(tag == 5, "recv_reply: ...tag still set");
+	TAP_OK(tag == 5, "recv_reply: ...tag still set");
 	fake_push_reply(6, "x", 1);
-	CHECK(eorpc_recv_reply(fd, buf, sizeof(buf), NULL, NULL, 0) == 1,
-	      "recv_reply: NULL tag and call_error accepted");
+	TAP_OK(eorpc_recv_reply(fd, buf, sizeof(buf), NULL, NULL, 0) == 1,
+	       "recv_reply: NULL tag and call_error accepted");
 	fake_push_errno(EINTR);
 	CHECK_ERR(eorpc_recv_reply(fd, buf, sizeof(buf), &tag, &cerr, 0), EINTR,
 		  "recv_reply: EINTR passed on");
 
-	CHECK(eorpc_cancel(fd, 0xabcdef) == 0 && fake_calls()->n_setsockopt == 1 &&
-	      fake_calls()->sso_level == SOL_EORPC &&
-	      fake_calls()->sso_name == EORPC_CANCEL &&
-	      fake_calls()->sso_len == 8 &&
-	      (memcpy(&tag, fake_calls()->sso_val, 8), tag == 0xabcdef),
-	      "cancel: setsockopt(SOL_EORPC, EORPC_CANCEL, &u64 tag, 8)");
+	TAP_OK(eorpc_cancel(fd, 0xabcdef) == 0 && fake_calls()->n_setsockopt == 1 &&
+	       fake_calls()->sso_level == SOL_EORPC &&
+	       fake_calls()->sso_name == EORPC_CANCEL &&
+	       fake_calls()->sso_len == 8 &&
+	       (memcpy(&tag, fake_calls()->sso_val, 8), tag == 0xabcdef),
+	       "cancel: setsockopt(SOL_EORPC, EORPC_CANCEL, &u64 tag, 8)");
 	fake_fail_setsockopt(ENOENT);
 	CHECK_ERR(eorpc_cancel(fd, 1), ENOENT, "cancel: ENOENT passed on");
 	eorpc_close(fd);
@@ -465,7 +465,7 @@ static void bad_completions(void)
 	fake_push_raw(NULL, 0, 0, NULL, 0);
 	CHECK_ERR(eorpc_wait(fd, 1234, buf, sizeof(buf), 0), ESHUTDOWN,
 		  "bad: waiting for a tag at end of file -> ESHUTDOWN, no loop");
-	CHECK(eorpc__fd_stashed(fd) == 0, "bad: end of file stashes nothing");
+	TAP_OK(eorpc__fd_stashed(fd) == 0, "bad: end of file stashes nothing");
 
 	/* Malformed control data: EPROTO, and the next message still works. */
 	tag = 7;
@@ -489,7 +489,7 @@ static void bad_completions(void)
 	fake_push_raw(ctl, cl, 0, "g", 1);
 	CHECK_ERR(eorpc_recv_reply(fd, buf, sizeof(buf), &tag, &cerr, 0), EPROTO,
 		  "bad: cmsg_len beyond the buffer -> EPROTO");
-	CHECK(eorpc__fd_stashed(fd) == 0, "bad: nothing stashed from bad ones");
+	TAP_OK(eorpc__fd_stashed(fd) == 0, "bad: nothing stashed from bad ones");
 
 	/* Control data truncated by the kernel: tag survives -> usable. */
 	tag = 8;
@@ -498,8 +498,8 @@ static void bad_completions(void)
 	cl = cm_put(ctl, sizeof(ctl), cl, SOL_EORPC, EORPC_CMSG_ERROR, &err, 4);
 	fake_push_raw(ctl, cl - 8, MSG_CTRUNC, NULL, 0);
 	n = eorpc_recv_reply(fd, buf, sizeof(buf), &tag, &cerr, 0);
-	CHECK(n == 0 && tag == 8 && cerr == EPROTO,
-	      "bad: MSG_CTRUNC may have cut an ERROR: call fails with EPROTO");
+	TAP_OK(n == 0 && tag == 8 && cerr == EPROTO,
+	       "bad: MSG_CTRUNC may have cut an ERROR: call fails with EPROTO");
 	/* Truncated before the tag: nobody's completion. */
 	fake_push_raw(ctl, 8, MSG_CTRUNC, NULL, 0);
 	CHECK_ERR(eorpc_recv_reply(fd, buf, sizeof(buf), &tag, &cerr, 0), EPROTO,
@@ -518,8 +518,8 @@ static void bad_completions(void)
 				     &junk, 8);
 		fake_push_raw(huge, off, 0, "h", 1);
 		n = eorpc_recv_reply(fd, buf, sizeof(buf), &tag, &cerr, 0);
-		CHECK(n == 0 && tag == 9 && cerr == EPROTO,
-		      "bad: oversized control data: tag read, outcome EPROTO");
+		TAP_OK(n == 0 && tag == 9 && cerr == EPROTO,
+		       "bad: oversized control data: tag read, outcome EPROTO");
 	}
 	eorpc_close(fd);
 	fake_uninstall();

@@ -68,12 +68,12 @@ static void threads(void)
 		pthread_join(t[i], NULL);
 		bad += w[i].bad;
 	}
-	CHECK(bad == 0 && fake_nsent() == NTHR * NCALLS,
-	      "threads: %d threads x %d calls on one fd, replies out of order: "
-	      "each gets its own (%d wrong)", NTHR, NCALLS, bad);
-	CHECK(eorpc__fd_stashed(fd) == 0 && fake_queued() == 0 &&
-	      eorpc__fd_waiters(fd) == 0,
-	      "threads: nothing left stashed, queued or waiting");
+	TAP_OK(bad == 0 && fake_nsent() == NTHR * NCALLS,
+	       "threads: %d threads x %d calls on one fd, replies out of order: "
+	       "each gets its own (%d wrong)", NTHR, NCALLS, bad);
+	TAP_OK(eorpc__fd_stashed(fd) == 0 && fake_queued() == 0 &&
+	       eorpc__fd_waiters(fd) == 0,
+	       "threads: nothing left stashed, queued or waiting");
 	eorpc_close(fd);
 	fake_uninstall();
 }
@@ -178,10 +178,10 @@ static void no_stealing(void)
 	fake_push_reply(9, "mine", 4);
 	pthread_join(tm, NULL);
 	pthread_join(tw, NULL);
-	CHECK(m.n == 4 && m.tag == 9 && !memcmp(m.buf, "mine", 4),
-	      "steal: event loop skips a completion eorpc_wait owns");
-	CHECK(a.n == 6 && !memcmp(a.reply, "theirs", 6),
-	      "steal: ...and the waiting thread gets it");
+	TAP_OK(m.n == 4 && m.tag == 9 && !memcmp(m.buf, "mine", 4),
+	       "steal: event loop skips a completion eorpc_wait owns");
+	TAP_OK(a.n == 6 && !memcmp(a.reply, "theirs", 6),
+	       "steal: ...and the waiting thread gets it");
 
 	/* The same with eorpc_call: its tag is claimed before sendmsg. */
 	memset(&m, 0, sizeof(m));
@@ -196,10 +196,10 @@ static void no_stealing(void)
 	fake_push_reply(10, "loop's", 6);
 	pthread_join(tm, NULL);
 	pthread_join(tw, NULL);
-	CHECK(m.n == 6 && m.tag == 10 && !memcmp(m.buf, "loop's", 6),
-	      "steal: event loop skips a completion eorpc_call owns");
-	CHECK(c.n == 6 && !memcmp(c.reply, "call's", 6),
-	      "steal: ...and eorpc_call gets it");
+	TAP_OK(m.n == 6 && m.tag == 10 && !memcmp(m.buf, "loop's", 6),
+	       "steal: event loop skips a completion eorpc_call owns");
+	TAP_OK(c.n == 6 && !memcmp(c.reply, "call's", 6),
+	       "steal: ...and eorpc_call gets it");
 	eorpc_close(fd);
 	fake_uninstall();
 }
@@ -236,7 +236,7 @@ static void reader_handoff(void)
 		snprintf(b, sizeof(b), "r%d", i);
 		ok &= a[i].n == 3 && !memcmp(a[i].reply, b, 3);
 	}
-	CHECK(ok, "handoff: 3 waiters, replies in reverse order, all delivered");
+	TAP_OK(ok, "handoff: 3 waiters, replies in reverse order, all delivered");
 	eorpc_close(fd);
 	fake_uninstall();
 }
@@ -253,22 +253,22 @@ static void fd_reuse(void)
 	fake_push_reply(1, "old", 3);
 	fake_push_reply(2, "old2", 4);
 	eorpc_wait(fd, 2, buf, sizeof(buf), 0);
-	CHECK(eorpc__fd_stashed(fd) == 1, "reuse: one stashed on the old socket");
+	TAP_OK(eorpc__fd_stashed(fd) == 1, "reuse: one stashed on the old socket");
 	close(fd);	/* not eorpc_close */
 	fd2 = fake_fd();
-	CHECK(fd2 == fd, "reuse: descriptor number reused (%d)", fd2);
+	TAP_OK(fd2 == fd, "reuse: descriptor number reused (%d)", fd2);
 	CHECK_ERR(eorpc_recv_reply(fd2, buf, sizeof(buf), &tag, &cerr,
 				   MSG_DONTWAIT), EAGAIN,
 		  "reuse: the new socket does not see the old stash");
-	CHECK(eorpc__fd_stashed(fd2) == 0, "reuse: old stash freed");
+	TAP_OK(eorpc__fd_stashed(fd2) == 0, "reuse: old stash freed");
 
 	fake_push_reply(1, "new", 3);
 	fake_push_reply(2, "new2", 4);
 	eorpc_wait(fd2, 2, buf, sizeof(buf), 0);
-	CHECK(eorpc_close(fd2) == 0 && eorpc__fd_stashed(fd2) == 0,
-	      "reuse: eorpc_close frees the stash and closes");
-	CHECK(fcntl(fd2, F_GETFD) == -1 && errno == EBADF,
-	      "reuse: eorpc_close closed the descriptor");
+	TAP_OK(eorpc_close(fd2) == 0 && eorpc__fd_stashed(fd2) == 0,
+	       "reuse: eorpc_close frees the stash and closes");
+	TAP_OK(fcntl(fd2, F_GETFD) == -1 && errno == EBADF,
+	       "reuse: eorpc_close closed the descriptor");
 
 	/* dup()ed descriptors share one stash: it belongs to the socket. */
 	{
@@ -279,17 +279,17 @@ static void fd_reuse(void)
 		eorpc_wait(a, 2, buf, sizeof(buf), 0);	/* stashes 1 */
 		b = dup(a);
 		tag = 0;
-		CHECK(eorpc_recv_reply(b, buf, sizeof(buf), &tag, &cerr,
-				       MSG_DONTWAIT) == 3 && tag == 1,
-		      "reuse: a dup() sees the stash of its socket");
+		TAP_OK(eorpc_recv_reply(b, buf, sizeof(buf), &tag, &cerr,
+					MSG_DONTWAIT) == 3 && tag == 1,
+		       "reuse: a dup() sees the stash of its socket");
 		fake_push_reply(3, "three", 5);
 		fake_push_reply(4, "four", 4);
 		eorpc_wait(b, 4, buf, sizeof(buf), 0);	/* stashes 3 */
 		eorpc_close(b);
 		tag = 0;
-		CHECK(eorpc_recv_reply(a, buf, sizeof(buf), &tag, &cerr,
-				       MSG_DONTWAIT) == 5 && tag == 3,
-		      "reuse: closing the dup keeps the socket's stash");
+		TAP_OK(eorpc_recv_reply(a, buf, sizeof(buf), &tag, &cerr,
+					MSG_DONTWAIT) == 5 && tag == 3,
+		       "reuse: closing the dup keeps the socket's stash");
 		eorpc_close(a);
 	}
 	fake_uninstall();

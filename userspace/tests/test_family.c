@@ -42,15 +42,15 @@ static void good_and_cached(void)
 	char *path = tmpfile_with("27\n");
 
 	use_family_file(path);
-	CHECK(eorpc_family() == 27, "family: \"27\\n\" reads 27");
+	TAP_OK(eorpc_family() == 27, "family: \"27\\n\" reads 27");
 	rewrite(path, "28\n");
-	CHECK(eorpc_family() == 27, "family: cached after the first success");
+	TAP_OK(eorpc_family() == 27, "family: cached after the first success");
 	eorpc__family_reset();
-	CHECK(eorpc_family() == 28, "family: reset re-reads the file");
+	TAP_OK(eorpc_family() == 28, "family: reset re-reads the file");
 
 	rewrite(path, "27");
 	eorpc__family_reset();
-	CHECK(eorpc_family() == 27, "family: no trailing newline is fine");
+	TAP_OK(eorpc_family() == 27, "family: no trailing newline is fine");
 
 	{
 		pthread_t t[NTHREADS];
@@ -63,7 +63,7 @@ static void good_and_cached(void)
 			pthread_join(t[i], NULL);
 			all &= res[i] == 27;
 		}
-		CHECK(all, "family: %d threads racing on first use agree", NTHREADS);
+		TAP_OK(all, "family: %d threads racing on first use agree", NTHREADS);
 	}
 	unlink(path);
 	free(path);
@@ -100,10 +100,10 @@ static void garbage(void)
 		unlink(path);
 		free(path);
 	}
-	CHECK(eorpc__family_parse("25 \t\n", 5) == 25,
-	      "family: trailing blanks accepted by the parser");
-	CHECK(eorpc__family_parse("25\0", 3) == -1,
-	      "family: embedded NUL rejected by the parser");
+	TAP_OK(eorpc__family_parse("25 \t\n", 5) == 25,
+	       "family: trailing blanks accepted by the parser");
+	TAP_OK(eorpc__family_parse("25\0", 3) == -1,
+	       "family: embedded NUL rejected by the parser");
 }
 
 static void missing(void)
@@ -116,7 +116,7 @@ static void missing(void)
 	CHECK_ERR(eorpc_family(), EAFNOSUPPORT,
 		  "family: missing file -> EAFNOSUPPORT (module not loaded)");
 	rewrite(path, "30\n");
-	CHECK(eorpc_family() == 30, "family: a failure is not cached");
+	TAP_OK(eorpc_family() == 30, "family: a failure is not cached");
 	unlink(path);
 
 	use_family_file(path);
@@ -126,8 +126,8 @@ static void missing(void)
 	if (mkdtemp(dir)) {
 		use_family_file(dir);
 		errno = 0;
-		CHECK(eorpc_family() == -1 && errno == EISDIR,
-		      "family: a directory fails with the read error (EISDIR)");
+		TAP_OK(eorpc_family() == -1 && errno == EISDIR,
+		       "family: a directory fails with the read error (EISDIR)");
 		rmdir(dir);
 	}
 	free(path);
@@ -140,7 +140,7 @@ static void default_path(void)
 	/* With the variable unset the sysfs path is used. */
 	use_family_file(NULL);
 	if (stat(EORPC_FAMILY_SYSFS, &st) == 0) {
-		CHECK(eorpc_family() > 0, "family: sysfs file of a loaded module");
+		TAP_OK(eorpc_family() > 0, "family: sysfs file of a loaded module");
 	} else {
 		CHECK_ERR(eorpc_family(), EAFNOSUPPORT,
 			  "family: no module loaded here -> EAFNOSUPPORT");
@@ -162,20 +162,20 @@ static void socket_uses_family(void)
 	fake_install();
 	fd = eorpc_socket(SOCK_CLOEXEC);
 	c = fake_calls();
-	CHECK(fd >= 0 && c->n_socket == 1 && c->socket_domain == 27 &&
-	      c->socket_type == (SOCK_DGRAM | SOCK_CLOEXEC) &&
-	      c->socket_proto == 0,
-	      "socket: socket(family, SOCK_DGRAM|flags, 0)");
+	TAP_OK(fd >= 0 && c->n_socket == 1 && c->socket_domain == 27 &&
+	       c->socket_type == (SOCK_DGRAM | SOCK_CLOEXEC) &&
+	       c->socket_proto == 0,
+	       "socket: socket(family, SOCK_DGRAM|flags, 0)");
 	if (fd >= 0)
 		eorpc_close(fd);
 	fd = eorpc_client_open(SOCK_NONBLOCK);
-	CHECK(fd >= 0 && c->socket_type == (SOCK_DGRAM | SOCK_NONBLOCK),
-	      "socket: eorpc_client_open passes SOCK_NONBLOCK");
+	TAP_OK(fd >= 0 && c->socket_type == (SOCK_DGRAM | SOCK_NONBLOCK),
+	       "socket: eorpc_client_open passes SOCK_NONBLOCK");
 	if (fd >= 0)
 		eorpc_close(fd);
 	CHECK_ERR(eorpc_socket(SOCK_STREAM), EINVAL,
 		  "socket: a socket type in the flags -> EINVAL");
-	CHECK(c->n_socket == 2, "socket: bad flags never reach socket()");
+	TAP_OK(c->n_socket == 2, "socket: bad flags never reach socket()");
 	fake_fail_socket(EMFILE);
 	CHECK_ERR(eorpc_socket(0), EMFILE, "socket: socket() error passed on");
 	fake_uninstall();

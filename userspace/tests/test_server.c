@@ -22,38 +22,38 @@ static void open_server(void)
 	eorpc_addr_parse(&addr, "[::]:5000");
 	addr.seo_family = EORPC_FAMILY_DEFAULT;	/* parsed without module */
 	fd = eorpc_server_open(&addr, SOCK_CLOEXEC);
-	CHECK(fd >= 0 && c->n_socket == 1 && c->socket_domain == 27 &&
-	      c->socket_type == (SOCK_DGRAM | SOCK_CLOEXEC),
-	      "server_open: socket(27, SOCK_DGRAM|SOCK_CLOEXEC, 0)");
-	CHECK(c->n_bind == 1 && c->bind_fd == fd &&
-	      c->bind_len == sizeof(struct sockaddr_eorpc) &&
-	      c->bind_addr.seo_family == 27 &&
-	      c->bind_addr.seo_transport == AF_INET6 &&
-	      c->bind_addr.seo_port == htons(5000),
-	      "server_open: bind(fd, addr with family in use, sizeof)");
-	CHECK(c->n_listen == 1 && c->listen_fd == fd,
-	      "server_open: listen(fd) (a socket serves only after listen)");
+	TAP_OK(fd >= 0 && c->n_socket == 1 && c->socket_domain == 27 &&
+	       c->socket_type == (SOCK_DGRAM | SOCK_CLOEXEC),
+	       "server_open: socket(27, SOCK_DGRAM|SOCK_CLOEXEC, 0)");
+	TAP_OK(c->n_bind == 1 && c->bind_fd == fd &&
+	       c->bind_len == sizeof(struct sockaddr_eorpc) &&
+	       c->bind_addr.seo_family == 27 &&
+	       c->bind_addr.seo_transport == AF_INET6 &&
+	       c->bind_addr.seo_port == htons(5000),
+	       "server_open: bind(fd, addr with family in use, sizeof)");
+	TAP_OK(c->n_listen == 1 && c->listen_fd == fd,
+	       "server_open: listen(fd) (a socket serves only after listen)");
 	if (fd >= 0)
 		eorpc_close(fd);
 
 	fake_fail_bind(EADDRINUSE);
 	CHECK_ERR(eorpc_server_open(&addr, 0), EADDRINUSE,
 		  "server_open: bind error passed on");
-	CHECK(fcntl(c->socket_fd, F_GETFD) == -1 && errno == EBADF,
-	      "server_open: ...and the socket closed");
-	CHECK(c->n_listen == 1, "server_open: ...without listen");
+	TAP_OK(fcntl(c->socket_fd, F_GETFD) == -1 && errno == EBADF,
+	       "server_open: ...and the socket closed");
+	TAP_OK(c->n_listen == 1, "server_open: ...without listen");
 	fake_fail_listen(EOPNOTSUPP);
 	CHECK_ERR(eorpc_server_open(&addr, 0), EOPNOTSUPP,
 		  "server_open: listen error passed on");
-	CHECK(fcntl(c->socket_fd, F_GETFD) == -1 && errno == EBADF,
-	      "server_open: ...and the socket closed");
+	TAP_OK(fcntl(c->socket_fd, F_GETFD) == -1 && errno == EBADF,
+	       "server_open: ...and the socket closed");
 	CHECK_ERR(eorpc_server_open(NULL, 0), EINVAL, "server_open: NULL addr");
 	CHECK_ERR(eorpc_server_open(&addr, 0x4000000), EINVAL,
 		  "server_open: unknown flag -> EINVAL");
 	fd = eorpc_client_open(0);
-	CHECK(fd >= 0 && c->n_bind == 3 && c->n_listen == 2 &&
-	      c->socket_type == SOCK_DGRAM,
-	      "client_open: socket only, no bind or listen");
+	TAP_OK(fd >= 0 && c->n_bind == 3 && c->n_listen == 2 &&
+	       c->socket_type == SOCK_DGRAM,
+	       "client_open: socket only, no bind or listen");
 	if (fd >= 0)
 		eorpc_close(fd);
 	fake_uninstall();
@@ -78,28 +78,28 @@ static void requests(void)
 	fake_push_request(0x8000000000000001ull, &from, "req", 3);
 	memset(&got, 0xcc, sizeof(got));
 	n = eorpc_recv_request(fd, buf, sizeof(buf), &call_id, &got, 0);
-	CHECK(n == 3 && !memcmp(buf, "req", 3) &&
-	      call_id == 0x8000000000000001ull,
-	      "recv_request: payload and call id");
-	CHECK(!memcmp(&got, &from, sizeof(from)),
-	      "recv_request: client address from msg_name");
+	TAP_OK(n == 3 && !memcmp(buf, "req", 3) &&
+	       call_id == 0x8000000000000001ull,
+	       "recv_request: payload and call id");
+	TAP_OK(!memcmp(&got, &from, sizeof(from)),
+	       "recv_request: client address from msg_name");
 	fake_push_request(6, NULL, "r", 1);
 	memset(&got, 0xcc, sizeof(got));
 	n = eorpc_recv_request(fd, buf, sizeof(buf), &call_id, &got, 0);
-	CHECK(n == 1 && call_id == 6 && got.seo_transport == 0 &&
-	      got.seo_port == 0,
-	      "recv_request: no msg_name -> zeroed client, no stale bytes");
+	TAP_OK(n == 1 && call_id == 6 && got.seo_transport == 0 &&
+	       got.seo_port == 0,
+	       "recv_request: no msg_name -> zeroed client, no stale bytes");
 	fake_push_request(7, &from, "s", 1);
-	CHECK(eorpc_recv_request(fd, buf, sizeof(buf), &call_id, NULL, 0) == 1 &&
-	      call_id == 7, "recv_request: NULL client accepted");
+	TAP_OK(eorpc_recv_request(fd, buf, sizeof(buf), &call_id, NULL, 0) == 1 &&
+	       call_id == 7, "recv_request: NULL client accepted");
 
 	fake_push_request(8, &from, "0123456789", 10);
 	call_id = 0;
 	errno = 0;
 	n = eorpc_recv_request(fd, buf, 4, &call_id, NULL, 0);
-	CHECK(n == -1 && errno == EMSGSIZE && call_id == 8 &&
-	      !memcmp(buf, "0123", 4),
-	      "recv_request: truncated -> EMSGSIZE, call id still set");
+	TAP_OK(n == -1 && errno == EMSGSIZE && call_id == 8 &&
+	       !memcmp(buf, "0123", 4),
+	       "recv_request: truncated -> EMSGSIZE, call id still set");
 
 	cl = cm_put(ctl, sizeof(ctl), 0, SOL_EORPC, EORPC_CMSG_REQUEST_ID, &cid, 8);
 	fake_push_raw(ctl, cl, 0, "x", 1);
@@ -133,20 +133,20 @@ static void replies(void)
 
 	fake_install();
 	fd = fake_fd();
-	CHECK(eorpc_reply(fd, 0x1122334455667788ull, "ans", 3, MSG_DONTWAIT) == 0,
-	      "reply: returns 0");
+	TAP_OK(eorpc_reply(fd, 0x1122334455667788ull, "ans", 3, MSG_DONTWAIT) == 0,
+	       "reply: returns 0");
 	s = fake_sent(0);
-	CHECK(s && s->has_call_id && s->call_id == 0x1122334455667788ull &&
-	      !s->has_tag && !s->has_deadline && s->n_cmsg == 1 && !s->bad_cmsg,
-	      "reply: exactly one CALL_ID cmsg");
-	CHECK(s && !s->has_name && s->len == 3 && !memcmp(s->data, "ans", 3) &&
-	      s->flags == MSG_DONTWAIT,
-	      "reply: no msg_name, payload and flags as given");
-	CHECK(eorpc_reply(fd, 1, NULL, 0, 0) == 0 && fake_sent(1)->len == 0,
-	      "reply: empty reply");
+	TAP_OK(s && s->has_call_id && s->call_id == 0x1122334455667788ull &&
+	       !s->has_tag && !s->has_deadline && s->n_cmsg == 1 && !s->bad_cmsg,
+	       "reply: exactly one CALL_ID cmsg");
+	TAP_OK(s && !s->has_name && s->len == 3 && !memcmp(s->data, "ans", 3) &&
+	       s->flags == MSG_DONTWAIT,
+	       "reply: no msg_name, payload and flags as given");
+	TAP_OK(eorpc_reply(fd, 1, NULL, 0, 0) == 0 && fake_sent(1)->len == 0,
+	       "reply: empty reply");
 	CHECK_ERR(eorpc_reply(fd, 1, big, sizeof(big), 0), EMSGSIZE,
 		  "reply: > EORPC_MAX_PAYLOAD -> EMSGSIZE");
-	CHECK(fake_nsent() == 2, "reply: ...not sent");
+	TAP_OK(fake_nsent() == 2, "reply: ...not sent");
 	CHECK_ERR(eorpc_reply(fd, 1, NULL, 5, 0), EINVAL,
 		  "reply: NULL buffer with a length -> EINVAL");
 	fake_fail_send(ENOENT);

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # The eorpc(1) tool, included by userspace/Makefile (HERE, BUILD, CFLAGS,
-# SAN, CPPFLAGS_ALL and SAN_OBJS come from there).
+# SAN, CPPFLAGS_ALL, SAN_OBJS and TAP_OBJ come from there).
 #
 #   $(BUILD)/eorpc            the tool, linked with libeorpc.a
 #   check: tools-check        its unit tests (no kernel), ASan + UBSan, TAP
@@ -13,7 +13,7 @@ TOOL_SRCS := main.c status.c util.c call.c serve.c serve_cmd.c stat.c \
 # What the unit tests reach: everything but main() and the network loops.
 TOOL_TESTED := status.c util.c call.c serve.c serve_cmd.c procfmt.c \
 	       bench_args.c samples.c
-TOOL_TEST_SRCS := tap.c main.c test_status.c test_args.c test_procfmt.c \
+TOOL_TEST_SRCS := capture.c main.c test_status.c test_args.c test_procfmt.c \
 		  test_samples.c test_util.c
 
 TOOL_CFLAGS := -std=gnu11 -pthread
@@ -43,7 +43,7 @@ $(BUILD)/tools/check/tests/%.o: $(TOOLS_DIR)/tests/%.c
 	$(CC) $(CPPFLAGS_ALL) -I$(TOOLS_DIR) -I$(TOOLS_DIR)/tests $(CFLAGS) \
 		$(TOOL_CFLAGS) $(SAN) -MMD -MP -c -o $@ $<
 
-$(TOOL_TEST_BIN): $(TOOL_SAN_OBJS) $(SAN_OBJS)
+$(TOOL_TEST_BIN): $(TOOL_SAN_OBJS) $(TAP_OBJ) $(SAN_OBJS)
 	$(CC) $(CFLAGS) $(TOOL_CFLAGS) $(SAN) $(LDFLAGS) -o $@ $^ -lm
 
 tools-check: $(TOOL_TEST_BIN)

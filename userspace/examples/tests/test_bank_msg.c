@@ -53,9 +53,9 @@ static void random_input(void)
 			same &= bank_reply_encode(&rp, out, sizeof(out)) ==
 				(ssize_t)len && !memcmp(out, buf, len);
 	}
-	OK(accepted > 0 && same,
-	   "random input: no crash; %d accepted requests re-encode identically",
-	   accepted);
+	TAP_OK(accepted > 0 && same,
+	       "random input: no crash; %d accepted requests re-encode identically",
+	       accepted);
 }
 
 void suite_bank_msg(void)
@@ -66,57 +66,57 @@ void suite_bank_msg(void)
 	int ok;
 
 	printf("# suite bank_msg\n");
-	OK(bank_request_encode(&rq, buf, sizeof(buf)) == BANK_REQ_LEN &&
-	   buf[0] == 1 && buf[1] == BANK_TRANSFER && buf[7] == 3 &&
-	   buf[11] == 5 && buf[18] == 700 >> 8 && buf[19] == (700 & 0xff),
-	   "request layout: version, op, account, to, amount (big-endian)");
-	OK(!bank_request_decode(&d, buf, BANK_REQ_LEN) &&
-	   d.op == BANK_TRANSFER && d.account == 3 && d.to == 5 &&
-	   d.amount == 700, "request round trip");
+	TAP_OK(bank_request_encode(&rq, buf, sizeof(buf)) == BANK_REQ_LEN &&
+	       buf[0] == 1 && buf[1] == BANK_TRANSFER && buf[7] == 3 &&
+	       buf[11] == 5 && buf[18] == 700 >> 8 && buf[19] == (700 & 0xff),
+	       "request layout: version, op, account, to, amount (big-endian)");
+	TAP_OK(!bank_request_decode(&d, buf, BANK_REQ_LEN) &&
+	       d.op == BANK_TRANSFER && d.account == 3 && d.to == 5 &&
+	       d.amount == 700, "request round trip");
 	ok = 1;
 	for (i = 0; i < BANK_REQ_LEN; i++)
 		ok &= req_fails(i, EBADMSG);
-	OK(ok && req_fails(BANK_REQ_LEN + 1, EBADMSG),
-	   "a request of any other length is EBADMSG");
+	TAP_OK(ok && req_fails(BANK_REQ_LEN + 1, EBADMSG),
+	       "a request of any other length is EBADMSG");
 	buf[0] = 7;
-	OK(req_fails(BANK_REQ_LEN, EPROTONOSUPPORT),
-	   "another version is EPROTONOSUPPORT");
+	TAP_OK(req_fails(BANK_REQ_LEN, EPROTONOSUPPORT),
+	       "another version is EPROTONOSUPPORT");
 	buf[0] = 1;
 	buf[3] = 1;
-	OK(req_fails(BANK_REQ_LEN, EBADMSG), "reserved bits set is EBADMSG");
+	TAP_OK(req_fails(BANK_REQ_LEN, EBADMSG), "reserved bits set is EBADMSG");
 	buf[3] = 0;
 	buf[1] = 3;
-	OK(req_fails(BANK_REQ_LEN, EBADMSG), "op 3 is EBADMSG");
+	TAP_OK(req_fails(BANK_REQ_LEN, EBADMSG), "op 3 is EBADMSG");
 	buf[1] = BANK_QUERY;
-	OK(req_fails(BANK_REQ_LEN, EBADMSG),
-	   "a Query with a destination or an amount is EBADMSG");
+	TAP_OK(req_fails(BANK_REQ_LEN, EBADMSG),
+	       "a Query with a destination or an amount is EBADMSG");
 	buf[1] = BANK_TRANSFER;
 	buf[12] = 0x80;
-	OK(req_fails(BANK_REQ_LEN, EBADMSG), "an amount past INT64_MAX is EBADMSG");
-	OK(enc_fails((struct bank_request){ BANK_TRANSFER, 1, 2, 0 }, EINVAL),
-	   "encoding a zero transfer is EINVAL");
-	OK(enc_fails((struct bank_request){ BANK_QUERY, 1, 0, 5 }, EINVAL),
-	   "encoding a Query with an amount is EINVAL");
+	TAP_OK(req_fails(BANK_REQ_LEN, EBADMSG), "an amount past INT64_MAX is EBADMSG");
+	TAP_OK(enc_fails((struct bank_request){ BANK_TRANSFER, 1, 2, 0 }, EINVAL),
+	       "encoding a zero transfer is EINVAL");
+	TAP_OK(enc_fails((struct bank_request){ BANK_QUERY, 1, 0, 5 }, EINVAL),
+	       "encoding a Query with an amount is EINVAL");
 	errno = 0;
 	rq = (struct bank_request){ BANK_QUERY, 1, 0, 0 };
-	OK(bank_request_encode(&rq, buf, BANK_REQ_LEN - 1) == -1 &&
-	   errno == ENOBUFS, "encoding into too small a buffer is ENOBUFS");
+	TAP_OK(bank_request_encode(&rq, buf, BANK_REQ_LEN - 1) == -1 &&
+	       errno == ENOBUFS, "encoding into too small a buffer is ENOBUFS");
 
-	OK(bank_reply_encode(&rp, buf, sizeof(buf)) == BANK_REP_LEN &&
-	   !bank_reply_decode(&e, buf, BANK_REP_LEN) && e.status == BANK_OK &&
-	   e.balance == -2, "reply round trip (a negative balance survives)");
+	TAP_OK(bank_reply_encode(&rp, buf, sizeof(buf)) == BANK_REP_LEN &&
+	       !bank_reply_decode(&e, buf, BANK_REP_LEN) && e.status == BANK_OK &&
+	       e.balance == -2, "reply round trip (a negative balance survives)");
 	ok = 1;
 	for (i = 0; i < BANK_REP_LEN; i++)
 		ok &= rep_fails(i, EBADMSG);
-	OK(ok && rep_fails(BANK_REP_LEN + 1, EBADMSG),
-	   "a reply of any other length is EBADMSG");
+	TAP_OK(ok && rep_fails(BANK_REP_LEN + 1, EBADMSG),
+	       "a reply of any other length is EBADMSG");
 	buf[1] = BANK_INSUFFICIENT;
-	OK(rep_fails(BANK_REP_LEN, EBADMSG),
-	   "a failure carrying a balance is EBADMSG");
+	TAP_OK(rep_fails(BANK_REP_LEN, EBADMSG),
+	       "a failure carrying a balance is EBADMSG");
 	buf[1] = BANK_STATUS_MAX + 1;
-	OK(rep_fails(BANK_REP_LEN, EBADMSG), "an unknown status is EBADMSG");
+	TAP_OK(rep_fails(BANK_REP_LEN, EBADMSG), "an unknown status is EBADMSG");
 	buf[1] = BANK_OK;
 	buf[5] = 1;
-	OK(rep_fails(BANK_REP_LEN, EBADMSG), "reserved bits set is EBADMSG");
+	TAP_OK(rep_fails(BANK_REP_LEN, EBADMSG), "reserved bits set is EBADMSG");
 	random_input();
 }

@@ -142,16 +142,16 @@ void suite_bank_workload(void)
 
 	printf("# suite bank_workload\n");
 	errno = 0;
-	OK(bank_workload_init(&w, 3, 3, 10, 1) == -1 && errno == EINVAL,
-	   "a client id without an account is EINVAL");
+	TAP_OK(bank_workload_init(&w, 3, 3, 10, 1) == -1 && errno == EINVAL,
+	       "a client id without an account is EINVAL");
 	errno = 0;
-	OK(bank_workload_init(&w, 0, 1, 10, 1) == -1 && errno == EINVAL,
-	   "a bank of one account (nowhere to send) is EINVAL");
+	TAP_OK(bank_workload_init(&w, 0, 1, 10, 1) == -1 && errno == EINVAL,
+	       "a bank of one account (nowhere to send) is EINVAL");
 	bank_workload_init(&w, 0, 4, 10, 1);
-	OK(ledger_is(&w, "sent=-"), "an empty ledger prints as sent=-");
+	TAP_OK(ledger_is(&w, "sent=-"), "an empty ledger prints as sent=-");
 	w.sent_to[1] = 5;
 	w.sent_to[3] = 12;
-	OK(ledger_is(&w, "sent=1:5,3:12"), "the ledger lists what each got");
+	TAP_OK(ledger_is(&w, "sent=1:5,3:12"), "the ledger lists what each got");
 	bank_workload_free(&w);
 
 	/* Large amounts: many transfers are refused for want of funds. */
@@ -162,26 +162,26 @@ void suite_bank_workload(void)
 		rejected += s.w[c].rejected;
 		bad += s.w[c].bad_replies + s.w[c].failed;
 	}
-	OK(!bad && transfers && rejected,
-	   "executed once: no bad reply; %llu transfers, %llu refused",
-	   (unsigned long long)transfers, (unsigned long long)rejected);
-	OK(transfers == s.count.transfers && rejected == s.count.rejected,
-	   "the clients' counts are the server's");
-	OK(bank_total(&s.bank) == ACCOUNTS * INITIAL && !ledger_mismatches(&s),
-	   "executed once: money conserved and every balance as the ledgers say");
+	TAP_OK(!bad && transfers && rejected,
+	       "executed once: no bad reply; %llu transfers, %llu refused",
+	       (unsigned long long)transfers, (unsigned long long)rejected);
+	TAP_OK(transfers == s.count.transfers && rejected == s.count.rejected,
+	       "the clients' counts are the server's");
+	TAP_OK(bank_total(&s.bank) == ACCOUNTS * INITIAL && !ledger_mismatches(&s),
+	       "executed once: money conserved and every balance as the ledgers say");
 	sim_free(&s);
 
 	/* Small amounts, so a transfer that can succeed twice comes soon. */
 	sim_init(&s, 2, 3);
 	sim_run(&s, 100, 50);
-	OK(bank_total(&s.bank) == ACCOUNTS * INITIAL,
-	   "a call executed twice: money is still conserved");
+	TAP_OK(bank_total(&s.bank) == ACCOUNTS * INITIAL,
+	       "a call executed twice: money is still conserved");
 	transfers = 0;
 	for (c = 0; c < CLIENTS; c++)
 		transfers += s.w[c].transfers;
-	OK(s.count.transfers == transfers + 1,
-	   "the server moved money once more than the clients asked");
-	OK(ledger_mismatches(&s) == 2,
-	   "a transfer executed twice breaks the ledger of both its accounts");
+	TAP_OK(s.count.transfers == transfers + 1,
+	       "the server moved money once more than the clients asked");
+	TAP_OK(ledger_mismatches(&s) == 2,
+	       "a transfer executed twice breaks the ledger of both its accounts");
 	sim_free(&s);
 }

@@ -75,9 +75,9 @@ static void random_input(void)
 			same &= n == (ssize_t)len && !memcmp(out, buf, len);
 		}
 	}
-	OK(accepted > 0 && same,
-	   "random input: no crash; %d accepted requests re-encode identically",
-	   accepted);
+	TAP_OK(accepted > 0 && same,
+	       "random input: no crash; %d accepted requests re-encode identically",
+	       accepted);
 }
 
 void suite_kv_msg(void)
@@ -89,95 +89,95 @@ void suite_kv_msg(void)
 
 	printf("# suite kv_msg\n");
 	n = kv_request_encode(&rq, buf, sizeof(buf));
-	OK(n == KV_REQ_HDR + 8 && buf[0] == KV_VERSION && buf[1] == KV_PUT &&
-	   buf[3] == 3 && buf[7] == 5 && !memcmp(buf + 8, "keyvalue", 8),
-	   "request layout: version, op, key_len, value_len, key, value");
-	OK(!kv_request_decode(&d, buf, (size_t)n) && d.op == KV_PUT &&
-	   d.key_len == 3 && !memcmp(d.key, "key", 3) && d.value_len == 5 &&
-	   !memcmp(d.value, "value", 5), "request round trip");
-	OK(every_truncation_fails(req_fails, (size_t)n),
-	   "a request cut short or with a byte too many is EBADMSG");
+	TAP_OK(n == KV_REQ_HDR + 8 && buf[0] == KV_VERSION && buf[1] == KV_PUT &&
+	       buf[3] == 3 && buf[7] == 5 && !memcmp(buf + 8, "keyvalue", 8),
+	       "request layout: version, op, key_len, value_len, key, value");
+	TAP_OK(!kv_request_decode(&d, buf, (size_t)n) && d.op == KV_PUT &&
+	       d.key_len == 3 && !memcmp(d.key, "key", 3) && d.value_len == 5 &&
+	       !memcmp(d.value, "value", 5), "request round trip");
+	TAP_OK(every_truncation_fails(req_fails, (size_t)n),
+	       "a request cut short or with a byte too many is EBADMSG");
 	buf[0] = 2;
-	OK(req_fails(buf, (size_t)n, EPROTONOSUPPORT),
-	   "another version is EPROTONOSUPPORT");
+	TAP_OK(req_fails(buf, (size_t)n, EPROTONOSUPPORT),
+	       "another version is EPROTONOSUPPORT");
 	buf[0] = KV_VERSION;
 	buf[1] = 0;
-	OK(req_fails(buf, (size_t)n, EBADMSG), "op 0 is EBADMSG");
+	TAP_OK(req_fails(buf, (size_t)n, EBADMSG), "op 0 is EBADMSG");
 	buf[1] = 4;
-	OK(req_fails(buf, (size_t)n, EBADMSG), "op 4 is EBADMSG");
+	TAP_OK(req_fails(buf, (size_t)n, EBADMSG), "op 4 is EBADMSG");
 	buf[1] = KV_GET;
-	OK(req_fails(buf, (size_t)n, EBADMSG), "a Get with a value is EBADMSG");
+	TAP_OK(req_fails(buf, (size_t)n, EBADMSG), "a Get with a value is EBADMSG");
 	buf[1] = KV_PUT;
 	buf[2] = buf[3] = 0xff;
-	OK(req_fails(buf, (size_t)n, EBADMSG),
-	   "a key_len past the end is EBADMSG");
+	TAP_OK(req_fails(buf, (size_t)n, EBADMSG),
+	       "a key_len past the end is EBADMSG");
 	buf[2] = 0;
 	buf[3] = 3;
 	buf[4] = 0xff;
-	OK(req_fails(buf, (size_t)n, EBADMSG),
-	   "a huge value_len is EBADMSG (no wrap)");
+	TAP_OK(req_fails(buf, (size_t)n, EBADMSG),
+	       "a huge value_len is EBADMSG (no wrap)");
 	buf[4] = 0;
 	buf[9] = ' ';
-	OK(req_fails(buf, (size_t)n, EBADMSG), "a key with a space is EBADMSG");
+	TAP_OK(req_fails(buf, (size_t)n, EBADMSG), "a key with a space is EBADMSG");
 	buf[9] = '\n';
-	OK(req_fails(buf, (size_t)n, EBADMSG),
-	   "a key with a control character is EBADMSG");
+	TAP_OK(req_fails(buf, (size_t)n, EBADMSG),
+	       "a key with a control character is EBADMSG");
 
 	rq.value = big;
 	rq.value_len = KV_VALUE_MAX;
 	memset(big, 'b', sizeof(big));
 	n = kv_request_encode(&rq, buf, sizeof(buf));
-	OK(n == KV_REQ_HDR + 3 + KV_VALUE_MAX && !kv_request_decode(&d, buf, (size_t)n),
-	   "a KV_VALUE_MAX value encodes and decodes");
+	TAP_OK(n == KV_REQ_HDR + 3 + KV_VALUE_MAX && !kv_request_decode(&d, buf, (size_t)n),
+	       "a KV_VALUE_MAX value encodes and decodes");
 	buf[6] = (KV_VALUE_MAX + 1) >> 8;
 	buf[7] = (KV_VALUE_MAX + 1) & 0xff;
-	OK(req_fails(buf, (size_t)n + 1, EBADMSG),
-	   "a value over KV_VALUE_MAX is EBADMSG");
+	TAP_OK(req_fails(buf, (size_t)n + 1, EBADMSG),
+	       "a value over KV_VALUE_MAX is EBADMSG");
 
 	rq = (struct kv_request){ KV_GET, "k", 1, NULL, 0 };
-	OK(kv_request_encode(&rq, buf, KV_REQ_HDR + 1) == KV_REQ_HDR + 1,
-	   "a Get fits in exactly its length");
-	OK(encode_fails(rq, KV_REQ_HDR, ENOBUFS),
-	   "encoding into too small a buffer is ENOBUFS");
+	TAP_OK(kv_request_encode(&rq, buf, KV_REQ_HDR + 1) == KV_REQ_HDR + 1,
+	       "a Get fits in exactly its length");
+	TAP_OK(encode_fails(rq, KV_REQ_HDR, ENOBUFS),
+	       "encoding into too small a buffer is ENOBUFS");
 	rq.value = "v";
 	rq.value_len = 1;
-	OK(encode_fails(rq, sizeof(buf), EINVAL),
-	   "encoding a Get with a value is EINVAL");
+	TAP_OK(encode_fails(rq, sizeof(buf), EINVAL),
+	       "encoding a Get with a value is EINVAL");
 	rq = (struct kv_request){ KV_PUT, "", 0, "v", 1 };
-	OK(encode_fails(rq, sizeof(buf), EINVAL), "encoding an empty key is EINVAL");
+	TAP_OK(encode_fails(rq, sizeof(buf), EINVAL), "encoding an empty key is EINVAL");
 	rq = (struct kv_request){ (enum kv_op)9, "k", 1, "v", 1 };
-	OK(encode_fails(rq, sizeof(buf), EINVAL), "encoding op 9 is EINVAL");
+	TAP_OK(encode_fails(rq, sizeof(buf), EINVAL), "encoding op 9 is EINVAL");
 	rq = (struct kv_request){ KV_PUT, "k", 1, big, KV_VALUE_MAX + 1 };
-	OK(encode_fails(rq, sizeof(buf), EINVAL),
-	   "encoding a value over KV_VALUE_MAX is EINVAL");
+	TAP_OK(encode_fails(rq, sizeof(buf), EINVAL),
+	       "encoding a value over KV_VALUE_MAX is EINVAL");
 
 	n = kv_reply_encode(&rp, buf, sizeof(buf));
-	OK(n == KV_REP_HDR + 3 && !kv_reply_decode(&e, buf, (size_t)n) &&
-	   e.status == KV_OK && e.size == 9 && e.data_len == 3 &&
-	   !memcmp(e.data, "abc", 3), "reply round trip");
-	OK(every_truncation_fails(rep_fails, (size_t)n),
-	   "a reply cut short or with a byte too many is EBADMSG");
+	TAP_OK(n == KV_REP_HDR + 3 && !kv_reply_decode(&e, buf, (size_t)n) &&
+	       e.status == KV_OK && e.size == 9 && e.data_len == 3 &&
+	       !memcmp(e.data, "abc", 3), "reply round trip");
+	TAP_OK(every_truncation_fails(rep_fails, (size_t)n),
+	       "a reply cut short or with a byte too many is EBADMSG");
 	buf[2] = 1;
-	OK(rep_fails(buf, (size_t)n, EBADMSG), "reserved bits set is EBADMSG");
+	TAP_OK(rep_fails(buf, (size_t)n, EBADMSG), "reserved bits set is EBADMSG");
 	buf[2] = 0;
 	buf[1] = KV_STATUS_MAX + 1;
-	OK(rep_fails(buf, (size_t)n, EBADMSG), "an unknown status is EBADMSG");
+	TAP_OK(rep_fails(buf, (size_t)n, EBADMSG), "an unknown status is EBADMSG");
 	buf[1] = KV_NOT_FOUND;
-	OK(rep_fails(buf, (size_t)n, EBADMSG),
-	   "a failure carrying a value is EBADMSG");
+	TAP_OK(rep_fails(buf, (size_t)n, EBADMSG),
+	       "a failure carrying a value is EBADMSG");
 	buf[1] = KV_OK;
 	buf[7] = 2;
-	OK(rep_fails(buf, (size_t)n, EBADMSG),
-	   "data longer than the value's size is EBADMSG");
+	TAP_OK(rep_fails(buf, (size_t)n, EBADMSG),
+	       "data longer than the value's size is EBADMSG");
 	buf[0] = 0;
-	OK(rep_fails(buf, (size_t)n, EPROTONOSUPPORT),
-	   "a reply of another version is EPROTONOSUPPORT");
+	TAP_OK(rep_fails(buf, (size_t)n, EPROTONOSUPPORT),
+	       "a reply of another version is EPROTONOSUPPORT");
 	rp = (struct kv_reply){ KV_TOO_BIG, 5, NULL, 0 };
 	errno = 0;
-	OK(kv_reply_encode(&rp, buf, sizeof(buf)) == -1 && errno == EINVAL,
-	   "encoding a failure with a size is EINVAL");
+	TAP_OK(kv_reply_encode(&rp, buf, sizeof(buf)) == -1 && errno == EINVAL,
+	       "encoding a failure with a size is EINVAL");
 
 	random_input();
-	OK(!strcmp(kv_op_name(KV_APPEND), "append") &&
-	   !strcmp(kv_op_name((enum kv_op)0), "unknown"), "op names");
+	TAP_OK(!strcmp(kv_op_name(KV_APPEND), "append") &&
+	       !strcmp(kv_op_name((enum kv_op)0), "unknown"), "op names");
 }

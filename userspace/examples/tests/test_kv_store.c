@@ -27,53 +27,53 @@ void suite_kv_store(void)
 
 	printf("# suite kv_store\n");
 	errno = 0;
-	OK(kv_store_init(&s, 0) == -1 && errno == EINVAL,
-	   "init with room for no key is EINVAL");
-	OK(kv_store_init(&s, 3) == 0, "init");
-	OK(kv_get(&s, "a", 1, &v, &len) == KV_NOT_FOUND,
-	   "get of a missing key is not found");
-	OK(kv_put(&s, "a", 1, "xy", 2, &len) == KV_OK && len == 2,
-	   "put returns the new length");
-	OK(value_is(&s, "a", "xy"), "get returns what put stored");
-	OK(kv_append(&s, "a", 1, "z", 1, &len) == KV_OK && len == 3 &&
-	   value_is(&s, "a", "xyz"), "append adds at the end");
-	OK(kv_put(&s, "a", 1, "q", 1, &len) == KV_OK && len == 1 &&
-	   value_is(&s, "a", "q"), "put replaces the value");
-	OK(kv_append(&s, "b", 1, "new", 3, &len) == KV_OK && len == 3 &&
-	   value_is(&s, "b", "new"), "append to a missing key creates it");
-	OK(kv_put(&s, "c", 1, "", 0, &len) == KV_OK && len == 0 &&
-	   value_is(&s, "c", ""), "an empty value is a value");
-	OK(kv_put(&s, "d", 1, "v", 1, &len) == KV_FULL,
-	   "a key beyond max_keys is refused (full)");
-	OK(kv_get(&s, "d", 1, &v, &len) == KV_NOT_FOUND,
-	   "the refused key was not created");
-	OK(kv_append(&s, "a", 1, "r", 1, &len) == KV_OK,
-	   "existing keys still change when full");
+	TAP_OK(kv_store_init(&s, 0) == -1 && errno == EINVAL,
+	       "init with room for no key is EINVAL");
+	TAP_OK(kv_store_init(&s, 3) == 0, "init");
+	TAP_OK(kv_get(&s, "a", 1, &v, &len) == KV_NOT_FOUND,
+	       "get of a missing key is not found");
+	TAP_OK(kv_put(&s, "a", 1, "xy", 2, &len) == KV_OK && len == 2,
+	       "put returns the new length");
+	TAP_OK(value_is(&s, "a", "xy"), "get returns what put stored");
+	TAP_OK(kv_append(&s, "a", 1, "z", 1, &len) == KV_OK && len == 3 &&
+	       value_is(&s, "a", "xyz"), "append adds at the end");
+	TAP_OK(kv_put(&s, "a", 1, "q", 1, &len) == KV_OK && len == 1 &&
+	       value_is(&s, "a", "q"), "put replaces the value");
+	TAP_OK(kv_append(&s, "b", 1, "new", 3, &len) == KV_OK && len == 3 &&
+	       value_is(&s, "b", "new"), "append to a missing key creates it");
+	TAP_OK(kv_put(&s, "c", 1, "", 0, &len) == KV_OK && len == 0 &&
+	       value_is(&s, "c", ""), "an empty value is a value");
+	TAP_OK(kv_put(&s, "d", 1, "v", 1, &len) == KV_FULL,
+	       "a key beyond max_keys is refused (full)");
+	TAP_OK(kv_get(&s, "d", 1, &v, &len) == KV_NOT_FOUND,
+	       "the refused key was not created");
+	TAP_OK(kv_append(&s, "a", 1, "r", 1, &len) == KV_OK,
+	       "existing keys still change when full");
 
-	OK(kv_get(&s, "", 0, &v, &len) == KV_BAD_REQUEST,
-	   "an empty key is a bad request");
+	TAP_OK(kv_get(&s, "", 0, &v, &len) == KV_BAD_REQUEST,
+	       "an empty key is a bad request");
 	memset(key, 'k', sizeof(key));
-	OK(kv_put(&s, key, KV_KEY_MAX + 1, "v", 1, &len) == KV_BAD_REQUEST,
-	   "a key over KV_KEY_MAX is a bad request");
-	OK(kv_put(&s, "a", 1, NULL, 5, &len) == KV_BAD_REQUEST,
-	   "a NULL value with a length is a bad request");
+	TAP_OK(kv_put(&s, key, KV_KEY_MAX + 1, "v", 1, &len) == KV_BAD_REQUEST,
+	       "a key over KV_KEY_MAX is a bad request");
+	TAP_OK(kv_put(&s, "a", 1, NULL, 5, &len) == KV_BAD_REQUEST,
+	       "a NULL value with a length is a bad request");
 	kv_store_free(&s);
 
-	OK(kv_store_init(&s, 100000) == 0, "init a large store");
+	TAP_OK(kv_store_init(&s, 100000) == 0, "init a large store");
 	memset(big, 'v', sizeof(big));
-	OK(kv_put(&s, key, KV_KEY_MAX, big, KV_VALUE_MAX, &len) == KV_OK &&
-	   len == KV_VALUE_MAX, "a KV_KEY_MAX key with a KV_VALUE_MAX value");
-	OK(kv_put(&s, "x", 1, big, KV_VALUE_MAX + 1, &len) == KV_TOO_BIG,
-	   "a value over KV_VALUE_MAX is too big");
-	OK(kv_put(&s, "x", 1, big, KV_VALUE_MAX - 1, &len) == KV_OK &&
-	   kv_append(&s, "x", 1, "ab", 2, &len) == KV_TOO_BIG,
-	   "an append past KV_VALUE_MAX is too big");
-	OK(kv_get(&s, "x", 1, &v, &len) == KV_OK && len == KV_VALUE_MAX - 1,
-	   "a refused append leaves the value as it was");
-	OK(kv_put(&s, "a\0b", 3, "1", 1, &len) == KV_OK &&
-	   kv_put(&s, "a\0c", 3, "2", 1, &len) == KV_OK &&
-	   kv_get(&s, "a\0b", 3, &v, &len) == KV_OK && len == 1 && *v == '1',
-	   "keys are compared as bytes, past a NUL");
+	TAP_OK(kv_put(&s, key, KV_KEY_MAX, big, KV_VALUE_MAX, &len) == KV_OK &&
+	       len == KV_VALUE_MAX, "a KV_KEY_MAX key with a KV_VALUE_MAX value");
+	TAP_OK(kv_put(&s, "x", 1, big, KV_VALUE_MAX + 1, &len) == KV_TOO_BIG,
+	       "a value over KV_VALUE_MAX is too big");
+	TAP_OK(kv_put(&s, "x", 1, big, KV_VALUE_MAX - 1, &len) == KV_OK &&
+	       kv_append(&s, "x", 1, "ab", 2, &len) == KV_TOO_BIG,
+	       "an append past KV_VALUE_MAX is too big");
+	TAP_OK(kv_get(&s, "x", 1, &v, &len) == KV_OK && len == KV_VALUE_MAX - 1,
+	       "a refused append leaves the value as it was");
+	TAP_OK(kv_put(&s, "a\0b", 3, "1", 1, &len) == KV_OK &&
+	       kv_put(&s, "a\0c", 3, "2", 1, &len) == KV_OK &&
+	       kv_get(&s, "a\0b", 3, &v, &len) == KV_OK && len == 1 && *v == '1',
+	       "keys are compared as bytes, past a NUL");
 	all = 1;
 	for (i = 0; i < 5000; i++) {
 		snprintf(key, sizeof(key), "key%d", i);
@@ -84,11 +84,11 @@ void suite_kv_store(void)
 		snprintf(key, sizeof(key), "key%d", i);
 		all = value_is(&s, key, key);
 	}
-	OK(all, "5000 keys (chains longer than the buckets) all found");
-	OK(s.count == 5000 + 4, "the store counts its keys");
+	TAP_OK(all, "5000 keys (chains longer than the buckets) all found");
+	TAP_OK(s.count == 5000 + 4, "the store counts its keys");
 	kv_store_free(&s);
 
-	OK(strcmp(kv_status_name(KV_TOO_BIG), "value too big") == 0 &&
-	   strcmp(kv_status_name((enum kv_status)77), "unknown status") == 0,
-	   "status names, and a name for an unknown status");
+	TAP_OK(strcmp(kv_status_name(KV_TOO_BIG), "value too big") == 0 &&
+	       strcmp(kv_status_name((enum kv_status)77), "unknown status") == 0,
+	       "status names, and a name for an unknown status");
 }

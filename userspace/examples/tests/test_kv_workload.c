@@ -142,18 +142,18 @@ static void tokens(void)
 {
 	size_t n = 9;
 
-	OK(kv_token_check("", 0, &n) == 0 && n == 0, "tokens: empty value");
-	OK(kv_token_check("a1.2;", 5, &n) == 0 && n == 1, "tokens: one");
-	OK(kv_token_check("a1.1;a1.10;", 11, &n) == 0 && n == 2,
-	   "tokens: a token's prefix is another token");
-	OK(kv_token_check("a1.2;a1.2;", 10, &n) == 1 && n == 2,
-	   "tokens: a repeated token counts once");
-	OK(kv_token_check("a1.2;b;a1.2;a1.2;", 17, &n) == 2 && n == 4,
-	   "tokens: every extra occurrence counts");
-	OK(kv_token_check("a1.2", 4, NULL) == -1,
-	   "tokens: a value not ending in ';' is malformed");
-	OK(kv_token_check("a;;", 3, NULL) == -1,
-	   "tokens: an empty token is malformed");
+	TAP_OK(kv_token_check("", 0, &n) == 0 && n == 0, "tokens: empty value");
+	TAP_OK(kv_token_check("a1.2;", 5, &n) == 0 && n == 1, "tokens: one");
+	TAP_OK(kv_token_check("a1.1;a1.10;", 11, &n) == 0 && n == 2,
+	       "tokens: a token's prefix is another token");
+	TAP_OK(kv_token_check("a1.2;a1.2;", 10, &n) == 1 && n == 2,
+	       "tokens: a repeated token counts once");
+	TAP_OK(kv_token_check("a1.2;b;a1.2;a1.2;", 17, &n) == 2 && n == 4,
+	       "tokens: every extra occurrence counts");
+	TAP_OK(kv_token_check("a1.2", 4, NULL) == -1,
+	       "tokens: a value not ending in ';' is malformed");
+	TAP_OK(kv_token_check("a;;", 3, NULL) == -1,
+	       "tokens: an empty token is malformed");
 }
 
 void suite_kv_workload(void)
@@ -170,8 +170,8 @@ void suite_kv_workload(void)
 	tokens();
 
 	errno = 0;
-	OK(kv_workload_init(&w, 0, 0, 1) == -1 && errno == EINVAL,
-	   "a workload without keys is EINVAL");
+	TAP_OK(kv_workload_init(&w, 0, 0, 1) == -1 && errno == EINVAL,
+	       "a workload without keys is EINVAL");
 	kv_workload_init(&w, 7, 1, 1);
 	ok = 0;
 	for (i = 0; i < 3; i++) {
@@ -179,55 +179,55 @@ void suite_kv_workload(void)
 			break;
 		ok++;
 	}
-	OK(ok >= 1 && ok <= 2 && errno == EAGAIN,
-	   "one own key and the shared key: at most 2 calls in flight (%d)",
-	   ok);
+	TAP_OK(ok >= 1 && ok <= 2 && errno == EAGAIN,
+	       "one own key and the shared key: at most 2 calls in flight (%d)",
+	       ok);
 	kv_workload_free(&w);
 	kv_workload_init(&w, 7, 3, 1);
 	ok = kv_workload_next(&w, 0, buf, sizeof(buf)) > 0 &&
 	     !kv_request_decode(&rq, buf, (size_t)kv_workload_next(&w, 1, buf,
 								   sizeof(buf)));
-	OK(ok && (rq.op == KV_GET || (rq.value_len >= 4 && rq.value[1] == '7' &&
-				      rq.value[rq.value_len - 1] == ';')),
-	   "requests carry the client's tokens");
+	TAP_OK(ok && (rq.op == KV_GET || (rq.value_len >= 4 && rq.value[1] == '7' &&
+					  rq.value[rq.value_len - 1] == ';')),
+	       "requests carry the client's tokens");
 	kv_workload_free(&w);
 
 	sim_init(&s, 1);
 	sim_run(&s, 300, 0);
 	sim_verify(&s);
-	OK(!SUM(&s, mismatches) && !SUM(&s, doubles) && !SUM(&s, failed),
-	   "executed once: every reply and final value matches the model");
-	OK(SUM(&s, get) + SUM(&s, put) + SUM(&s, append) == CLIENTS * 300 &&
-	   SUM(&s, put) && SUM(&s, get) && SUM(&s, shared_appends),
-	   "the workload mixes Get, Put, Append and shared Appends");
-	OK(s.count.get + s.count.put + s.count.append == CLIENTS * 300 + 15,
-	   "the server executed each call once, plus the final Gets");
+	TAP_OK(!SUM(&s, mismatches) && !SUM(&s, doubles) && !SUM(&s, failed),
+	       "executed once: every reply and final value matches the model");
+	TAP_OK(SUM(&s, get) + SUM(&s, put) + SUM(&s, append) == CLIENTS * 300 &&
+	       SUM(&s, put) && SUM(&s, get) && SUM(&s, shared_appends),
+	       "the workload mixes Get, Put, Append and shared Appends");
+	TAP_OK(s.count.get + s.count.put + s.count.append == CLIENTS * 300 + 15,
+	       "the server executed each call once, plus the final Gets");
 	ok = kv_get(&s.server, KV_SHARED_KEY, strlen(KV_SHARED_KEY), &v,
 		    &len) == KV_OK;
-	OK(ok && kv_token_check(v, len, &ntok) == 0 &&
-	   ntok == SUM(&s, shared_appends),
-	   "the shared key holds each client's appends once (%zu tokens)",
-	   ntok);
+	TAP_OK(ok && kv_token_check(v, len, &ntok) == 0 &&
+	       ntok == SUM(&s, shared_appends),
+	       "the shared key holds each client's appends once (%zu tokens)",
+	       ntok);
 	sim_free(&s);
 
 	sim_init(&s, 2);
 	sim_run(&s, 300, 1);
-	OK(SUM(&s, mismatches) > 0,
-	   "Appends executed twice: replies differ from the model");
+	TAP_OK(SUM(&s, mismatches) > 0,
+	       "Appends executed twice: replies differ from the model");
 	sim_verify(&s);
-	OK(SUM(&s, doubles) > 0,
-	   "Appends executed twice: doubled tokens found in final values");
+	TAP_OK(SUM(&s, doubles) > 0,
+	       "Appends executed twice: doubled tokens found in final values");
 	ok = kv_get(&s.server, KV_SHARED_KEY, strlen(KV_SHARED_KEY), &v,
 		    &len) == KV_OK;
-	OK(ok && kv_token_check(v, len, &ntok) > 0,
-	   "Appends executed twice: the shared key shows them too");
+	TAP_OK(ok && kv_token_check(v, len, &ntok) > 0,
+	       "Appends executed twice: the shared key shows them too");
 	sim_free(&s);
 
 	sim_init(&s, 3);
 	s.w[1].unknown[0] = 1;	/* as if a call on c1.k0 had failed */
 	sim_run(&s, 100, 0);
 	sim_verify(&s);
-	OK(!SUM(&s, mismatches),
-	   "a key whose outcome is unknown is not compared");
+	TAP_OK(!SUM(&s, mismatches),
+	       "a key whose outcome is unknown is not compared");
 	sim_free(&s);
 }

@@ -1,18 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* TAP for the eorpc tool's unit tests: "ok N name" / "not ok N name". */
+/* The eorpc tool's unit tests: TAP (selftests/lib/tap.h), capture, suites. */
 #ifndef EORPC_TOOL_TAP_H
 #define EORPC_TOOL_TAP_H
 
 #include <stdio.h>
 
-void tap_ok(int cond, const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-int tap_failures(void);
-int tap_count(void);
+#include "../../../selftests/lib/tap.h"
 
-#define T_OK(cond, ...) tap_ok(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
-
-/* Text a function printed to a FILE *, captured in memory. */
+/* capture.c: text a function printed to a FILE *, captured in memory. */
 struct capture {
 	char *buf;
 	size_t len;

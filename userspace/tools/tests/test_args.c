@@ -37,26 +37,26 @@ static void call_args(void)
 	struct call_opts o;
 	int q;
 
-	T_OK(CALL_PARSE(&o, "call", "1.2.3.4:5", "hi") == 0 &&
-	     !strcmp(o.addr, "1.2.3.4:5") && !strcmp(o.payload, "hi") &&
-	     o.deadline_ms > 0 && !o.verbose,
-	     "call args: ADDR PAYLOAD, a default deadline");
-	T_OK(CALL_PARSE(&o, "call", "-d", "0", "--bind", "0.0.0.0:9", "-v",
-			"h:1", "-") == 0 &&
-	     o.deadline_ms == 0 && !strcmp(o.bind, "0.0.0.0:9") && o.verbose &&
-	     !strcmp(o.payload, "-"),
-	     "call args: --deadline 0, --bind, -v, payload '-' (stdin)");
+	TAP_OK(CALL_PARSE(&o, "call", "1.2.3.4:5", "hi") == 0 &&
+	       !strcmp(o.addr, "1.2.3.4:5") && !strcmp(o.payload, "hi") &&
+	       o.deadline_ms > 0 && !o.verbose,
+	       "call args: ADDR PAYLOAD, a default deadline");
+	TAP_OK(CALL_PARSE(&o, "call", "-d", "0", "--bind", "0.0.0.0:9", "-v",
+			  "h:1", "-") == 0 &&
+	       o.deadline_ms == 0 && !strcmp(o.bind, "0.0.0.0:9") && o.verbose &&
+	       !strcmp(o.payload, "-"),
+	       "call args: --deadline 0, --bind, -v, payload '-' (stdin)");
 	q = quiet();
-	T_OK(CALL_PARSE(&o, "call", "h:1") == -1, "call args: PAYLOAD missing");
-	T_OK(CALL_PARSE(&o, "call", "h:1", "a", "b") == -1,
-	     "call args: one argument too many");
-	T_OK(CALL_PARSE(&o, "call", "-d", "-5", "h:1", "x") == -1 &&
-	     CALL_PARSE(&o, "call", "-d", "10ms", "h:1", "x") == -1 &&
-	     CALL_PARSE(&o, "call", "-d", "99999999999", "h:1", "x") == -1,
-	     "call args: negative, suffixed or overflowing --deadline refused");
-	T_OK(CALL_PARSE(&o, "call", "--frob", "h:1", "x") == -1 &&
-	     CALL_PARSE(&o, "call", "h:1", "x", "-d") == -1,
-	     "call args: unknown option, option after the payload");
+	TAP_OK(CALL_PARSE(&o, "call", "h:1") == -1, "call args: PAYLOAD missing");
+	TAP_OK(CALL_PARSE(&o, "call", "h:1", "a", "b") == -1,
+	       "call args: one argument too many");
+	TAP_OK(CALL_PARSE(&o, "call", "-d", "-5", "h:1", "x") == -1 &&
+	       CALL_PARSE(&o, "call", "-d", "10ms", "h:1", "x") == -1 &&
+	       CALL_PARSE(&o, "call", "-d", "99999999999", "h:1", "x") == -1,
+	       "call args: negative, suffixed or overflowing --deadline refused");
+	TAP_OK(CALL_PARSE(&o, "call", "--frob", "h:1", "x") == -1 &&
+	       CALL_PARSE(&o, "call", "h:1", "x", "-d") == -1,
+	       "call args: unknown option, option after the payload");
 	loud(q);
 	/* --help prints to stdout: send it away too. */
 	q = dup(1);
@@ -67,7 +67,7 @@ static void call_args(void)
 		fflush(stdout);
 		dup2(q, 1);
 		close(q);
-		T_OK(r == 1, "call args: --help asks for exit 0");
+		TAP_OK(r == 1, "call args: --help asks for exit 0");
 	}
 }
 
@@ -76,21 +76,21 @@ static void serve_args(void)
 	struct serve_opts o;
 	int q;
 
-	T_OK(SERVE_PARSE(&o, "serve") == 0 && o.addr && !o.cmd && !o.count,
-	     "serve args: no arguments: default address, echo");
-	T_OK(SERVE_PARSE(&o, "serve", "[::1]:7", "-n", "3", "--", "tr", "-d",
-			 "x") == 0 &&
-	     !strcmp(o.addr, "[::1]:7") && o.count == 3 && o.cmd &&
-	     !strcmp(o.cmd[0], "tr") && !strcmp(o.cmd[1], "-d") &&
-	     !strcmp(o.cmd[2], "x") && !o.cmd[3],
-	     "serve args: options after ADDR; CMD's own options left to CMD");
+	TAP_OK(SERVE_PARSE(&o, "serve") == 0 && o.addr && !o.cmd && !o.count,
+	       "serve args: no arguments: default address, echo");
+	TAP_OK(SERVE_PARSE(&o, "serve", "[::1]:7", "-n", "3", "--", "tr", "-d",
+			   "x") == 0 &&
+	       !strcmp(o.addr, "[::1]:7") && o.count == 3 && o.cmd &&
+	       !strcmp(o.cmd[0], "tr") && !strcmp(o.cmd[1], "-d") &&
+	       !strcmp(o.cmd[2], "x") && !o.cmd[3],
+	       "serve args: options after ADDR; CMD's own options left to CMD");
 	q = quiet();
-	T_OK(SERVE_PARSE(&o, "serve", "h:1", "--") == -1,
-	     "serve args: '--' without a command");
-	T_OK(SERVE_PARSE(&o, "serve", "h:1", "tr") == -1,
-	     "serve args: a command without '--'");
-	T_OK(SERVE_PARSE(&o, "serve", "-n", "0") == -1,
-	     "serve args: --count 0 refused");
+	TAP_OK(SERVE_PARSE(&o, "serve", "h:1", "--") == -1,
+	       "serve args: '--' without a command");
+	TAP_OK(SERVE_PARSE(&o, "serve", "h:1", "tr") == -1,
+	       "serve args: a command without '--'");
+	TAP_OK(SERVE_PARSE(&o, "serve", "-n", "0") == -1,
+	       "serve args: --count 0 refused");
 	loud(q);
 }
 
@@ -99,65 +99,65 @@ static void bench_args(void)
 	struct bench_opts o;
 	int q;
 
-	T_OK(BENCH_PARSE(&o, "bench", "client", "-t", "udp", "-s", "1K", "-w",
-			 "32", "-c", "4", "-S", "100", "-d", "0.5", "h:1") == 0 &&
-	     o.transport == TR_UDP && o.size == 1024 && o.inflight == 32 &&
-	     o.clients == 4 && o.sessions == 100 && o.seconds == 0.5 &&
-	     o.mode == BENCH_CLIENT,
-	     "bench args: client with transport, size suffix, window, clients, sessions, duration");
-	T_OK(BENCH_PARSE(&o, "bench", "client", "-c", "3", "h:1") == 0 &&
-	     o.sessions == 3 && o.transport == TR_EORPC && o.size == 64,
-	     "bench args: sessions default to one per client; eorpc and 64 B by default");
-	T_OK(BENCH_PARSE(&o, "bench", "server", "-t", "tcp", "-T", "2") == 0 &&
-	     o.mode == BENCH_SERVER && o.addr && o.threads == 2,
-	     "bench args: server with a default address");
-	T_OK(BENCH_PARSE(&o, "bench", "client", "-s", "16KiB", "-n", "7",
-			 "h:1") == 0 && o.size == 16384 && o.count == 7,
-	     "bench args: KiB suffix, --count");
-	T_OK(BENCH_PARSE(&o, "bench", "close") == 0 &&
-	     o.mode == BENCH_CLOSE && !strcmp(o.addr, "127.0.0.1:0") &&
-	     o.close_sockets == 2000 && o.close_rounds == 5 && !o.csv,
-	     "bench args: close with 2000 sockets, 5 rounds on 127.0.0.1 by default");
-	T_OK(BENCH_PARSE(&o, "bench", "close", "-N", "10", "--rounds", "3",
-			 "--csv", "--no-header", "[::1]:0") == 0 &&
-	     o.mode == BENCH_CLOSE && !strcmp(o.addr, "[::1]:0") &&
-	     o.close_sockets == 10 && o.close_rounds == 3 && o.csv &&
-	     o.no_header,
-	     "bench args: close with --sockets, --rounds, CSV, an address");
-	T_OK(BENCH_PARSE(&o, "bench", "close", "--sockets", "100000", "-R",
-			 "1000") == 0 &&
-	     o.close_sockets == 100000 && o.close_rounds == 1000,
-	     "bench args: close at its limits, 100000 sockets and 1000 rounds");
+	TAP_OK(BENCH_PARSE(&o, "bench", "client", "-t", "udp", "-s", "1K", "-w",
+			   "32", "-c", "4", "-S", "100", "-d", "0.5", "h:1") == 0 &&
+	       o.transport == TR_UDP && o.size == 1024 && o.inflight == 32 &&
+	       o.clients == 4 && o.sessions == 100 && o.seconds == 0.5 &&
+	       o.mode == BENCH_CLIENT,
+	       "bench args: client with transport, size suffix, window, clients, sessions, duration");
+	TAP_OK(BENCH_PARSE(&o, "bench", "client", "-c", "3", "h:1") == 0 &&
+	       o.sessions == 3 && o.transport == TR_EORPC && o.size == 64,
+	       "bench args: sessions default to one per client; eorpc and 64 B by default");
+	TAP_OK(BENCH_PARSE(&o, "bench", "server", "-t", "tcp", "-T", "2") == 0 &&
+	       o.mode == BENCH_SERVER && o.addr && o.threads == 2,
+	       "bench args: server with a default address");
+	TAP_OK(BENCH_PARSE(&o, "bench", "client", "-s", "16KiB", "-n", "7",
+			   "h:1") == 0 && o.size == 16384 && o.count == 7,
+	       "bench args: KiB suffix, --count");
+	TAP_OK(BENCH_PARSE(&o, "bench", "close") == 0 &&
+	       o.mode == BENCH_CLOSE && !strcmp(o.addr, "127.0.0.1:0") &&
+	       o.close_sockets == 2000 && o.close_rounds == 5 && !o.csv,
+	       "bench args: close with 2000 sockets, 5 rounds on 127.0.0.1 by default");
+	TAP_OK(BENCH_PARSE(&o, "bench", "close", "-N", "10", "--rounds", "3",
+			   "--csv", "--no-header", "[::1]:0") == 0 &&
+	       o.mode == BENCH_CLOSE && !strcmp(o.addr, "[::1]:0") &&
+	       o.close_sockets == 10 && o.close_rounds == 3 && o.csv &&
+	       o.no_header,
+	       "bench args: close with --sockets, --rounds, CSV, an address");
+	TAP_OK(BENCH_PARSE(&o, "bench", "close", "--sockets", "100000", "-R",
+			   "1000") == 0 &&
+	       o.close_sockets == 100000 && o.close_rounds == 1000,
+	       "bench args: close at its limits, 100000 sockets and 1000 rounds");
 	q = quiet();
-	T_OK(BENCH_PARSE(&o, "bench", "client") == -1,
-	     "bench args: a client needs ADDR");
-	T_OK(BENCH_PARSE(&o, "bench", "h:1") == -1 &&
-	     BENCH_PARSE(&o, "bench") == -1,
-	     "bench args: 'server', 'client' or 'close' first");
-	T_OK(BENCH_PARSE(&o, "bench", "client", "-s", "4", "h:1") == -1 &&
-	     BENCH_PARSE(&o, "bench", "client", "-s", "65537", "h:1") == -1 &&
-	     BENCH_PARSE(&o, "bench", "client", "-t", "udp", "-s", "64K",
-			 "h:1") == -1,
-	     "bench args: sizes below 8, above 64 KiB, or above UDP's limit refused");
-	T_OK(BENCH_PARSE(&o, "bench", "client", "-w", "0", "h:1") == -1 &&
-	     BENCH_PARSE(&o, "bench", "client", "-w", "1025", "h:1") == -1,
-	     "bench args: window outside 1..1024 refused");
-	T_OK(BENCH_PARSE(&o, "bench", "client", "-c", "4", "-S", "2",
-			 "h:1") == -1,
-	     "bench args: fewer sessions than clients refused");
-	T_OK(BENCH_PARSE(&o, "bench", "client", "-t", "sctp", "h:1") == -1 &&
-	     BENCH_PARSE(&o, "bench", "client", "-d", "0", "h:1") == -1 &&
-	     BENCH_PARSE(&o, "bench", "client", "-d", "nan", "h:1") == -1,
-	     "bench args: unknown transport, zero or NaN duration refused");
-	T_OK(BENCH_PARSE(&o, "bench", "close", "-N", "0") == -1 &&
-	     BENCH_PARSE(&o, "bench", "close", "-N", "100001") == -1 &&
-	     BENCH_PARSE(&o, "bench", "close", "--sockets", "2k") == -1,
-	     "bench args: close with 0, 100001 or suffixed --sockets refused");
-	T_OK(BENCH_PARSE(&o, "bench", "close", "-R", "0") == -1 &&
-	     BENCH_PARSE(&o, "bench", "close", "--rounds", "1001") == -1,
-	     "bench args: close with 0 or 1001 --rounds refused");
-	T_OK(BENCH_PARSE(&o, "bench", "close", "h:0", "h:1") == -1,
-	     "bench args: close takes one ADDR at most");
+	TAP_OK(BENCH_PARSE(&o, "bench", "client") == -1,
+	       "bench args: a client needs ADDR");
+	TAP_OK(BENCH_PARSE(&o, "bench", "h:1") == -1 &&
+	       BENCH_PARSE(&o, "bench") == -1,
+	       "bench args: 'server', 'client' or 'close' first");
+	TAP_OK(BENCH_PARSE(&o, "bench", "client", "-s", "4", "h:1") == -1 &&
+	       BENCH_PARSE(&o, "bench", "client", "-s", "65537", "h:1") == -1 &&
+	       BENCH_PARSE(&o, "bench", "client", "-t", "udp", "-s", "64K",
+			   "h:1") == -1,
+	       "bench args: sizes below 8, above 64 KiB, or above UDP's limit refused");
+	TAP_OK(BENCH_PARSE(&o, "bench", "client", "-w", "0", "h:1") == -1 &&
+	       BENCH_PARSE(&o, "bench", "client", "-w", "1025", "h:1") == -1,
+	       "bench args: window outside 1..1024 refused");
+	TAP_OK(BENCH_PARSE(&o, "bench", "client", "-c", "4", "-S", "2",
+			   "h:1") == -1,
+	       "bench args: fewer sessions than clients refused");
+	TAP_OK(BENCH_PARSE(&o, "bench", "client", "-t", "sctp", "h:1") == -1 &&
+	       BENCH_PARSE(&o, "bench", "client", "-d", "0", "h:1") == -1 &&
+	       BENCH_PARSE(&o, "bench", "client", "-d", "nan", "h:1") == -1,
+	       "bench args: unknown transport, zero or NaN duration refused");
+	TAP_OK(BENCH_PARSE(&o, "bench", "close", "-N", "0") == -1 &&
+	       BENCH_PARSE(&o, "bench", "close", "-N", "100001") == -1 &&
+	       BENCH_PARSE(&o, "bench", "close", "--sockets", "2k") == -1,
+	       "bench args: close with 0, 100001 or suffixed --sockets refused");
+	TAP_OK(BENCH_PARSE(&o, "bench", "close", "-R", "0") == -1 &&
+	       BENCH_PARSE(&o, "bench", "close", "--rounds", "1001") == -1,
+	       "bench args: close with 0 or 1001 --rounds refused");
+	TAP_OK(BENCH_PARSE(&o, "bench", "close", "h:0", "h:1") == -1,
+	       "bench args: close takes one ADDR at most");
 	loud(q);
 }
 

@@ -60,44 +60,44 @@ static void tables(void)
 	struct ptable t;
 	char *out;
 
-	T_OK(ptable_parse(&t, sockets_text) == 0 && t.ncols == 8 && t.nrows == 2,
-	     "procfmt: sockets: 8 columns, 2 rows");
-	T_OK(!strcmp(t.cols[6], "calls_out") && !strcmp(t.rows[1][6], "25"),
-	     "procfmt: cells are where the header says");
+	TAP_OK(ptable_parse(&t, sockets_text) == 0 && t.ncols == 8 && t.nrows == 2,
+	       "procfmt: sockets: 8 columns, 2 rows");
+	TAP_OK(!strcmp(t.cols[6], "calls_out") && !strcmp(t.rows[1][6], "25"),
+	       "procfmt: cells are where the header says");
 	capture_start(&cap);
 	ptable_print(cap.f, "Sockets", &t);
 	out = capture_end(&cap);
-	T_OK(!strncmp(out, "Sockets (2)\n", 12), "procfmt: title with the row count");
-	T_OK(aligned(out, "rmem") && aligned(out, "server_sessions"),
-	     "procfmt: columns aligned in every row");
+	TAP_OK(!strncmp(out, "Sockets (2)\n", 12), "procfmt: title with the row count");
+	TAP_OK(aligned(out, "rmem") && aligned(out, "server_sessions"),
+	       "procfmt: columns aligned in every row");
 	free(out);
 	capture_start(&cap);
 	ptable_json(cap.f, &t);
 	out = capture_end(&cap);
-	T_OK(strstr(out, "\"local\":\"127.0.0.1:4242\"") &&
-	     strstr(out, "\"rmem\":212992") && strstr(out, "\"role\":\"client\"") &&
-	     out[0] == '[' && out[strlen(out) - 1] == ']',
-	     "procfmt: JSON rows: numbers as numbers, text as strings");
+	TAP_OK(strstr(out, "\"local\":\"127.0.0.1:4242\"") &&
+	       strstr(out, "\"rmem\":212992") && strstr(out, "\"role\":\"client\"") &&
+	       out[0] == '[' && out[strlen(out) - 1] == ']',
+	       "procfmt: JSON rows: numbers as numbers, text as strings");
 	free(out);
 	ptable_free(&t);
 
-	T_OK(ptable_parse(&t, sessions_text) == 0 && t.nrows == 2 && t.ncols == 10,
-	     "procfmt: an unknown column and an extra field are kept (10 columns)");
-	T_OK(!strcmp(t.cols[8], "future_col") && !strcmp(t.cols[9], "col10") &&
-	     !strcmp(t.rows[0][9], "") && !strcmp(t.rows[1][9], "extra"),
-	     "procfmt: the extra field gets a generic name, short rows blanks");
+	TAP_OK(ptable_parse(&t, sessions_text) == 0 && t.nrows == 2 && t.ncols == 10,
+	       "procfmt: an unknown column and an extra field are kept (10 columns)");
+	TAP_OK(!strcmp(t.cols[8], "future_col") && !strcmp(t.cols[9], "col10") &&
+	       !strcmp(t.rows[0][9], "") && !strcmp(t.rows[1][9], "extra"),
+	       "procfmt: the extra field gets a generic name, short rows blanks");
 	capture_start(&cap);
 	ptable_json(cap.f, &t);
 	out = capture_end(&cap);
-	T_OK(strstr(out, "\"session\":\"0ead55c2910103d8\"") &&
-	     strstr(out, "\"last_id\":\"-\"") && strstr(out, "\"future_col\":7"),
-	     "procfmt: hex ids and '-' stay strings in JSON");
+	TAP_OK(strstr(out, "\"session\":\"0ead55c2910103d8\"") &&
+	       strstr(out, "\"last_id\":\"-\"") && strstr(out, "\"future_col\":7"),
+	       "procfmt: hex ids and '-' stay strings in JSON");
 	free(out);
 	ptable_free(&t);
 
-	T_OK(ptable_parse(&t, "") == -1, "procfmt: empty text has no header: error");
-	T_OK(ptable_parse(&t, "a b\n") == 0 && t.nrows == 0,
-	     "procfmt: a header alone is an empty table");
+	TAP_OK(ptable_parse(&t, "") == -1, "procfmt: empty text has no header: error");
+	TAP_OK(ptable_parse(&t, "a b\n") == 0 && t.nrows == 0,
+	       "procfmt: a header alone is an empty table");
 	ptable_free(&t);
 }
 
@@ -111,37 +111,37 @@ static void counters(void)
 	char *out;
 	size_t shown;
 
-	T_OK(pcounters_parse(&c, stats_text) == 0 && c.n == 6,
-	     "procfmt: stats: every line is a counter, unknown names included");
+	TAP_OK(pcounters_parse(&c, stats_text) == 0 && c.n == 6,
+	       "procfmt: stats: every line is a counter, unknown names included");
 	capture_start(&cap);
 	shown = pcounters_print(cap.f, &c, &nz);
 	out = capture_end(&cap);
-	T_OK(shown == 4 && strstr(out, "BrandNewCounter") && strstr(out, "Weird") &&
-	     !strstr(out, "Retransmits") && !strstr(out, "ZeroFuture"),
-	     "procfmt: default: zeros hidden, new and odd counters shown");
+	TAP_OK(shown == 4 && strstr(out, "BrandNewCounter") && strstr(out, "Weird") &&
+	       !strstr(out, "Retransmits") && !strstr(out, "ZeroFuture"),
+	       "procfmt: default: zeros hidden, new and odd counters shown");
 	free(out);
 	capture_start(&cap);
 	shown = pcounters_print(cap.f, &c, &all);
 	out = capture_end(&cap);
-	T_OK(shown == 6 && strstr(out, "Retransmits") && strstr(out, "ZeroFuture"),
-	     "procfmt: -z: zeros shown");
-	T_OK(strstr(out, "Calls") && strchr(strstr(out, "CallsCompleted"), '\n') -
-	     strstr(out, "CallsCompleted") == strchr(strstr(out, "Retransmits"), '\n') -
-	     strstr(out, "Retransmits"),
-	     "procfmt: counter values right-aligned in one column");
+	TAP_OK(shown == 6 && strstr(out, "Retransmits") && strstr(out, "ZeroFuture"),
+	       "procfmt: -z: zeros shown");
+	TAP_OK(strstr(out, "Calls") && strchr(strstr(out, "CallsCompleted"), '\n') -
+	       strstr(out, "CallsCompleted") == strchr(strstr(out, "Retransmits"), '\n') -
+	       strstr(out, "Retransmits"),
+	       "procfmt: counter values right-aligned in one column");
 	free(out);
 	capture_start(&cap);
 	shown = pcounters_print(cap.f, &c, &glob);
 	out = capture_end(&cap);
-	T_OK(shown == 2 && strstr(out, "Retransmits") && strstr(out, "BrandNew") &&
-	     !strstr(out, "CallsCompleted"),
-	     "procfmt: patterns are case-insensitive globs");
+	TAP_OK(shown == 2 && strstr(out, "Retransmits") && strstr(out, "BrandNew") &&
+	       !strstr(out, "CallsCompleted"),
+	       "procfmt: patterns are case-insensitive globs");
 	free(out);
 	capture_start(&cap);
 	pcounters_json(cap.f, &c, &nz);
 	out = capture_end(&cap);
-	T_OK(!strcmp(out, "{\"Calls\":104,\"CallsCompleted\":56,\"BrandNewCounter\":7,\"Weird\":\"\"}"),
-	     "procfmt: counters as one JSON object");
+	TAP_OK(!strcmp(out, "{\"Calls\":104,\"CallsCompleted\":56,\"BrandNewCounter\":7,\"Weird\":\"\"}"),
+	       "procfmt: counters as one JSON object");
 	free(out);
 	pcounters_free(&c);
 }
@@ -154,8 +154,8 @@ static void json_escaping(void)
 	capture_start(&cap);
 	json_string(cap.f, "a\"b\\c\n\x01");
 	out = capture_end(&cap);
-	T_OK(!strcmp(out, "\"a\\\"b\\\\c\\u000a\\u0001\""),
-	     "procfmt: JSON strings escape quotes, backslashes, control bytes");
+	TAP_OK(!strcmp(out, "\"a\\\"b\\\\c\\u000a\\u0001\""),
+	       "procfmt: JSON strings escape quotes, backslashes, control bytes");
 	free(out);
 }
 

@@ -37,17 +37,17 @@ void suite_samples(void)
 	size_t i, k, n;
 	int good = 1;
 
-	T_OK(samples_percentile(&s, 50) == 0 && samples_mean(&s) == 0,
-	     "samples: no samples: 0");
+	TAP_OK(samples_percentile(&s, 50) == 0 && samples_mean(&s) == 0,
+	       "samples: no samples: 0");
 	for (i = 1; i <= 10; i++)
 		samples_add(&s, i * 10);
 	samples_sort(&s);
-	T_OK(samples_percentile(&s, 50) == 50, "samples: p50 of 10..100 is 50 (rank 5)");
-	T_OK(samples_percentile(&s, 99) == 100 && samples_percentile(&s, 100) == 100,
-	     "samples: p99 and p100 of 10 samples are the largest");
-	T_OK(samples_percentile(&s, 10) == 10 && samples_percentile(&s, 11) == 20,
-	     "samples: rank boundaries (p10 -> 1st, p11 -> 2nd)");
-	T_OK(samples_mean(&s) == 55, "samples: mean");
+	TAP_OK(samples_percentile(&s, 50) == 50, "samples: p50 of 10..100 is 50 (rank 5)");
+	TAP_OK(samples_percentile(&s, 99) == 100 && samples_percentile(&s, 100) == 100,
+	       "samples: p99 and p100 of 10 samples are the largest");
+	TAP_OK(samples_percentile(&s, 10) == 10 && samples_percentile(&s, 11) == 20,
+	       "samples: rank boundaries (p10 -> 1st, p11 -> 2nd)");
+	TAP_OK(samples_mean(&s) == 55, "samples: mean");
 	samples_free(&s);
 
 	srand(42);
@@ -63,5 +63,5 @@ void suite_samples(void)
 		samples_free(&a);
 		samples_free(&b);
 	}
-	T_OK(good, "samples: merged, sorted; percentiles match the definition on random sets");
+	TAP_OK(good, "samples: merged, sorted; percentiles match the definition on random sets");
 }
