@@ -31,7 +31,7 @@ SELFTESTS	:= $(patsubst selftests/net/%.c,$(BUILD)/selftests/%,\
 	modules-stock modules-debug modules-releases $(addprefix modules-,$(RELEASES)) \
 	$(addprefix sparse-,$(RELEASES)) print-releases style sparse checkpatch clean help \
 	demo bench install uninstall fuzz dkms-check soak soak-debug sysfuzz \
-	sysfuzz-long
+	sysfuzz-long kernel-kcsan modules-kcsan kcsan
 
 all: modules userspace selftests
 
@@ -50,6 +50,7 @@ help:
 	@echo "make soak-debug 50,000 calls the same way, debug guest, 2 vCPUs"
 	@echo "make sysfuzz    system-call fuzzer, 10,000 ops, debug guest, 2 vCPUs"
 	@echo "make sysfuzz-long  the same, 1,000,000 ops, a random seed (SEED=N)"
+	@echo "make kcsan      the 2-vCPU fuzzer and soak run on a KCSAN kernel"
 	@echo "make dkms-check build the module the way DKMS does, every kernel"
 	@echo "selftests/vm/run --help   run anything in a guest"
 
@@ -101,6 +102,14 @@ $(addprefix sparse-,$(RELEASES)): sparse-%:
 modules-debug: kernel-debug
 	$(call kmod_copy,debug)
 	$(MAKE) -C $$($(DEBUG_KERNEL) --path-only)/build M=$(BUILD)/debug W=1 modules
+
+# The debug kernel's KCSAN twin (KCSAN excludes KASAN): not in make check.
+kernel-kcsan:
+	$(DEBUG_KERNEL) --kcsan >/dev/null
+
+modules-kcsan: kernel-kcsan
+	$(call kmod_copy,kcsan)
+	$(MAKE) -C $$($(DEBUG_KERNEL) --kcsan --path-only)/build M=$(BUILD)/kcsan W=1 modules
 
 userspace:
 	$(MAKE) -C userspace
@@ -194,6 +203,9 @@ sysfuzz: deps all modules-debug
 
 sysfuzz-long: deps all modules-debug
 	$(MAKE) -C selftests/sysfuzz BUILD=$(BUILD) long
+
+kcsan: deps all modules-kcsan
+	selftests/vm/run --kernel kcsan --smp 2 --timeout 2400 -- selftests/net/run_smp
 
 dkms-check: deps
 	selftests/dkms/check
