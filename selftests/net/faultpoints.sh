@@ -27,7 +27,6 @@ ns=eofp-$$
 . "$(dirname "$0")/../lib/tap.sh"
 planned=$((5 * 3 + 1))
 
-
 echo "TAP version 13"
 if [[ ${EORPC_KERNEL:-} != debug ]]; then
 	echo "1..1"

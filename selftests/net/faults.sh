@@ -25,7 +25,6 @@ ns=eoft-$$
 . "$(dirname "$0")/../lib/tap.sh"
 planned=6
 
-
 echo "TAP version 13"
 if [[ ${EORPC_KERNEL:-} != debug ]]; then
 	echo "1..1"
