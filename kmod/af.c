@@ -9,6 +9,9 @@
 #include <net/ip.h>
 #include <net/sock.h>
 #include "eorpc.h"
+#include "dispatch.h"
+#include "timer.h"
+#include "wait.h"
 #include "fault.h"
 #include "netns.h"
 
@@ -234,39 +237,6 @@ static bool recv_ready(struct eorpc_sock *ep, u32 unused)
 	       (ep->sk.sk_shutdown & RCV_SHUTDOWN);
 }
 
-/**
- * eorpc_wait() - sleep, socket lock released, until a condition holds
- * @ep: the socket, locked
- * @timeo: how long; 0 for a non-blocking socket
- * @ready: the condition, evaluated with the socket locked
- * @arg: passed to @ready
- *
- * Return: 0 once @ready is true, -EAGAIN on timeout, -EINTR or
- * -ERESTARTSYS on a signal.
- */
-int eorpc_wait(struct eorpc_sock *ep, long timeo,
-	       bool (*ready)(struct eorpc_sock *ep, u32 arg), u32 arg)
-{
-	struct sock *sk = &ep->sk;
-	DEFINE_WAIT_FUNC(wait, woken_wake_function);
-	int err = 0;
-
-	add_wait_queue(sk_sleep(sk), &wait);
-	while (!ready(ep, arg)) {
-		if (!timeo) {
-			err = -EAGAIN;
-			break;
-		}
-		if (signal_pending(current)) {
-			err = sock_intr_errno(timeo);
-			break;
-		}
-		sk_wait_event(sk, &timeo, ready(ep, arg), &wait);
-	}
-	remove_wait_queue(sk_sleep(sk), &wait);
-	return err;
-}
-
 static int put_u64_cmsg(struct msghdr *msg, int type, u64 v)
 {
 	return put_cmsg(msg, SOL_EORPC, type, sizeof(v), &v);
@@ -313,37 +283,33 @@ static int recv_completion(struct eorpc_sock *ep, struct eorpc_call *call,
 	return ret;
 }
 
-static int recv_request(struct eorpc_sock *ep, struct eorpc_sentry *se,
+static int recv_request(struct eorpc_sock *ep, struct eorpc_server_call *sc,
 			struct msghdr *msg, size_t size, int flags)
 {
-	u64 call_id = ep->next_call_id + 1;
 	int ret, err;
 
 	/* Without room for the call id the request could never be answered. */
 	if (msg->msg_controllen < CMSG_SPACE(sizeof(u64)))
 		return -EINVAL;
 	if (flags & MSG_PEEK) {
-		ret = copy_body(msg, &se->msg, size, flags);
+		ret = copy_body(msg, &sc->msg, size, flags);
 		if (ret >= 0)
-			put_name(msg, &se->peer);
+			put_name(msg, &sc->peer);
 		return ret;
 	}
-	err = eorpc_should_fail_alloc() ? -ENOMEM :
-	      xa_insert(&ep->server_calls, call_id, se, GFP_KERNEL);
+	err = eorpc_server_call_id_reserve(ep, sc);
 	if (err)
 		return err;
-	ret = copy_body(msg, &se->msg, size, flags);
+	ret = copy_body(msg, &sc->msg, size, flags);
 	if (ret < 0) {
 		/* Nothing reached the application: it stays queued. */
-		xa_erase(&ep->server_calls, call_id);
+		eorpc_server_call_id_unreserve(ep, sc);
 		return ret;
 	}
-	ep->next_call_id = call_id;
-	se->call_id = call_id;
-	put_name(msg, &se->peer);
-	put_u64_cmsg(msg, EORPC_CMSG_CALL_ID, call_id);
-	put_u64_cmsg(msg, EORPC_CMSG_REQUEST_ID, se->he.id);
-	eorpc_server_delivered(ep, se);
+	put_name(msg, &sc->peer);
+	put_u64_cmsg(msg, EORPC_CMSG_CALL_ID, sc->call_id);
+	put_u64_cmsg(msg, EORPC_CMSG_REQUEST_ID, sc->he.id);
+	eorpc_server_delivered(ep, sc);
 	return ret;
 }
 
@@ -371,7 +337,7 @@ static int eorpc_recvmsg(struct socket *sock, struct msghdr *msg, size_t size,
 		err = recv_completion(ep, container_of(item, struct eorpc_call,
 						       rx), msg, size, flags);
 	else
-		err = recv_request(ep, container_of(item, struct eorpc_sentry,
+		err = recv_request(ep, container_of(item, struct eorpc_server_call,
 						    rx), msg, size, flags);
 out:
 	release_sock(&ep->sk);
@@ -453,7 +419,7 @@ static int eorpc_shutdown(struct socket *sock, int how)
 	lock_sock(sk);
 	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | how);
 	if (how & SEND_SHUTDOWN)
-		eorpc_client_shutdown(ep, ESHUTDOWN);
+		eorpc_client_shutdown(ep);
 	sk->sk_state_change(sk);
 	release_sock(sk);
 	return 0;
@@ -481,7 +447,6 @@ static void eorpc_release_rcu(struct work_struct *work)
 			eorpc_call_free(ep, container_of(item, struct eorpc_call,
 							 rx));
 	}
-	xa_destroy(&ep->server_calls);
 	WARN_ON_ONCE(atomic_read(&sk->sk_rmem_alloc));
 	WARN_ON_ONCE(ep->tx_charged);
 	sock_put(sk);
@@ -503,7 +468,7 @@ static int eorpc_release(struct socket *sock)
 
 	lock_sock(sk);
 	WRITE_ONCE(ep->dead, true);
-	eorpc_client_shutdown(ep, 0);
+	eorpc_client_shutdown(ep);
 	eorpc_server_stop(ep);
 	sock_orphan(sk);
 	release_sock(sk);
@@ -534,14 +499,10 @@ static int eorpc_create(struct net *net, struct socket *sock, int protocol,
 	sock_init_data(sock, sk);
 
 	ep = eorpc_sk(sk);
-	ep->udp = NULL;
-	memset(&ep->local, 0, sizeof(ep->local));
-	memset(&ep->dest, 0, sizeof(ep->dest));
 	ep->server_epoch = eorpc_random_epoch();
-	INIT_LIST_HEAD(&ep->csessions);
-	INIT_LIST_HEAD(&ep->ssessions);
-	ep->ss_tables = false;
-	xa_init(&ep->server_calls);
+	INIT_LIST_HEAD(&ep->client_sessions);
+	INIT_LIST_HEAD(&ep->server_sessions);
+	eorpc_server_init(ep);
 	INIT_LIST_HEAD(&ep->recvq);
 	skb_queue_head_init(&ep->rx_backlog);
 	spin_lock_init(&ep->icmp_lock);
@@ -558,7 +519,11 @@ static int eorpc_create(struct net *net, struct socket *sock, int protocol,
 }
 
 static const struct proto_ops eorpc_ops = {
-	.family		= 0,	/* set at registration: the number is a parameter */
+	/*
+	 * The family number is a module parameter, unknown at compile time;
+	 * the core reads this field only to tell PF_UNIX sockets apart.
+	 */
+	.family		= PF_UNSPEC,
 	.owner		= THIS_MODULE,
 	.release	= eorpc_release,
 	.bind		= eorpc_bind,

@@ -6,6 +6,8 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 #include "eorpc.h"
+#include "timer.h"
+#include "wait.h"
 #include "fault.h"
 #include "netns.h"
 #include "trace.h"
@@ -29,7 +31,7 @@ static ktime_t earliest(ktime_t a, ktime_t b)
 	return min(a, b);
 }
 
-static void cs_send_control(struct eorpc_sock *ep, struct eorpc_csession *cs,
+static void cs_send_control(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 			    u8 type, u8 flags)
 {
 	struct eorpc_pkt pkt = {
@@ -49,13 +51,13 @@ static void cs_send_control(struct eorpc_sock *ep, struct eorpc_csession *cs,
 		eorpc_udp_send(ep, &cs->peer, &pkt, NULL, 0);
 	}
 	if (type == EORPC_PKT_HELLO)
-		EORPC_INC(sock_net(&ep->sk), HELLOS_SENT);
+		eorpc_inc(sock_net(&ep->sk), EORPC_STAT_HELLOS_SENT);
 	else
-		EORPC_INC(sock_net(&ep->sk), ACKS_SENT);
+		eorpc_inc(sock_net(&ep->sk), EORPC_STAT_ACKS_SENT);
 	cs->last_active = ktime_get();
 }
 
-static void call_transmit(struct eorpc_sock *ep, struct eorpc_csession *cs,
+static void call_transmit(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 			  struct eorpc_call *call, ktime_t now)
 {
 	struct net *net = sock_net(&ep->sk);
@@ -74,10 +76,10 @@ static void call_transmit(struct eorpc_sock *ep, struct eorpc_csession *cs,
 		trace_eorpc_retransmit(&cs->peer, &pkt);
 	eorpc_udp_send_msg(ep, &cs->peer, &pkt, &call->req);
 	if (call->ntx++)
-		EORPC_INC(net, RETRANSMITS);
+		eorpc_inc(net, EORPC_STAT_RETRANSMITS);
 	else
 		call->first_tx = now;
-	EORPC_INC(net, REQUESTS_SENT);
+	eorpc_inc(net, EORPC_STAT_REQUESTS_SENT);
 	/* The request carried the ack: no separate ACK needed. */
 	cs->ack_due = 0;
 	cs->last_active = now;
@@ -86,7 +88,7 @@ static void call_transmit(struct eorpc_sock *ep, struct eorpc_csession *cs,
 }
 
 /* Give waiting calls request ids while the window allows, and send them. */
-static void cs_pump(struct eorpc_sock *ep, struct eorpc_csession *cs)
+static void cs_pump(struct eorpc_sock *ep, struct eorpc_client_session *cs)
 {
 	struct eorpc_call *call, *tmp;
 	ktime_t now = ktime_get();
@@ -129,7 +131,7 @@ static int errno_stat(int err)
  * Free a reply still being reassembled: the call failed, or the reply was
  * abandoned and the next retransmission brings it again.
  */
-static void reply_drop(struct eorpc_sock *ep, struct eorpc_csession *cs,
+static void reply_drop(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 		       struct eorpc_call *call)
 {
 	if (!call->reply.data)
@@ -145,7 +147,7 @@ static void reply_drop(struct eorpc_sock *ep, struct eorpc_csession *cs,
  */
 static void call_finish(struct eorpc_sock *ep, struct eorpc_call *call, int err)
 {
-	struct eorpc_csession *cs = call->sess;
+	struct eorpc_client_session *cs = call->sess;
 	struct net *net = sock_net(&ep->sk);
 
 	list_del_init(&call->link);
@@ -154,11 +156,11 @@ static void call_finish(struct eorpc_sock *ep, struct eorpc_call *call, int err)
 	if (call->id && eorpc_ackwin_finish(&cs->ids, call->id) && !cs->ack_due)
 		cs->ack_due = ktime_add_ms(ktime_get(), ep_net(ep)->rto_min_ms);
 	if (err) {
-		EORPC_INC(net, CALLS_FAILED);
+		eorpc_inc(net, EORPC_STAT_CALLS_FAILED);
 		this_cpu_inc(eorpc_net(net)->stats->v[errno_stat(err)]);
 		reply_drop(ep, cs, call);
 	} else {
-		EORPC_INC(net, CALLS_COMPLETED);
+		eorpc_inc(net, EORPC_STAT_CALLS_COMPLETED);
 	}
 	/* The request is no longer needed: give back its send budget. */
 	eorpc_msg_free(&call->req);
@@ -176,7 +178,7 @@ static void call_finish(struct eorpc_sock *ep, struct eorpc_call *call, int err)
  * whose request went out; the others certainly did not run: ECONNABORTED,
  * or ECONNREFUSED when the server refused the session itself.
  */
-static void cs_fail(struct eorpc_sock *ep, struct eorpc_csession *cs,
+static void cs_fail(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 		    int err_sent)
 {
 	int err_unsent = err_sent == ECONNREFUSED ? ECONNREFUSED : ECONNABORTED;
@@ -190,22 +192,22 @@ static void cs_fail(struct eorpc_sock *ep, struct eorpc_csession *cs,
 	kfree(cs);
 }
 
-static struct eorpc_csession *cs_find(struct eorpc_sock *ep,
-				      const struct sockaddr_eorpc *peer)
+static struct eorpc_client_session *
+cs_find(struct eorpc_sock *ep, const struct sockaddr_eorpc *peer)
 {
-	struct eorpc_csession *cs;
+	struct eorpc_client_session *cs;
 
-	list_for_each_entry(cs, &ep->csessions, link)
+	list_for_each_entry(cs, &ep->client_sessions, link)
 		if (eorpc_addr_equal(&cs->peer, peer))
 			return cs;
 	return NULL;
 }
 
-static struct eorpc_csession *cs_create(struct eorpc_sock *ep,
-					const struct sockaddr_eorpc *peer)
+static struct eorpc_client_session *
+cs_create(struct eorpc_sock *ep, const struct sockaddr_eorpc *peer)
 {
 	struct eorpc_net *en = ep_net(ep);
-	struct eorpc_csession *cs;
+	struct eorpc_client_session *cs;
 	ktime_t now = ktime_get();
 
 	if (eorpc_should_fail_alloc())
@@ -220,7 +222,7 @@ static struct eorpc_csession *cs_create(struct eorpc_sock *ep,
 	INIT_LIST_HEAD(&cs->waiting);
 	eorpc_rto_init(&cs->rto, ms_to_us(en->rto_initial_ms));
 	cs->hello_rto = cs->rto.rto;
-	list_add_tail(&cs->link, &ep->csessions);
+	list_add_tail(&cs->link, &ep->client_sessions);
 	cs_send_control(ep, cs, EORPC_PKT_HELLO, 0);
 	cs->hello_next = ktime_add_us(now, cs->hello_rto);
 	eorpc_timer_arm(ep, cs->hello_next);
@@ -274,7 +276,7 @@ int eorpc_client_sendmsg(struct eorpc_sock *ep, struct msghdr *msg,
 			 size_t len, u64 tag, s64 deadline_ms)
 {
 	struct sockaddr_eorpc dest;
-	struct eorpc_csession *cs;
+	struct eorpc_client_session *cs;
 	struct eorpc_call *call;
 	u32 charge;
 	int err;
@@ -338,14 +340,14 @@ int eorpc_client_sendmsg(struct eorpc_sock *ep, struct msghdr *msg,
 	ep->tx_charged += charge;
 	ep->calls_out++;
 	list_add_tail(&call->link, &cs->waiting);
-	EORPC_INC(sock_net(&ep->sk), CALLS);
+	eorpc_inc(sock_net(&ep->sk), EORPC_STAT_CALLS);
 	if (call->deadline)
 		eorpc_timer_arm(ep, call->deadline);
 	cs_pump(ep, cs);
 	return len;
 }
 
-static struct eorpc_call *cs_call(struct eorpc_csession *cs, u64 id)
+static struct eorpc_call *cs_call(struct eorpc_client_session *cs, u64 id)
 {
 	struct eorpc_call *call;
 
@@ -355,7 +357,7 @@ static struct eorpc_call *cs_call(struct eorpc_csession *cs, u64 id)
 	return NULL;
 }
 
-static void on_welcome(struct eorpc_sock *ep, struct eorpc_csession *cs,
+static void on_welcome(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 		       struct sk_buff *skb, const struct eorpc_pkt *pkt)
 {
 	struct eorpc_net *en = ep_net(ep);
@@ -368,7 +370,7 @@ static void on_welcome(struct eorpc_sock *ep, struct eorpc_csession *cs,
 		return;
 	window = be32_to_cpu(w.window);
 	if (!window || window > EORPC_MAX_WINDOW || (window & (window - 1))) {
-		EORPC_DROP(sock_net(&ep->sk), RX_DROP_FIELD);
+		eorpc_drop(sock_net(&ep->sk), EORPC_STAT_RX_DROP_FIELD);
 		return;
 	}
 	cs->server_epoch = pkt->server_epoch;
@@ -388,7 +390,7 @@ static void on_welcome(struct eorpc_sock *ep, struct eorpc_csession *cs,
 }
 
 /* The server wants proof we receive at our address: HELLO again with it. */
-static void on_cookie(struct eorpc_sock *ep, struct eorpc_csession *cs,
+static void on_cookie(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 		      struct sk_buff *skb, const struct eorpc_pkt *pkt)
 {
 	struct eorpc_wire_cookie cookie;
@@ -405,7 +407,7 @@ static void on_cookie(struct eorpc_sock *ep, struct eorpc_csession *cs,
 	eorpc_timer_arm(ep, cs->hello_next);
 }
 
-static void on_reply(struct eorpc_sock *ep, struct eorpc_csession *cs,
+static void on_reply(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 		     struct sk_buff *skb, const struct eorpc_pkt *pkt)
 {
 	struct net *net = sock_net(&ep->sk);
@@ -413,36 +415,36 @@ static void on_reply(struct eorpc_sock *ep, struct eorpc_csession *cs,
 	struct eorpc_call *call = cs_call(cs, pkt->request_id);
 
 	if (!call) {
-		EORPC_INC(net, STALE_REPLIES);
+		eorpc_inc(net, EORPC_STAT_STALE_REPLIES);
 		return;
 	}
 	if (!call->reply.have && !call->reply.data) {
 		if (!eorpc_rmem_room(ep)) {
-			EORPC_DROP(net, RX_DROP_RCVBUF);
+			eorpc_drop(net, EORPC_STAT_RX_DROP_RCVBUF);
 			return;
 		}
 		if (!eorpc_partial_room(ep, cs->partial_bytes, pkt->msg_len)) {
-			EORPC_DROP(net, RX_DROP_PARTIAL);
+			eorpc_drop(net, EORPC_STAT_RX_DROP_PARTIAL);
 			return;
 		}
 		if (eorpc_msg_alloc(&call->reply, pkt->msg_len)) {
-			EORPC_DROP(net, RX_DROP_NOMEM);
+			eorpc_drop(net, EORPC_STAT_RX_DROP_NOMEM);
 			return;
 		}
 		eorpc_rmem_charge(ep, pkt->msg_len);
 		cs->partial_bytes += pkt->msg_len;
 	} else if (call->reply.len != pkt->msg_len) {
-		EORPC_DROP(net, RX_DROP_FIELD);
+		eorpc_drop(net, EORPC_STAT_RX_DROP_FIELD);
 		return;
 	}
 	if (!eorpc_msg_add_frag(&call->reply, skb, pkt)) {
-		EORPC_INC(net, DUP_FRAGMENTS);
+		eorpc_inc(net, EORPC_STAT_DUP_FRAGMENTS);
 		return;
 	}
 	if (!eorpc_msg_complete(&call->reply))
 		return;
 	cs->partial_bytes -= call->reply.len;
-	EORPC_INC(net, REPLIES_RECEIVED);
+	eorpc_inc(net, EORPC_STAT_REPLIES_RECEIVED);
 	if (call->ntx == 1) {
 		s64 rtt = ktime_us_delta(ktime_get(), call->first_tx);
 
@@ -454,12 +456,12 @@ static void on_reply(struct eorpc_sock *ep, struct eorpc_csession *cs,
 	cs_pump(ep, cs);
 }
 
-static void on_busy(struct eorpc_sock *ep, struct eorpc_csession *cs,
+static void on_busy(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 		    const struct eorpc_pkt *pkt)
 {
 	struct eorpc_call *call = cs_call(cs, pkt->request_id);
 
-	EORPC_INC(sock_net(&ep->sk), BUSY_RECEIVED);
+	eorpc_inc(sock_net(&ep->sk), EORPC_STAT_BUSY_RECEIVED);
 	if (!call)
 		return;
 	/* The server has it: probe slowly, only to keep the session alive. */
@@ -468,12 +470,12 @@ static void on_busy(struct eorpc_sock *ep, struct eorpc_csession *cs,
 	eorpc_timer_arm(ep, earliest(call->next_tx, call->deadline));
 }
 
-static void on_error(struct eorpc_sock *ep, struct eorpc_csession *cs,
+static void on_error(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 		     const struct eorpc_pkt *pkt)
 {
 	struct eorpc_call *call;
 
-	EORPC_INC(sock_net(&ep->sk), ERRORS_RECEIVED);
+	eorpc_inc(sock_net(&ep->sk), EORPC_STAT_ERRORS_RECEIVED);
 	if (cs->state == EORPC_CS_HELLO) {
 		/* Only a refusal of our HELLO can concern a session not set up. */
 		if (pkt->session_id || (pkt->code != EORPC_WERR_NOT_SERVER &&
@@ -533,18 +535,18 @@ void eorpc_client_input(struct eorpc_sock *ep, struct sk_buff *skb,
 			const struct sockaddr_eorpc *from)
 {
 	struct net *net = sock_net(&ep->sk);
-	struct eorpc_csession *cs = cs_find(ep, from);
+	struct eorpc_client_session *cs = cs_find(ep, from);
 
 	if (!cs) {
 		/* A server socket with no call out to this peer; else a stray. */
 		if (ep->listening)
-			EORPC_DROP(net, RX_DROP_NOT_SERVER);
+			eorpc_drop(net, EORPC_STAT_RX_DROP_NOT_SERVER);
 		else
-			EORPC_DROP(net, RX_DROP_SESSION);
+			eorpc_drop(net, EORPC_STAT_RX_DROP_SESSION);
 		return;
 	}
 	if (pkt->client_epoch != cs->client_epoch) {
-		EORPC_DROP(net, RX_DROP_SESSION);
+		eorpc_drop(net, EORPC_STAT_RX_DROP_SESSION);
 		return;
 	}
 	if (pkt->type == EORPC_PKT_ERROR) {
@@ -562,7 +564,7 @@ void eorpc_client_input(struct eorpc_sock *ep, struct sk_buff *skb,
 	if (cs->state != EORPC_CS_ESTABLISHED ||
 	    pkt->session_id != cs->session_id ||
 	    pkt->server_epoch != cs->server_epoch) {
-		EORPC_DROP(net, RX_DROP_SESSION);
+		eorpc_drop(net, EORPC_STAT_RX_DROP_SESSION);
 		return;
 	}
 	cs->last_active = ktime_get();
@@ -588,15 +590,15 @@ void eorpc_client_icmp(struct eorpc_sock *ep,
 		       const struct eorpc_icmp_report *r)
 {
 	struct net *net = sock_net(&ep->sk);
-	struct eorpc_csession *cs = cs_find(ep, &r->peer);
+	struct eorpc_client_session *cs = cs_find(ep, &r->peer);
 
 	/* The epoch is random per session: an off-path sender cannot know it. */
 	if (!cs || cs->client_epoch != r->client_epoch) {
-		EORPC_DROP(net, ICMP_DROPPED);
+		eorpc_drop(net, EORPC_STAT_ICMP_DROPPED);
 		return;
 	}
 	if (cs->state != EORPC_CS_HELLO) {
-		EORPC_INC(net, ICMP_IGNORED);
+		eorpc_inc(net, EORPC_STAT_ICMP_IGNORED);
 		return;
 	}
 	/*
@@ -604,15 +606,15 @@ void eorpc_client_icmp(struct eorpc_sock *ep,
 	 * request id: a quote of anything else is not ours.
 	 */
 	if (r->type != EORPC_PKT_HELLO || !list_empty(&cs->calls)) {
-		EORPC_DROP(net, ICMP_DROPPED);
+		eorpc_drop(net, EORPC_STAT_ICMP_DROPPED);
 		return;
 	}
-	EORPC_INC(net, ICMP_REFUSED);
+	eorpc_inc(net, EORPC_STAT_ICMP_REFUSED);
 	cs_fail(ep, cs, ECONNREFUSED);
 }
 
 /* Return: false if @cs was freed. */
-static bool cs_timers(struct eorpc_sock *ep, struct eorpc_csession *cs,
+static bool cs_timers(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 		      ktime_t now, ktime_t *next)
 {
 	struct eorpc_net *en = ep_net(ep);
@@ -648,7 +650,7 @@ static bool cs_timers(struct eorpc_sock *ep, struct eorpc_csession *cs,
 		/* Checked at least once per rto_max: the call retransmits. */
 		if (call->reply.data &&
 		    eorpc_msg_abandoned(ep, &call->reply, now)) {
-			EORPC_INC(sock_net(&ep->sk), PARTIALS_ABANDONED);
+			eorpc_inc(sock_net(&ep->sk), EORPC_STAT_PARTIALS_ABANDONED);
 			trace_eorpc_abandon(&cs->peer, call->id, call->reply.len,
 					    hweight64(call->reply.have),
 					    eorpc_nfrags(call->reply.len));
@@ -672,9 +674,9 @@ static bool cs_timers(struct eorpc_sock *ep, struct eorpc_csession *cs,
 /* Socket locked: retransmissions, deadlines, HELLOs and delayed ACKs due. */
 void eorpc_client_timers(struct eorpc_sock *ep, ktime_t now, ktime_t *next)
 {
-	struct eorpc_csession *cs, *tmp;
+	struct eorpc_client_session *cs, *tmp;
 
-	list_for_each_entry_safe(cs, tmp, &ep->csessions, link) {
+	list_for_each_entry_safe(cs, tmp, &ep->client_sessions, link) {
 		if (!cs_timers(ep, cs, now, next))
 			continue;	/* freed */
 		/*
@@ -709,11 +711,11 @@ void eorpc_client_timers(struct eorpc_sock *ep, ktime_t now, ktime_t *next)
  */
 int eorpc_client_cancel(struct eorpc_sock *ep, u64 tag)
 {
-	struct eorpc_csession *cs;
+	struct eorpc_client_session *cs;
 	struct eorpc_call *call, *tmp;
 	int found = 0;
 
-	list_for_each_entry(cs, &ep->csessions, link) {
+	list_for_each_entry(cs, &ep->client_sessions, link) {
 		list_for_each_entry_safe(call, tmp, &cs->calls, link) {
 			if (call->user_tag != tag)
 				continue;
@@ -732,19 +734,18 @@ int eorpc_client_cancel(struct eorpc_sock *ep, u64 tag)
 }
 
 /**
- * eorpc_client_shutdown() - end every call and session
+ * eorpc_client_shutdown() - end every call and session: ESHUTDOWN for calls
+ *	whose request went out, ECONNABORTED for the others
  * @ep: the socket, locked
- * @err: error for calls whose request was sent (ESHUTDOWN), or 0 when the
- *	socket is being released and nobody will read completions
  */
-void eorpc_client_shutdown(struct eorpc_sock *ep, int err)
+void eorpc_client_shutdown(struct eorpc_sock *ep)
 {
-	struct eorpc_csession *cs, *tmp;
+	struct eorpc_client_session *cs, *tmp;
 
-	list_for_each_entry_safe(cs, tmp, &ep->csessions, link) {
+	list_for_each_entry_safe(cs, tmp, &ep->client_sessions, link) {
 		if (cs->state == EORPC_CS_ESTABLISHED)
 			cs_send_control(ep, cs, EORPC_PKT_ACK, EORPC_F_CLOSE);
-		cs_fail(ep, cs, err ? err : ESHUTDOWN);
+		cs_fail(ep, cs, ESHUTDOWN);
 	}
 }
 

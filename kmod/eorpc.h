@@ -47,7 +47,7 @@ struct eorpc_msg {
 /* What sits on a socket's receive queue. */
 enum eorpc_rx_kind {
 	EORPC_RX_COMPLETION,	/* struct eorpc_call: a client call ended */
-	EORPC_RX_REQUEST,	/* struct eorpc_sentry: a request to serve */
+	EORPC_RX_REQUEST,	/* struct eorpc_server_call: a request to serve */
 };
 
 struct eorpc_rxitem {
@@ -55,19 +55,19 @@ struct eorpc_rxitem {
 	u8			kind;
 };
 
-enum eorpc_csession_state {
+enum eorpc_client_session_state {
 	EORPC_CS_HELLO,		/* HELLO sent, waiting for WELCOME */
 	EORPC_CS_ESTABLISHED,
 };
 
 /**
- * struct eorpc_csession - client side of a session with one server
- * @link: in eorpc_sock.csessions
+ * struct eorpc_client_session - client side of a session with one server
+ * @link: in eorpc_sock.client_sessions
  * @peer: the server
  * @client_epoch: this session's incarnation, random; a new session (after an
  *	error, an idle close) gets a new one, so nothing of an old session's
  *	traffic can ever be taken for the new one's
- * @state: enum eorpc_csession_state
+ * @state: enum eorpc_client_session_state
  * @server_epoch: from WELCOME
  * @session_id: from WELCOME
  * @server_timeout_ms: the server's idle timeout, from WELCOME
@@ -82,7 +82,7 @@ enum eorpc_csession_state {
  * @last_active: last packet to or from the server
  * @partial_bytes: bytes of replies of this session being reassembled
  */
-struct eorpc_csession {
+struct eorpc_client_session {
 	struct list_head	link;
 	struct sockaddr_eorpc	peer;
 	u64			client_epoch;
@@ -104,7 +104,7 @@ struct eorpc_csession {
 
 /**
  * struct eorpc_call - one client call, from sendmsg to its completion
- * @link: in csession.calls or csession.waiting
+ * @link: in client_session.calls or client_session.waiting
  * @rx: on the receive queue once completed
  * @sess: its session, NULL once completed
  * @id: request id, 0 until it gets one
@@ -123,7 +123,7 @@ struct eorpc_csession {
 struct eorpc_call {
 	struct list_head	link;
 	struct eorpc_rxitem	rx;
-	struct eorpc_csession	*sess;
+	struct eorpc_client_session	*sess;
 	u64			id;
 	u64			user_tag;
 	ktime_t			deadline;
@@ -139,10 +139,10 @@ struct eorpc_call {
 };
 
 /**
- * struct eorpc_ssession - server side of a session with one client
+ * struct eorpc_server_session - server side of a session with one client
  * @by_id: in eorpc_sock.ss_by_id
  * @by_client: in eorpc_sock.ss_by_client
- * @lru: in eorpc_sock.ssessions, least recently active first
+ * @lru: in eorpc_sock.server_sessions, least recently active first
  * @peer: the client's address
  * @client_epoch: the client incarnation
  * @session_id: random, never reused
@@ -153,7 +153,7 @@ struct eorpc_call {
  * @bytes: server state charged to the namespace (net.eorpc.max_history_bytes)
  * @rcu: the hash tables may still see it for a grace period after removal
  */
-struct eorpc_ssession {
+struct eorpc_server_session {
 	struct rhash_head	by_id;
 	struct rhash_head	by_client;
 	struct list_head	lru;
@@ -169,7 +169,7 @@ struct eorpc_ssession {
 };
 
 /**
- * struct eorpc_sentry - a server history entry with its request or reply
+ * struct eorpc_server_call - a server history entry with its request or reply
  * @he: the history bookkeeping (id, state)
  * @rx: on the socket's @partial list while EORPC_HE_RECEIVING, on its
  *	receive queue while EORPC_HE_QUEUED
@@ -179,10 +179,10 @@ struct eorpc_ssession {
  * @msg: the request while receiving/queued, the reply once replied
  * @peer: the client (kept for recvmsg's msg_name)
  */
-struct eorpc_sentry {
+struct eorpc_server_call {
 	struct eorpc_hentry	he;
 	struct eorpc_rxitem	rx;
-	struct eorpc_ssession	*sess;
+	struct eorpc_server_session	*sess;
 	u64			call_id;
 	struct eorpc_msg	msg;
 	struct sockaddr_eorpc	peer;
@@ -215,8 +215,8 @@ struct eorpc_icmp_report {
  * @node: in the namespace's socket list
  * @server_epoch: this socket's server incarnation
  * @default_deadline_ms: EORPC_DEFAULT_DEADLINE_MS
- * @csessions: client sessions, one per server
- * @ssessions: server sessions, least recently active first
+ * @client_sessions: client sessions, one per server
+ * @server_sessions: server sessions, least recently active first
  * @ss_by_id: server sessions by session id
  * @ss_by_client: server sessions by (client address, epoch)
  * @ss_tables: @ss_by_id and @ss_by_client are initialised (listen())
@@ -248,8 +248,8 @@ struct eorpc_sock {
 	struct list_head	node;
 	u64			server_epoch;
 	u32			default_deadline_ms;
-	struct list_head	csessions;
-	struct list_head	ssessions;
+	struct list_head	client_sessions;
+	struct list_head	server_sessions;
 	struct rhashtable	ss_by_id;
 	struct rhashtable	ss_by_client;
 	bool			ss_tables;
@@ -313,12 +313,6 @@ int eorpc_udp_send_msg(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 		       struct eorpc_pkt *pkt, const struct eorpc_msg *m);
 bool eorpc_udp_icmp_next(struct eorpc_sock *ep, struct eorpc_icmp_report *r);
 
-/* input.c */
-void eorpc_work(struct work_struct *work);
-void eorpc_kick(struct eorpc_sock *ep);
-void eorpc_timer_arm(struct eorpc_sock *ep, ktime_t at);
-enum hrtimer_restart eorpc_timer_fired(struct hrtimer *t);
-
 /* client.c */
 int eorpc_client_sendmsg(struct eorpc_sock *ep, struct msghdr *msg,
 			 size_t len, u64 tag, s64 deadline_ms);
@@ -329,43 +323,32 @@ void eorpc_client_timers(struct eorpc_sock *ep, ktime_t now, ktime_t *next);
 void eorpc_client_icmp(struct eorpc_sock *ep,
 		       const struct eorpc_icmp_report *r);
 int eorpc_client_cancel(struct eorpc_sock *ep, u64 tag);
-void eorpc_client_shutdown(struct eorpc_sock *ep, int err);
+void eorpc_client_shutdown(struct eorpc_sock *ep);
 void eorpc_call_free(struct eorpc_sock *ep, struct eorpc_call *call);
 
 /* server.c */
+void eorpc_server_init(struct eorpc_sock *ep);
 int eorpc_server_start(struct eorpc_sock *ep);
 void eorpc_server_input(struct eorpc_sock *ep, struct sk_buff *skb,
 			const struct eorpc_pkt *pkt,
 			const struct sockaddr_eorpc *from);
 int eorpc_server_reply(struct eorpc_sock *ep, u64 call_id,
 		       struct msghdr *msg, size_t len);
-void eorpc_server_delivered(struct eorpc_sock *ep, struct eorpc_sentry *se);
+int eorpc_server_call_id_reserve(struct eorpc_sock *ep,
+				 struct eorpc_server_call *sc);
+void eorpc_server_call_id_unreserve(struct eorpc_sock *ep,
+				    struct eorpc_server_call *sc);
+void eorpc_server_delivered(struct eorpc_sock *ep,
+			    struct eorpc_server_call *sc);
 void eorpc_server_timers(struct eorpc_sock *ep, ktime_t now, ktime_t *next);
 void eorpc_server_stop(struct eorpc_sock *ep);
-void eorpc_sentry_free(struct eorpc_sock *ep, struct eorpc_sentry *se);
+void eorpc_server_call_free(struct eorpc_sock *ep,
+			    struct eorpc_server_call *sc);
 void eorpc_send_error(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 		      const struct eorpc_pkt *about, u8 code);
 
-/* sstable.c */
-int eorpc_sstable_init(struct eorpc_sock *ep);
-void eorpc_sstable_destroy(struct eorpc_sock *ep);
-struct eorpc_ssession *eorpc_ss_by_id(struct eorpc_sock *ep, u64 session_id);
-struct eorpc_ssession *eorpc_ss_by_client(struct eorpc_sock *ep,
-					  const struct sockaddr_eorpc *peer,
-					  u64 client_epoch);
-int eorpc_ss_insert(struct eorpc_sock *ep, struct eorpc_ssession *ss);
-void eorpc_ss_remove(struct eorpc_sock *ep, struct eorpc_ssession *ss);
-void eorpc_ss_touch(struct eorpc_sock *ep, struct eorpc_ssession *ss,
-		    ktime_t now);
-void eorpc_ss_charge(struct eorpc_sock *ep, struct eorpc_ssession *ss,
-		     long delta);
-size_t eorpc_ss_cost(u32 window);
-bool eorpc_history_room(struct eorpc_sock *ep, size_t bytes);
-
 /* af.c */
 u64 eorpc_random_epoch(void);
-int eorpc_wait(struct eorpc_sock *ep, long timeo,
-	       bool (*ready)(struct eorpc_sock *ep, u32 arg), u32 arg);
 int eorpc_proto_init(void);
 void eorpc_proto_exit(void);
 

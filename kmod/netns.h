@@ -119,19 +119,18 @@ static inline struct eorpc_net *eorpc_net(const struct net *net)
 	return net_generic(net, eorpc_net_id);
 }
 
-#define EORPC_INC(net, name) \
-	this_cpu_inc(eorpc_net(net)->stats->v[EORPC_STAT_##name])
-/* A dropped datagram: counted, and traced as eorpc:eorpc_drop. */
-#define EORPC_DROP(net, name) eorpc_drop(net, EORPC_STAT_##name)
-
-#define EORPC_ADD(net, name, n) \
-	this_cpu_add(eorpc_net(net)->stats->v[EORPC_STAT_##name], (n))
+/* Counters are named in full at each use, so a search finds every one. */
+static inline void eorpc_inc(struct net *net, enum eorpc_stat stat)
+{
+	this_cpu_inc(eorpc_net(net)->stats->v[stat]);
+}
 
 int eorpc_netns_init(void);
 void eorpc_netns_exit(void);
 int eorpc_proc_init_net(struct net *net);
 void eorpc_proc_exit_net(struct net *net);
 u64 eorpc_stat_read(struct net *net, enum eorpc_stat stat);
+/* A dropped datagram: counted, and traced as eorpc:eorpc_drop. */
 void eorpc_drop(struct net *net, enum eorpc_stat stat);
 extern const char *const eorpc_stat_names[EORPC_STAT_MAX];
 

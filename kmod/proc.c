@@ -134,10 +134,10 @@ static u64 shown_id(struct seq_file *seq, u64 session_id)
 
 static void show_sessions(struct seq_file *seq, struct eorpc_sock *ep)
 {
-	struct eorpc_csession *cs;
-	struct eorpc_ssession *ss;
+	struct eorpc_client_session *cs;
+	struct eorpc_server_session *ss;
 
-	list_for_each_entry(cs, &ep->csessions, link) {
+	list_for_each_entry(cs, &ep->client_sessions, link) {
 		show_addr(seq, &ep->local);
 		seq_puts(seq, " ");
 		show_addr(seq, &cs->peer);
@@ -146,7 +146,7 @@ static void show_sessions(struct seq_file *seq, struct eorpc_sock *ep)
 			   shown_id(seq, cs->session_id), cs->ids.next_id - 1, cs->ids.ack,
 			   cs->rto.rto);
 	}
-	list_for_each_entry(ss, &ep->ssessions, lru) {
+	list_for_each_entry(ss, &ep->server_sessions, lru) {
 		show_addr(seq, &ep->local);
 		seq_puts(seq, " ");
 		show_addr(seq, &ss->peer);

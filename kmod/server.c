@@ -9,6 +9,8 @@
 #include <linux/string.h>
 #include <linux/slab.h>
 #include "eorpc.h"
+#include "server_sessions.h"
+#include "timer.h"
 #include "fault.h"
 #include "netns.h"
 #include "trace.h"
@@ -42,16 +44,16 @@ void eorpc_send_error(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 		      const struct eorpc_pkt *about, u8 code)
 {
 	send_simple(ep, to, about, EORPC_PKT_ERROR, code);
-	EORPC_INC(sock_net(&ep->sk), ERRORS_SENT);
+	eorpc_inc(sock_net(&ep->sk), EORPC_STAT_ERRORS_SENT);
 }
 
 /*
  * What a history entry holding a body of @len bytes costs, as the allocator
  * rounds it.
  */
-static size_t sentry_charge(u32 len)
+static size_t server_call_charge(u32 len)
 {
-	return kmalloc_size_roundup(sizeof(struct eorpc_sentry)) +
+	return kmalloc_size_roundup(sizeof(struct eorpc_server_call)) +
 	       eorpc_msg_charge(len);
 }
 
@@ -59,44 +61,44 @@ static size_t sentry_charge(u32 len)
  * What an entry costs now: eorpc_msg_free() zeroes the length, so a
  * delivered request's body no longer counts.
  */
-static size_t sentry_bytes(const struct eorpc_sentry *se)
+static size_t server_call_bytes(const struct eorpc_server_call *sc)
 {
-	return sentry_charge(se->msg.len);
+	return server_call_charge(sc->msg.len);
 }
 
 /* A request stops being partial: complete, abandoned or freed. */
-static void partial_done(struct eorpc_sentry *se)
+static void partial_done(struct eorpc_server_call *sc)
 {
-	list_del(&se->rx.link);
-	se->sess->partial_bytes -= se->msg.len;
+	list_del(&sc->rx.link);
+	sc->sess->partial_bytes -= sc->msg.len;
 }
 
 /*
  * Free one history entry without counting why. A request the application
  * holds stays valid for its reply, which is then discarded.
  */
-static void drop_entry(struct eorpc_sock *ep, struct eorpc_sentry *se)
+static void drop_entry(struct eorpc_sock *ep, struct eorpc_server_call *sc)
 {
-	struct eorpc_ssession *ss = se->sess;
+	struct eorpc_server_session *ss = sc->sess;
 
-	eorpc_ss_charge(ep, ss, -(long)sentry_bytes(se));
-	switch (se->he.state) {
+	eorpc_server_session_charge(ep, ss, -(long)server_call_bytes(sc));
+	switch (sc->he.state) {
 	case EORPC_HE_DELIVERED:
-		se->sess = NULL;
+		sc->sess = NULL;
 		return;
 	case EORPC_HE_RECEIVING:
-		partial_done(se);
-		eorpc_rmem_uncharge(ep, se->msg.len);
+		partial_done(sc);
+		eorpc_rmem_uncharge(ep, sc->msg.len);
 		break;
 	case EORPC_HE_QUEUED:
-		list_del(&se->rx.link);
-		eorpc_rmem_uncharge(ep, se->msg.len);
+		list_del(&sc->rx.link);
+		eorpc_rmem_uncharge(ep, sc->msg.len);
 		break;
 	case EORPC_HE_REPLIED:
-		ss->reply_bytes -= se->msg.len;
+		ss->reply_bytes -= sc->msg.len;
 		break;
 	}
-	eorpc_sentry_free(ep, se);
+	eorpc_server_call_free(ep, sc);
 }
 
 /* The client acknowledged the entry, or the session ends. */
@@ -104,21 +106,21 @@ static void release_entry(struct eorpc_hentry *he, void *arg)
 {
 	struct eorpc_sock *ep = arg;
 
-	EORPC_INC(sock_net(&ep->sk), HISTORY_FREED);
-	drop_entry(ep, container_of(he, struct eorpc_sentry, he));
+	eorpc_inc(sock_net(&ep->sk), EORPC_STAT_HISTORY_FREED);
+	drop_entry(ep, container_of(he, struct eorpc_server_call, he));
 }
 
-void eorpc_sentry_free(struct eorpc_sock *ep, struct eorpc_sentry *se)
+void eorpc_server_call_free(struct eorpc_sock *ep, struct eorpc_server_call *sc)
 {
-	eorpc_msg_free(&se->msg);
-	kfree(se);
+	eorpc_msg_free(&sc->msg);
+	kfree(sc);
 }
 
-static void ss_free(struct eorpc_sock *ep, struct eorpc_ssession *ss)
+static void ss_free(struct eorpc_sock *ep, struct eorpc_server_session *ss)
 {
 	eorpc_history_drain(&ss->history, release_entry, ep);
 	eorpc_history_destroy(&ss->history);
-	eorpc_ss_remove(ep, ss);
+	eorpc_server_session_remove(ep, ss);
 	WARN_ON_ONCE(ss->bytes || ss->reply_bytes || ss->partial_bytes);
 	kfree_rcu(ss, rcu);
 }
@@ -128,36 +130,36 @@ static void ss_free(struct eorpc_sock *ep, struct eorpc_ssession *ss)
  * least recently active session if it has been quiet for a while. Its
  * client's next packet gets SESSION_UNKNOWN, so nothing is delivered twice.
  */
-static bool evict_one(struct eorpc_sock *ep, struct eorpc_ssession *keep,
+static bool evict_one(struct eorpc_sock *ep, struct eorpc_server_session *keep,
 		      ktime_t now)
 {
 	struct eorpc_net *en = eorpc_net(sock_net(&ep->sk));
-	struct eorpc_ssession *ss;
+	struct eorpc_server_session *ss;
 
-	ss = list_first_entry_or_null(&ep->ssessions, struct eorpc_ssession,
+	ss = list_first_entry_or_null(&ep->server_sessions, struct eorpc_server_session,
 				      lru);
 	/* Quiet for two probe intervals: not a client waiting on a BUSY. */
 	if (!ss || ss == keep ||
 	    ktime_ms_delta(now, ss->last_active) <
 	    2 * (s64)READ_ONCE(en->rto_max_ms))
 		return false;
-	EORPC_INC(sock_net(&ep->sk), SESSIONS_EVICTED);
+	eorpc_inc(sock_net(&ep->sk), EORPC_STAT_SESSIONS_EVICTED);
 	trace_eorpc_evict(&ss->peer, ss->session_id, "memory",
 			  ss->history.live, ss->bytes);
 	ss_free(ep, ss);
 	return true;
 }
 
-static bool make_room(struct eorpc_sock *ep, struct eorpc_ssession *keep,
+static bool make_room(struct eorpc_sock *ep, struct eorpc_server_session *keep,
 		      size_t bytes, ktime_t now)
 {
-	while (!eorpc_history_room(ep, bytes))
+	while (!eorpc_server_state_room(ep, bytes))
 		if (!evict_one(ep, keep, now))
 			return false;
 	return true;
 }
 
-static void send_welcome(struct eorpc_sock *ep, struct eorpc_ssession *ss)
+static void send_welcome(struct eorpc_sock *ep, struct eorpc_server_session *ss)
 {
 	struct eorpc_net *en = eorpc_net(sock_net(&ep->sk));
 	struct eorpc_wire_welcome w = {
@@ -187,7 +189,7 @@ static void send_cookie(struct eorpc_sock *ep, const struct eorpc_pkt *hello,
 
 	eorpc_cookie_make(&en->cookie, from, hello->client_epoch, &cookie);
 	eorpc_udp_send(ep, from, &pkt, &cookie, sizeof(cookie));
-	EORPC_INC(sock_net(&ep->sk), COOKIES_SENT);
+	eorpc_inc(sock_net(&ep->sk), EORPC_STAT_COOKIES_SENT);
 }
 
 /* Return: true if the HELLO proves its sender receives at its address. */
@@ -204,7 +206,7 @@ static bool hello_validated(struct eorpc_sock *ep, struct sk_buff *skb,
 		return false;
 	if (eorpc_cookie_valid(&en->cookie, from, pkt->client_epoch, &cookie))
 		return true;
-	EORPC_INC(sock_net(&ep->sk), COOKIES_INVALID);
+	eorpc_inc(sock_net(&ep->sk), EORPC_STAT_COOKIES_INVALID);
 	return false;
 }
 
@@ -214,7 +216,7 @@ static void on_hello(struct eorpc_sock *ep, struct sk_buff *skb,
 {
 	struct net *net = sock_net(&ep->sk);
 	struct eorpc_net *en = eorpc_net(net);
-	struct eorpc_ssession *ss = eorpc_ss_by_client(ep, from,
+	struct eorpc_server_session *ss = eorpc_server_session_by_client(ep, from,
 						       pkt->client_epoch);
 	ktime_t now = ktime_get();
 	u32 window;
@@ -232,7 +234,7 @@ static void on_hello(struct eorpc_sock *ep, struct sk_buff *skb,
 	if (atomic_read(&en->sessions) >= READ_ONCE(en->max_sessions) &&
 	    !evict_one(ep, NULL, now))
 		goto refuse;
-	if (!make_room(ep, NULL, eorpc_ss_cost(window), now))
+	if (!make_room(ep, NULL, eorpc_server_session_cost(window), now))
 		goto refuse;
 	if (eorpc_should_fail_alloc())
 		goto nomem;
@@ -247,9 +249,9 @@ static void on_hello(struct eorpc_sock *ep, struct sk_buff *skb,
 	/* Never 0 and never one in use: a session id is never reused. */
 	do {
 		ss->session_id = get_random_u64();
-	} while (!ss->session_id || eorpc_ss_by_id(ep, ss->session_id));
+	} while (!ss->session_id || eorpc_server_session_by_id(ep, ss->session_id));
 	ss->last_active = now;
-	if (eorpc_ss_insert(ep, ss)) {
+	if (eorpc_server_session_insert(ep, ss)) {
 		eorpc_history_destroy(&ss->history);
 		goto nomem_free;
 	}
@@ -258,56 +260,56 @@ static void on_hello(struct eorpc_sock *ep, struct sk_buff *skb,
 						  EORPC_GC_PERIOD_MS));
 		eorpc_timer_arm(ep, ep->gc_at);
 	}
-	EORPC_INC(net, SESSIONS_CREATED);
+	eorpc_inc(net, EORPC_STAT_SESSIONS_CREATED);
 	send_welcome(ep, ss);
 	return;
 nomem_free:
 	kfree(ss);
 nomem:
-	EORPC_DROP(net, RX_DROP_NOMEM);
+	eorpc_drop(net, EORPC_STAT_RX_DROP_NOMEM);
 	eorpc_send_error(ep, from, pkt, EORPC_WERR_REFUSED);
 	return;
 refuse:
-	EORPC_INC(net, SESSIONS_REFUSED);
+	eorpc_inc(net, EORPC_STAT_SESSIONS_REFUSED);
 	eorpc_send_error(ep, from, pkt, EORPC_WERR_REFUSED);
 }
 
-static void send_reply(struct eorpc_sock *ep, struct eorpc_ssession *ss,
-		       struct eorpc_sentry *se)
+static void send_reply(struct eorpc_sock *ep, struct eorpc_server_session *ss,
+		       struct eorpc_server_call *sc)
 {
 	struct eorpc_pkt pkt = {
 		.type = EORPC_PKT_REPLY,
 		.client_epoch = ss->client_epoch,
 		.server_epoch = ep->server_epoch,
 		.session_id = ss->session_id,
-		.request_id = se->he.id,
+		.request_id = sc->he.id,
 	};
 
-	eorpc_udp_send_msg(ep, &ss->peer, &pkt, &se->msg);
+	eorpc_udp_send_msg(ep, &ss->peer, &pkt, &sc->msg);
 }
 
-static void queue_request(struct eorpc_sock *ep, struct eorpc_sentry *se)
+static void queue_request(struct eorpc_sock *ep, struct eorpc_server_call *sc)
 {
-	se->he.state = EORPC_HE_QUEUED;
-	list_add_tail(&se->rx.link, &ep->recvq);
+	sc->he.state = EORPC_HE_QUEUED;
+	list_add_tail(&sc->rx.link, &ep->recvq);
 	ep->sk.sk_data_ready(&ep->sk);
 }
 
-static void new_request(struct eorpc_sock *ep, struct eorpc_ssession *ss,
+static void new_request(struct eorpc_sock *ep, struct eorpc_server_session *ss,
 			struct sk_buff *skb, const struct eorpc_pkt *pkt)
 {
 	struct net *net = sock_net(&ep->sk);
 	struct eorpc_net *en = eorpc_net(net);
-	size_t need = sentry_charge(pkt->msg_len);
-	struct eorpc_sentry *se;
+	size_t need = server_call_charge(pkt->msg_len);
+	struct eorpc_server_call *sc;
 
 	/* No room: keep no state; the retransmission starts over. */
 	if (!eorpc_rmem_room(ep)) {
-		EORPC_DROP(net, RX_DROP_RCVBUF);
+		eorpc_drop(net, EORPC_STAT_RX_DROP_RCVBUF);
 		return;
 	}
 	if (!eorpc_partial_room(ep, ss->partial_bytes, pkt->msg_len)) {
-		EORPC_DROP(net, RX_DROP_PARTIAL);
+		eorpc_drop(net, EORPC_STAT_RX_DROP_PARTIAL);
 		return;
 	}
 	/*
@@ -316,45 +318,45 @@ static void new_request(struct eorpc_sock *ep, struct eorpc_ssession *ss,
 	 */
 	if (ss->reply_bytes >= READ_ONCE(en->session_max_reply_bytes) ||
 	    !make_room(ep, ss, need, ktime_get())) {
-		EORPC_INC(net, REQUESTS_REFUSED_MEM);
+		eorpc_inc(net, EORPC_STAT_REQUESTS_REFUSED_MEM);
 		trace_eorpc_busy(&ss->peer, pkt);
 		send_simple(ep, &ss->peer, pkt, EORPC_PKT_BUSY, 0);
 		return;
 	}
-	se = eorpc_should_fail_alloc() ? NULL :
-	     kzalloc(sizeof(*se), GFP_KERNEL_ACCOUNT);
-	if (!se || eorpc_msg_alloc(&se->msg, pkt->msg_len)) {
-		kfree(se);
-		EORPC_DROP(net, RX_DROP_NOMEM);
+	sc = eorpc_should_fail_alloc() ? NULL :
+	     kzalloc(sizeof(*sc), GFP_KERNEL_ACCOUNT);
+	if (!sc || eorpc_msg_alloc(&sc->msg, pkt->msg_len)) {
+		kfree(sc);
+		eorpc_drop(net, EORPC_STAT_RX_DROP_NOMEM);
 		return;
 	}
-	se->he.id = pkt->request_id;
-	se->he.state = EORPC_HE_RECEIVING;
-	se->rx.kind = EORPC_RX_REQUEST;
-	se->sess = ss;
-	se->peer = ss->peer;
-	eorpc_ss_charge(ep, ss, need);
+	sc->he.id = pkt->request_id;
+	sc->he.state = EORPC_HE_RECEIVING;
+	sc->rx.kind = EORPC_RX_REQUEST;
+	sc->sess = ss;
+	sc->peer = ss->peer;
+	eorpc_server_session_charge(ep, ss, need);
 	eorpc_rmem_charge(ep, pkt->msg_len);
-	eorpc_history_insert(&ss->history, &se->he);
-	eorpc_msg_add_frag(&se->msg, skb, pkt);
-	if (eorpc_msg_complete(&se->msg)) {
-		queue_request(ep, se);
+	eorpc_history_insert(&ss->history, &sc->he);
+	eorpc_msg_add_frag(&sc->msg, skb, pkt);
+	if (eorpc_msg_complete(&sc->msg)) {
+		queue_request(ep, sc);
 		return;
 	}
-	list_add_tail(&se->rx.link, &ep->partial);
+	list_add_tail(&sc->rx.link, &ep->partial);
 	ss->partial_bytes += pkt->msg_len;
 }
 
-static void on_request(struct eorpc_sock *ep, struct eorpc_ssession *ss,
+static void on_request(struct eorpc_sock *ep, struct eorpc_server_session *ss,
 		       struct sk_buff *skb, const struct eorpc_pkt *pkt)
 {
 	struct net *net = sock_net(&ep->sk);
 	struct eorpc_hentry *he;
-	struct eorpc_sentry *se;
+	struct eorpc_server_call *sc;
 
 	switch (eorpc_history_classify(&ss->history, pkt->request_id, &he)) {
 	case EORPC_HIST_STALE:
-		EORPC_INC(net, STALE_REQUESTS);
+		eorpc_inc(net, EORPC_STAT_STALE_REQUESTS);
 		return;
 	case EORPC_HIST_BEYOND:
 		eorpc_send_error(ep, &ss->peer, pkt, EORPC_WERR_WINDOW);
@@ -365,34 +367,34 @@ static void on_request(struct eorpc_sock *ep, struct eorpc_ssession *ss,
 	case EORPC_HIST_KNOWN:
 		break;
 	}
-	se = container_of(he, struct eorpc_sentry, he);
-	if (se->he.state == EORPC_HE_RECEIVING) {
-		if (pkt->msg_len != se->msg.len) {
-			EORPC_DROP(net, RX_DROP_FIELD);
+	sc = container_of(he, struct eorpc_server_call, he);
+	if (sc->he.state == EORPC_HE_RECEIVING) {
+		if (pkt->msg_len != sc->msg.len) {
+			eorpc_drop(net, EORPC_STAT_RX_DROP_FIELD);
 			return;
 		}
-		if (!eorpc_msg_add_frag(&se->msg, skb, pkt)) {
-			EORPC_INC(net, DUP_FRAGMENTS);
+		if (!eorpc_msg_add_frag(&sc->msg, skb, pkt)) {
+			eorpc_inc(net, EORPC_STAT_DUP_FRAGMENTS);
 			return;
 		}
-		if (eorpc_msg_complete(&se->msg)) {
-			partial_done(se);
-			queue_request(ep, se);
+		if (eorpc_msg_complete(&sc->msg)) {
+			partial_done(sc);
+			queue_request(ep, sc);
 			return;
 		}
 		/* Progress: to the back of the abandonment line. */
-		list_move_tail(&se->rx.link, &ep->partial);
+		list_move_tail(&sc->rx.link, &ep->partial);
 		return;
 	}
 	/* A whole retransmission: answer it once, at its first fragment. */
 	if (pkt->frag)
 		return;
-	if (se->he.state == EORPC_HE_REPLIED) {
-		EORPC_INC(net, DUP_FROM_HISTORY);
+	if (sc->he.state == EORPC_HE_REPLIED) {
+		eorpc_inc(net, EORPC_STAT_DUP_FROM_HISTORY);
 		trace_eorpc_history_hit(&ss->peer, pkt);
-		send_reply(ep, ss, se);
+		send_reply(ep, ss, sc);
 	} else {
-		EORPC_INC(net, DUP_BUSY);
+		eorpc_inc(net, EORPC_STAT_DUP_BUSY);
 		trace_eorpc_busy(&ss->peer, pkt);
 		send_simple(ep, &ss->peer, pkt, EORPC_PKT_BUSY, 0);
 	}
@@ -410,13 +412,13 @@ void eorpc_server_input(struct eorpc_sock *ep, struct sk_buff *skb,
 			const struct sockaddr_eorpc *from)
 {
 	struct net *net = sock_net(&ep->sk);
-	struct eorpc_ssession *ss;
+	struct eorpc_server_session *ss;
 
 	if (!ep->listening) {
 		/* Tell a misdirected client (its call fails ECONNREFUSED). */
 		if (pkt->type != EORPC_PKT_ACK)
 			eorpc_send_error(ep, from, pkt, EORPC_WERR_NOT_SERVER);
-		EORPC_DROP(net, RX_DROP_NOT_CLIENT);
+		eorpc_drop(net, EORPC_STAT_RX_DROP_NOT_CLIENT);
 		return;
 	}
 	if (pkt->type == EORPC_PKT_HELLO) {
@@ -427,31 +429,31 @@ void eorpc_server_input(struct eorpc_sock *ep, struct sk_buff *skb,
 		if (pkt->type == EORPC_PKT_REQUEST && !pkt->frag)
 			eorpc_send_error(ep, from, pkt,
 					 EORPC_WERR_SERVER_RESTARTED);
-		EORPC_DROP(net, RX_DROP_SESSION);
+		eorpc_drop(net, EORPC_STAT_RX_DROP_SESSION);
 		return;
 	}
-	ss = eorpc_ss_by_id(ep, pkt->session_id);
+	ss = eorpc_server_session_by_id(ep, pkt->session_id);
 	if (!ss) {
 		if (pkt->type == EORPC_PKT_REQUEST && !pkt->frag)
 			eorpc_send_error(ep, from, pkt,
 					 EORPC_WERR_SESSION_UNKNOWN);
 		/* An ACK for ids this server never saw: nothing to answer. */
 		if (pkt->type == EORPC_PKT_ACK)
-			EORPC_DROP(net, RX_DROP_ACK);
+			eorpc_drop(net, EORPC_STAT_RX_DROP_ACK);
 		else
-			EORPC_DROP(net, RX_DROP_SESSION);
+			eorpc_drop(net, EORPC_STAT_RX_DROP_SESSION);
 		return;
 	}
 	if (ss->client_epoch != pkt->client_epoch ||
 	    !eorpc_addr_equal(&ss->peer, from)) {
-		EORPC_DROP(net, RX_DROP_ADDRESS);
+		eorpc_drop(net, EORPC_STAT_RX_DROP_ADDRESS);
 		return;
 	}
-	eorpc_ss_touch(ep, ss, ktime_get());
+	eorpc_server_session_touch(ep, ss, ktime_get());
 	eorpc_history_ack(&ss->history, pkt->ack, release_entry, ep);
 	if (pkt->type == EORPC_PKT_ACK) {
 		if (pkt->flags & EORPC_F_CLOSE) {
-			EORPC_INC(net, SESSIONS_CLOSED);
+			eorpc_inc(net, EORPC_STAT_SESSIONS_CLOSED);
 			ss_free(ep, ss);
 		}
 		return;
@@ -460,14 +462,48 @@ void eorpc_server_input(struct eorpc_sock *ep, struct sk_buff *skb,
 }
 
 /* recvmsg handed a queued request to the application. */
-void eorpc_server_delivered(struct eorpc_sock *ep, struct eorpc_sentry *se)
+/* The call table starts empty; ids the application answers with go in it. */
+void eorpc_server_init(struct eorpc_sock *ep)
 {
-	list_del(&se->rx.link);
-	se->he.state = EORPC_HE_DELIVERED;
-	eorpc_rmem_uncharge(ep, se->msg.len);
-	eorpc_ss_charge(ep, se->sess, -(long)eorpc_msg_charge(se->msg.len));
-	eorpc_msg_free(&se->msg);
-	EORPC_INC(sock_net(&ep->sk), REQUESTS_DELIVERED);
+	xa_init(&ep->server_calls);
+}
+
+/*
+ * Give @sc the next call id before its request is copied out, so a request
+ * the application has seen can always be answered (no allocation after).
+ */
+int eorpc_server_call_id_reserve(struct eorpc_sock *ep,
+				 struct eorpc_server_call *sc)
+{
+	u64 call_id = ep->next_call_id + 1;
+	int err;
+
+	sock_owned_by_me(&ep->sk);
+	err = eorpc_should_fail_alloc() ? -ENOMEM :
+	      xa_insert(&ep->server_calls, call_id, sc, GFP_KERNEL);
+	if (!err)
+		sc->call_id = call_id;
+	return err;
+}
+
+/* The copy to the application failed: the request stays queued, no id. */
+void eorpc_server_call_id_unreserve(struct eorpc_sock *ep,
+				    struct eorpc_server_call *sc)
+{
+	xa_erase(&ep->server_calls, sc->call_id);
+	sc->call_id = 0;
+}
+
+void eorpc_server_delivered(struct eorpc_sock *ep, struct eorpc_server_call *sc)
+{
+	sock_owned_by_me(&ep->sk);
+	ep->next_call_id = sc->call_id;
+	list_del(&sc->rx.link);
+	sc->he.state = EORPC_HE_DELIVERED;
+	eorpc_rmem_uncharge(ep, sc->msg.len);
+	eorpc_server_session_charge(ep, sc->sess, -(long)eorpc_msg_charge(sc->msg.len));
+	eorpc_msg_free(&sc->msg);
+	eorpc_inc(sock_net(&ep->sk), EORPC_STAT_REQUESTS_DELIVERED);
 }
 
 /**
@@ -484,38 +520,38 @@ int eorpc_server_reply(struct eorpc_sock *ep, u64 call_id, struct msghdr *msg,
 		       size_t len)
 {
 	struct net *net = sock_net(&ep->sk);
-	struct eorpc_sentry *se;
+	struct eorpc_server_call *sc;
 	int err;
 
 	if (len > EORPC_MAX_PAYLOAD)
 		return -EMSGSIZE;
 	if (call_id > ULONG_MAX)
 		return -ENOENT;
-	se = xa_load(&ep->server_calls, call_id);
-	if (!se)
+	sc = xa_load(&ep->server_calls, call_id);
+	if (!sc)
 		return -ENOENT;
-	err = eorpc_msg_from_iter(&se->msg, &msg->msg_iter, len);
+	err = eorpc_msg_from_iter(&sc->msg, &msg->msg_iter, len);
 	if (err)
 		return err;
 	xa_erase(&ep->server_calls, call_id);
-	if (!se->sess) {
+	if (!sc->sess) {
 		/* The client gave up on it and the session let go of it. */
-		EORPC_INC(net, REPLIES_ORPHANED);
-		eorpc_sentry_free(ep, se);
+		eorpc_inc(net, EORPC_STAT_REPLIES_ORPHANED);
+		eorpc_server_call_free(ep, sc);
 		return len;
 	}
 	/* Kept even over the caps: the request was admitted under them. */
-	se->he.state = EORPC_HE_REPLIED;
-	se->sess->reply_bytes += len;
-	eorpc_ss_charge(ep, se->sess, eorpc_msg_charge(len));
-	send_reply(ep, se->sess, se);
-	EORPC_INC(net, REPLIES_SENT);
+	sc->he.state = EORPC_HE_REPLIED;
+	sc->sess->reply_bytes += len;
+	eorpc_server_session_charge(ep, sc->sess, eorpc_msg_charge(len));
+	send_reply(ep, sc->sess, sc);
+	eorpc_inc(net, EORPC_STAT_REPLIES_SENT);
 	return len;
 }
 
 int eorpc_server_start(struct eorpc_sock *ep)
 {
-	int err = eorpc_sstable_init(ep);
+	int err = eorpc_server_sessions_init(ep);
 
 	if (!err)
 		ep->listening = true;
@@ -530,17 +566,17 @@ int eorpc_server_start(struct eorpc_sock *ep)
  */
 static void abandon_partials(struct eorpc_sock *ep, ktime_t now)
 {
-	struct eorpc_sentry *se, *tmp;
+	struct eorpc_server_call *sc, *tmp;
 
-	list_for_each_entry_safe(se, tmp, &ep->partial, rx.link) {
-		if (!eorpc_msg_abandoned(ep, &se->msg, now))
+	list_for_each_entry_safe(sc, tmp, &ep->partial, rx.link) {
+		if (!eorpc_msg_abandoned(ep, &sc->msg, now))
 			break;	/* the rest made progress later */
-		EORPC_INC(sock_net(&ep->sk), PARTIALS_ABANDONED);
-		trace_eorpc_abandon(&se->peer, se->he.id, se->msg.len,
-				    hweight64(se->msg.have),
-				    eorpc_nfrags(se->msg.len));
-		eorpc_history_remove(&se->sess->history, &se->he);
-		drop_entry(ep, se);
+		eorpc_inc(sock_net(&ep->sk), EORPC_STAT_PARTIALS_ABANDONED);
+		trace_eorpc_abandon(&sc->peer, sc->he.id, sc->msg.len,
+				    hweight64(sc->msg.have),
+				    eorpc_nfrags(sc->msg.len));
+		eorpc_history_remove(&sc->sess->history, &sc->he);
+		drop_entry(ep, sc);
 	}
 }
 
@@ -552,7 +588,7 @@ void eorpc_server_timers(struct eorpc_sock *ep, ktime_t now, ktime_t *next)
 {
 	struct eorpc_net *en = eorpc_net(sock_net(&ep->sk));
 	u32 timeout_ms = READ_ONCE(en->session_timeout_ms);
-	struct eorpc_ssession *ss, *tmp;
+	struct eorpc_server_session *ss, *tmp;
 	ktime_t oldest = 0;
 
 	/*
@@ -567,14 +603,14 @@ void eorpc_server_timers(struct eorpc_sock *ep, ktime_t now, ktime_t *next)
 	/* Partial requests belong to sessions, so this runs while they do. */
 	abandon_partials(ep, now);
 	/* Least recently active first: stop at the first one still alive. */
-	list_for_each_entry_safe(ss, tmp, &ep->ssessions, lru) {
+	list_for_each_entry_safe(ss, tmp, &ep->server_sessions, lru) {
 		ktime_t end = ktime_add_ms(ss->last_active, timeout_ms);
 
 		if (end > now) {
 			oldest = min(end, ktime_add_ms(now, EORPC_GC_PERIOD_MS));
 			break;
 		}
-		EORPC_INC(sock_net(&ep->sk), SESSIONS_EXPIRED);
+		eorpc_inc(sock_net(&ep->sk), EORPC_STAT_SESSIONS_EXPIRED);
 		trace_eorpc_evict(&ss->peer, ss->session_id, "idle",
 				  ss->history.live, ss->bytes);
 		ss_free(ep, ss);
@@ -590,11 +626,11 @@ void eorpc_server_timers(struct eorpc_sock *ep, ktime_t now, ktime_t *next)
  */
 void eorpc_server_stop(struct eorpc_sock *ep)
 {
-	struct eorpc_ssession *ss, *tmp;
-	struct eorpc_sentry *se;
+	struct eorpc_server_session *ss, *tmp;
+	struct eorpc_server_call *sc;
 	unsigned long id;
 
-	list_for_each_entry_safe(ss, tmp, &ep->ssessions, lru) {
+	list_for_each_entry_safe(ss, tmp, &ep->server_sessions, lru) {
 		if (ss->history.live) {
 			struct eorpc_pkt about = {
 				.client_epoch = ss->client_epoch,
@@ -606,9 +642,10 @@ void eorpc_server_stop(struct eorpc_sock *ep)
 		}
 		ss_free(ep, ss);
 	}
-	xa_for_each(&ep->server_calls, id, se) {
+	xa_for_each(&ep->server_calls, id, sc) {
 		xa_erase(&ep->server_calls, id);
-		eorpc_sentry_free(ep, se);
+		eorpc_server_call_free(ep, sc);
 	}
-	eorpc_sstable_destroy(ep);
+	xa_destroy(&ep->server_calls);
+	eorpc_server_sessions_destroy(ep);
 }

@@ -4,8 +4,9 @@
  * Received datagrams come through the UDP encapsulation hook in softirq
  * context; they are only queued there and processed by the socket's work
  * item, which may sleep, allocate and transmit. ICMP errors about datagrams
- * we sent come through the encapsulation error hook, also in softirq; what
- * may matter of them is queued the same way.
+ * we sent come through the encapsulation error hook, also in softirq; the
+ * few that may matter are copied into a small array under @icmp_lock, and
+ * the work item takes them from there (eorpc_udp_icmp_next()).
  */
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
@@ -17,6 +18,7 @@
 #include <net/udp.h>
 #include <net/udp_tunnel.h>
 #include "eorpc.h"
+#include "dispatch.h"
 #include "fault.h"
 #include "netns.h"
 #include "trace.h"
@@ -33,7 +35,7 @@ static int eorpc_encap_rcv(struct sock *udp_sk, struct sk_buff *skb)
 	if (!ep || !pskb_pull(skb, sizeof(struct udphdr)))
 		goto drop;
 	if (skb_queue_len(&ep->rx_backlog) >= EORPC_BACKLOG_MAX) {
-		EORPC_DROP(sock_net(&ep->sk), RX_DROP_BACKLOG);
+		eorpc_drop(sock_net(&ep->sk), EORPC_STAT_RX_DROP_BACKLOG);
 		goto drop;
 	}
 	skb_orphan(skb);
@@ -122,7 +124,7 @@ static void eorpc_icmp_error(struct sock *udp_sk, struct sk_buff *skb,
 	net = sock_net(&ep->sk);
 	/* Host or net unreachable, too big, time exceeded...: transient. */
 	if (!icmp_port_unreachable(skb)) {
-		EORPC_INC(net, ICMP_IGNORED);
+		eorpc_inc(net, EORPC_STAT_ICMP_IGNORED);
 		goto out;
 	}
 	/* The quote must hold our whole header: its epoch proves the source. */
@@ -134,13 +136,13 @@ static void eorpc_icmp_error(struct sock *udp_sk, struct sk_buff *skb,
 	    hdr->version != EORPC_WIRE_VERSION || !hdr->client_epoch ||
 	    !hdr->type || hdr->type > EORPC_PKT_TYPE_MAX ||
 	    !icmp_quoted_peer(skb, uh, &r.peer)) {
-		EORPC_DROP(net, ICMP_DROPPED);
+		eorpc_drop(net, EORPC_STAT_ICMP_DROPPED);
 		goto out;
 	}
 	if (hdr->type != EORPC_PKT_HELLO && hdr->type != EORPC_PKT_REQUEST &&
 	    hdr->type != EORPC_PKT_ACK) {
 		/* About a server's answer: a server acts on no ICMP error. */
-		EORPC_INC(net, ICMP_IGNORED);
+		eorpc_inc(net, EORPC_STAT_ICMP_IGNORED);
 		goto out;
 	}
 	r.client_epoch = be64_to_cpu(hdr->client_epoch);
@@ -155,7 +157,7 @@ static void eorpc_icmp_error(struct sock *udp_sk, struct sk_buff *skb,
 	if (queued)
 		eorpc_kick(ep);
 	else
-		EORPC_DROP(net, ICMP_DROPPED);
+		eorpc_drop(net, EORPC_STAT_ICMP_DROPPED);
 out:
 	rcu_read_unlock();
 }
@@ -163,7 +165,9 @@ out:
 EORPC_DEFINE_ENCAP_ERR_RCV(eorpc_encap_err_rcv, eorpc_icmp_error)
 
 /**
- * eorpc_udp_icmp_next() - take one ICMP report queued by the error hook
+ * eorpc_udp_icmp_next() - take one ICMP report queued by the error hook,
+ *	newest first: each report is about its own session, so their order
+ *	does not matter
  * @ep: the socket, locked, not dead
  * @r: filled in
  *
@@ -304,7 +308,7 @@ int eorpc_udp_send(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 	err = eorpc_should_fail_xmit() ? -ENOBUFS :
 	      kernel_sendmsg(ep->udp, &msg, iov, len ? 2 : 1, sizeof(hdr) + len);
 	if (err < 0) {
-		EORPC_INC(sock_net(&ep->sk), TX_ERRORS);
+		eorpc_inc(sock_net(&ep->sk), EORPC_STAT_TX_ERRORS);
 		return err;
 	}
 	return 0;

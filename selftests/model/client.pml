@@ -1,13 +1,13 @@
 /*
  * client.pml - a client socket (kmod/client.c): one client session
- * (struct eorpc_csession) towards the server, handshake, calls with
+ * (struct eorpc_client_session) towards the server, handshake, calls with
  * request ids inside the window (kmod/ackwin.c), cumulative ack,
  * retransmission, errors. PROTOCOL.md "Sessions and incarnations" and
  * "Calls (client side, at-least-once)".
  */
 
-/* Client session phases (eorpc_csession.state) */
-#define CP_IDLE		0	/* no csession (start, after restart, after cs_fail()) */
+/* Client session phases (eorpc_client_session.state) */
+#define CP_IDLE		0	/* no client session (start, after restart, after cs_fail()) */
 #define CP_HS		1	/* EORPC_CS_HELLO: HELLO sent, waiting for WELCOME */
 #define CP_EST		2	/* EORPC_CS_ESTABLISHED */
 #define CP_CLOSED	3	/* socket closed */

@@ -407,7 +407,7 @@ inline server_restart(graceful)
 		/* the ERRORs go out in table order (graceful 1) or starting
 		 * with the next address's slots (graceful 2): when the network
 		 * is nearly full, which one is lost must not depend on the
-		 * client's address (kernel: list order of ep->ssessions,
+		 * client's address (kernel: list order of ep->server_sessions,
 		 * i.e. creation order, which can be either) */
 		ts = (graceful == 2 -> (tq + NSA) % NS : tq);
 		tk = 0;		/* any entry = a call not yet acknowledged */

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The socket's work item: the one place, besides system calls, that touches
- * protocol state. It takes the socket lock, handles queued datagrams and
- * ICMP reports, then the timers, and rearms the socket's single hrtimer for
- * the earliest thing still pending (a retransmission, a deadline, a delayed
- * ACK, an expiry).
+ * protocol state. It takes the socket lock, hands queued datagrams to the
+ * client or server side by packet type, then ICMP reports, then the timers,
+ * and rearms the socket's hrtimer (timer.c) for the earliest thing still
+ * pending.
  */
-#include <linux/hrtimer.h>
 #include "eorpc.h"
+#include "dispatch.h"
 #include "fault.h"
 #include "netns.h"
+#include "timer.h"
 #include "trace.h"
 
 /* Called from softirq (UDP hook, hrtimer) and process context. */
@@ -17,29 +18,6 @@ void eorpc_kick(struct eorpc_sock *ep)
 {
 	if (!READ_ONCE(ep->dead))
 		queue_work(eorpc_wq, &ep->work);
-}
-
-enum hrtimer_restart eorpc_timer_fired(struct hrtimer *t)
-{
-	struct eorpc_sock *ep = container_of(t, struct eorpc_sock, timer);
-
-	eorpc_kick(ep);
-	return HRTIMER_NORESTART;
-}
-
-/*
- * Socket locked. Arm the timer for @at unless it fires earlier already. A
- * set @timer_at whose hrtimer already fired has the work queued, and that
- * work rescans everything: @timer_at never moves later here.
- */
-void eorpc_timer_arm(struct eorpc_sock *ep, ktime_t at)
-{
-	if (ep->dead || !at)
-		return;
-	if (ep->timer_at && ep->timer_at <= at)
-		return;
-	ep->timer_at = at;
-	hrtimer_start(&ep->timer, at, HRTIMER_MODE_ABS_SOFT);
 }
 
 static const u8 verdict_stat[EORPC_WIRE_VERDICT_MAX] = {
@@ -50,7 +28,7 @@ static const u8 verdict_stat[EORPC_WIRE_VERDICT_MAX] = {
 	[EORPC_WIRE_LEN_BAD] = EORPC_STAT_RX_DROP_LEN,
 };
 
-static void eorpc_input(struct eorpc_sock *ep, struct sk_buff *skb)
+static void dispatch(struct eorpc_sock *ep, struct sk_buff *skb)
 {
 	struct net *net = sock_net(&ep->sk);
 	struct sockaddr_eorpc from;
@@ -59,7 +37,7 @@ static void eorpc_input(struct eorpc_sock *ep, struct sk_buff *skb)
 	u32 hdr_len = min_t(u32, skb->len, EORPC_WIRE_HDR_LEN);
 
 	if (eorpc_should_fail_alloc() || !pskb_may_pull(skb, hdr_len)) {
-		EORPC_DROP(net, RX_DROP_NOMEM);
+		eorpc_drop(net, EORPC_STAT_RX_DROP_NOMEM);
 		return;
 	}
 	v = eorpc_wire_decode(skb->data, skb->len, &pkt);
@@ -68,7 +46,7 @@ static void eorpc_input(struct eorpc_sock *ep, struct sk_buff *skb)
 		return;
 	}
 	if (eorpc_addr_from_skb(skb, &from)) {
-		EORPC_DROP(net, RX_DROP_FIELD);
+		eorpc_drop(net, EORPC_STAT_RX_DROP_FIELD);
 		return;
 	}
 	trace_eorpc_rx(&from, &pkt);
@@ -95,7 +73,7 @@ void eorpc_work(struct work_struct *work)
 	lock_sock(sk);
 	while ((skb = skb_dequeue(&ep->rx_backlog))) {
 		if (!ep->dead)
-			eorpc_input(ep, skb);
+			dispatch(ep, skb);
 		kfree_skb(skb);
 	}
 	/* ICMP errors the UDP error hook queued (udp.c); nothing to free. */

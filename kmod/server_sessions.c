@@ -8,6 +8,7 @@
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include "eorpc.h"
+#include "server_sessions.h"
 #include "fault.h"
 #include "netns.h"
 
@@ -31,7 +32,7 @@ static u32 ss_client_hashfn(const void *data, u32 len, u32 seed)
 
 static u32 ss_client_obj_hashfn(const void *data, u32 len, u32 seed)
 {
-	const struct eorpc_ssession *ss = data;
+	const struct eorpc_server_session *ss = data;
 
 	return client_hash(&ss->peer, ss->client_epoch, seed);
 }
@@ -39,7 +40,7 @@ static u32 ss_client_obj_hashfn(const void *data, u32 len, u32 seed)
 static int ss_client_cmpfn(struct rhashtable_compare_arg *arg, const void *obj)
 {
 	const struct ss_client_key *key = arg->key;
-	const struct eorpc_ssession *ss = obj;
+	const struct eorpc_server_session *ss = obj;
 
 	return !(ss->client_epoch == key->client_epoch &&
 		 eorpc_addr_equal(&ss->peer, key->peer));
@@ -47,13 +48,13 @@ static int ss_client_cmpfn(struct rhashtable_compare_arg *arg, const void *obj)
 
 static const struct rhashtable_params ss_id_params = {
 	.key_len		= sizeof(u64),
-	.key_offset		= offsetof(struct eorpc_ssession, session_id),
-	.head_offset		= offsetof(struct eorpc_ssession, by_id),
+	.key_offset		= offsetof(struct eorpc_server_session, session_id),
+	.head_offset		= offsetof(struct eorpc_server_session, by_id),
 	.automatic_shrinking	= true,
 };
 
 static const struct rhashtable_params ss_client_params = {
-	.head_offset		= offsetof(struct eorpc_ssession, by_client),
+	.head_offset		= offsetof(struct eorpc_server_session, by_client),
 	.hashfn			= ss_client_hashfn,
 	.obj_hashfn		= ss_client_obj_hashfn,
 	.obj_cmpfn		= ss_client_cmpfn,
@@ -61,7 +62,7 @@ static const struct rhashtable_params ss_client_params = {
 };
 
 /* listen(): the tables exist from here until the socket is released. */
-int eorpc_sstable_init(struct eorpc_sock *ep)
+int eorpc_server_sessions_init(struct eorpc_sock *ep)
 {
 	int err;
 
@@ -80,7 +81,7 @@ int eorpc_sstable_init(struct eorpc_sock *ep)
 }
 
 /* Every session was removed first. */
-void eorpc_sstable_destroy(struct eorpc_sock *ep)
+void eorpc_server_sessions_destroy(struct eorpc_sock *ep)
 {
 	if (!ep->ss_tables)
 		return;
@@ -89,16 +90,18 @@ void eorpc_sstable_destroy(struct eorpc_sock *ep)
 	ep->ss_tables = false;
 }
 
-struct eorpc_ssession *eorpc_ss_by_id(struct eorpc_sock *ep, u64 session_id)
+struct eorpc_server_session *
+eorpc_server_session_by_id(struct eorpc_sock *ep, u64 session_id)
 {
 	if (!ep->ss_tables)
 		return NULL;
 	return rhashtable_lookup_fast(&ep->ss_by_id, &session_id, ss_id_params);
 }
 
-struct eorpc_ssession *eorpc_ss_by_client(struct eorpc_sock *ep,
-					  const struct sockaddr_eorpc *peer,
-					  u64 client_epoch)
+struct eorpc_server_session *
+eorpc_server_session_by_client(struct eorpc_sock *ep,
+			       const struct sockaddr_eorpc *peer,
+			       u64 client_epoch)
 {
 	struct ss_client_key key = {
 		.peer = peer,
@@ -121,7 +124,7 @@ struct eorpc_ssession *eorpc_ss_by_client(struct eorpc_sock *ep,
 enum { SS_BUCKETS_PER_SESSION = 3 };
 
 /**
- * eorpc_ss_cost() - what an idle session costs in memory
+ * eorpc_server_session_cost() - what an idle session costs in memory
  * @window: its history ring size
  *
  * Its object and history ring as the allocator rounds them, and its share
@@ -129,21 +132,22 @@ enum { SS_BUCKETS_PER_SESSION = 3 };
  *
  * Return: bytes.
  */
-size_t eorpc_ss_cost(u32 window)
+size_t eorpc_server_session_cost(u32 window)
 {
-	return kmalloc_size_roundup(sizeof(struct eorpc_ssession)) +
+	return kmalloc_size_roundup(sizeof(struct eorpc_server_session)) +
 	       kmalloc_size_roundup(window * sizeof(struct eorpc_hentry *)) +
 	       2 * SS_BUCKETS_PER_SESSION * sizeof(struct rhash_head *);
 }
 
 /**
- * eorpc_ss_insert() - make a new session findable and charge it
+ * eorpc_server_session_insert() - make a new session findable and charge it
  * @ep: the socket, locked
  * @ss: the session: ids, peer, history and last_active set
  *
  * Return: 0, or -ENOMEM/-EBUSY from the hash tables (nothing inserted).
  */
-int eorpc_ss_insert(struct eorpc_sock *ep, struct eorpc_ssession *ss)
+int eorpc_server_session_insert(struct eorpc_sock *ep,
+				struct eorpc_server_session *ss)
 {
 	struct eorpc_net *en = eorpc_net(sock_net(&ep->sk));
 	int err;
@@ -160,15 +164,17 @@ int eorpc_ss_insert(struct eorpc_sock *ep, struct eorpc_ssession *ss)
 		rhashtable_remove_fast(&ep->ss_by_id, &ss->by_id, ss_id_params);
 		return err;
 	}
-	list_add_tail(&ss->lru, &ep->ssessions);
+	list_add_tail(&ss->lru, &ep->server_sessions);
 	ep->ss_count++;
 	atomic_inc(&en->sessions);
-	eorpc_ss_charge(ep, ss, eorpc_ss_cost(ss->history.window));
+	eorpc_server_session_charge(ep, ss,
+				    eorpc_server_session_cost(ss->history.window));
 	return 0;
 }
 
-/* Undo eorpc_ss_insert(); the caller drained the history first. */
-void eorpc_ss_remove(struct eorpc_sock *ep, struct eorpc_ssession *ss)
+/* Undo eorpc_server_session_insert(); the caller drained the history first. */
+void eorpc_server_session_remove(struct eorpc_sock *ep,
+				 struct eorpc_server_session *ss)
 {
 	struct eorpc_net *en = eorpc_net(sock_net(&ep->sk));
 
@@ -178,20 +184,20 @@ void eorpc_ss_remove(struct eorpc_sock *ep, struct eorpc_ssession *ss)
 	list_del(&ss->lru);
 	ep->ss_count--;
 	atomic_dec(&en->sessions);
-	eorpc_ss_charge(ep, ss, -(long)ss->bytes);
+	eorpc_server_session_charge(ep, ss, -(long)ss->bytes);
 }
 
 /* A packet of the session arrived: it becomes the most recently active. */
-void eorpc_ss_touch(struct eorpc_sock *ep, struct eorpc_ssession *ss,
-		    ktime_t now)
+void eorpc_server_session_touch(struct eorpc_sock *ep,
+				struct eorpc_server_session *ss, ktime_t now)
 {
 	ss->last_active = now;
-	list_move_tail(&ss->lru, &ep->ssessions);
+	list_move_tail(&ss->lru, &ep->server_sessions);
 }
 
 /* Account @delta bytes of server state to @ss and its namespace. */
-void eorpc_ss_charge(struct eorpc_sock *ep, struct eorpc_ssession *ss,
-		     long delta)
+void eorpc_server_session_charge(struct eorpc_sock *ep,
+				 struct eorpc_server_session *ss, long delta)
 {
 	struct eorpc_net *en = eorpc_net(sock_net(&ep->sk));
 
@@ -200,7 +206,7 @@ void eorpc_ss_charge(struct eorpc_sock *ep, struct eorpc_ssession *ss,
 }
 
 /* Would @bytes more of server state stay within max_history_bytes? */
-bool eorpc_history_room(struct eorpc_sock *ep, size_t bytes)
+bool eorpc_server_state_room(struct eorpc_sock *ep, size_t bytes)
 {
 	struct eorpc_net *en = eorpc_net(sock_net(&ep->sk));
 
