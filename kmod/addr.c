@@ -72,11 +72,11 @@ u32 eorpc_addr_hash(const struct sockaddr_eorpc *a, u64 salt)
  * Return: the address length, or -EAFNOSUPPORT (IPv6 peer, IPv4 socket).
  */
 int eorpc_addr_to_udp(const struct sockaddr_eorpc *a, int udp_family,
-		      struct sockaddr_storage *ss)
+		      union eorpc_udp_addr *ss)
 {
 	memset(ss, 0, sizeof(*ss));
 	if (udp_family == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+		struct sockaddr_in *sin = &ss->v4;
 
 		if (a->seo_transport != AF_INET)
 			return -EAFNOSUPPORT;
@@ -86,7 +86,7 @@ int eorpc_addr_to_udp(const struct sockaddr_eorpc *a, int udp_family,
 		return sizeof(*sin);
 	}
 	{
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+		struct sockaddr_in6 *sin6 = &ss->v6;
 
 		sin6->sin6_family = AF_INET6;
 		sin6->sin6_port = a->seo_port;
@@ -111,29 +111,44 @@ int eorpc_addr_from_skb(const struct sk_buff *skb, struct sockaddr_eorpc *a)
 {
 	const struct udphdr *uh = udp_hdr(skb);
 
-	memset(a, 0, sizeof(*a));
-	a->seo_family = eorpc_family;
-	a->seo_port = uh->source;
 	if (skb->protocol == htons(ETH_P_IP)) {
-		a->seo_transport = AF_INET;
-		a->seo_addr4 = ip_hdr(skb)->saddr;
+		eorpc_addr_from_ip4(a, ip_hdr(skb)->saddr, uh->source);
 		return 0;
 	}
 	if (skb->protocol == htons(ETH_P_IPV6)) {
-		const struct ipv6hdr *ip6 = ipv6_hdr(skb);
-
-		if (ipv6_addr_v4mapped(&ip6->saddr)) {
-			a->seo_transport = AF_INET;
-			a->seo_addr4 = ip6->saddr.s6_addr32[3];
-			return 0;
-		}
-		a->seo_transport = AF_INET6;
-		memcpy(a->seo_addr6, &ip6->saddr, 16);
-		if (ipv6_addr_type(&ip6->saddr) & IPV6_ADDR_LINKLOCAL)
-			a->seo_scope_id = inet6_iif(skb);
+		eorpc_addr_from_ip6(a, &ipv6_hdr(skb)->saddr, uh->source, skb);
 		return 0;
 	}
 	return -EINVAL;
+}
+
+void eorpc_addr_from_ip4(struct sockaddr_eorpc *a, __be32 ip, __be16 port)
+{
+	memset(a, 0, sizeof(*a));
+	a->seo_family = eorpc_family;
+	a->seo_transport = AF_INET;
+	a->seo_port = port;
+	a->seo_addr4 = ip;
+}
+
+/*
+ * An address as a datagram from @skb's interface names it: v4-mapped is
+ * IPv4, and a link-local address is scoped to the interface.
+ */
+void eorpc_addr_from_ip6(struct sockaddr_eorpc *a, const struct in6_addr *ip,
+			 __be16 port, const struct sk_buff *skb)
+{
+	if (ipv6_addr_v4mapped(ip)) {
+		eorpc_addr_from_ip4(a, ip->s6_addr32[3], port);
+		return;
+	}
+	memset(a, 0, sizeof(*a));
+	a->seo_family = eorpc_family;
+	a->seo_transport = AF_INET6;
+	a->seo_port = port;
+	memcpy(a->seo_addr6, ip, sizeof(a->seo_addr6));
+	if (ipv6_addr_type(ip) & IPV6_ADDR_LINKLOCAL)
+		a->seo_scope_id = inet6_iif(skb);
 }
 
 /* A canonical copy: family set, unused bytes zero, so hashing is stable. */

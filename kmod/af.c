@@ -70,24 +70,11 @@ static int eorpc_connect(struct socket *sock, struct sockaddr_unsized *uaddr,
 		release_sock(&ep->sk);
 		return 0;
 	}
-	err = eorpc_addr_check(uaddr, len);
+	err = eorpc_client_dest(uaddr, len, &addr);
 	if (err)
 		return err;
-	eorpc_addr_normalize(&addr, (struct sockaddr_eorpc *)uaddr);
-	if (eorpc_addr_is_any(&addr) || !addr.seo_port)
-		return -EINVAL;
 	lock_sock(&ep->sk);
-	if (!ep->udp) {
-		struct sockaddr_eorpc any = {
-			.seo_family = eorpc_family,
-			.seo_transport = addr.seo_transport,
-		};
-
-		err = eorpc_udp_open(ep, &any);
-	}
-	if (!err && ep->local.seo_transport == AF_INET &&
-	    addr.seo_transport != AF_INET)
-		err = -EAFNOSUPPORT;
+	err = eorpc_client_autobind(ep, &addr);
 	if (!err)
 		ep->dest = addr;
 	release_sock(&ep->sk);
@@ -396,7 +383,7 @@ static int eorpc_getsockopt(struct socket *sock, int level, int optname,
 		val = READ_ONCE(ep->default_deadline_ms);
 		break;
 	case EORPC_WINDOW:
-		val = rounddown_pow_of_two(eorpc_net(sock_net(&ep->sk))->window);
+		val = rounddown_pow_of_two(READ_ONCE(eorpc_net(sock_net(&ep->sk))->window));
 		break;
 	default:
 		return -ENOPROTOOPT;

@@ -22,13 +22,16 @@ static u32 ms_to_us(unsigned int ms)
 	return ms * USEC_PER_MSEC;
 }
 
-static ktime_t earliest(ktime_t a, ktime_t b)
+/* A round trip measured from @sent to now feeds the session's estimator. */
+static void rtt_sample(struct eorpc_sock *ep, struct eorpc_client_session *cs,
+		       ktime_t sent)
 {
-	if (!a)
-		return b;
-	if (!b)
-		return a;
-	return min(a, b);
+	struct eorpc_net *en = ep_net(ep);
+	s64 rtt = ktime_us_delta(ktime_get(), sent);
+
+	if (rtt >= 0)
+		eorpc_rto_sample(&cs->rto, rtt, ms_to_us(READ_ONCE(en->rto_min_ms)),
+				 ms_to_us(READ_ONCE(en->rto_max_ms)));
 }
 
 static void cs_send_control(struct eorpc_sock *ep, struct eorpc_client_session *cs,
@@ -44,16 +47,14 @@ static void cs_send_control(struct eorpc_sock *ep, struct eorpc_client_session *
 		/* The cookie slot is always there: COOKIE never outgrows it. */
 		eorpc_udp_send(ep, &cs->peer, &pkt, &cs->cookie,
 			       sizeof(cs->cookie));
+		eorpc_inc(sock_net(&ep->sk), EORPC_STAT_HELLOS_SENT);
 	} else {
 		pkt.server_epoch = cs->server_epoch;
 		pkt.session_id = cs->session_id;
 		pkt.ack = cs->ids.ack;
 		eorpc_udp_send(ep, &cs->peer, &pkt, NULL, 0);
-	}
-	if (type == EORPC_PKT_HELLO)
-		eorpc_inc(sock_net(&ep->sk), EORPC_STAT_HELLOS_SENT);
-	else
 		eorpc_inc(sock_net(&ep->sk), EORPC_STAT_ACKS_SENT);
+	}
 	cs->last_active = ktime_get();
 }
 
@@ -84,7 +85,7 @@ static void call_transmit(struct eorpc_sock *ep, struct eorpc_client_session *cs
 	cs->ack_due = 0;
 	cs->last_active = now;
 	call->next_tx = ktime_add_us(now, call->rto);
-	eorpc_timer_arm(ep, earliest(call->next_tx, call->deadline));
+	eorpc_timer_arm(ep, eorpc_earliest(call->next_tx, call->deadline));
 }
 
 /* Give waiting calls request ids while the window allows, and send them. */
@@ -154,7 +155,7 @@ static void call_finish(struct eorpc_sock *ep, struct eorpc_call *call, int err)
 	call->sess = NULL;
 	call->error = err;
 	if (call->id && eorpc_ackwin_finish(&cs->ids, call->id) && !cs->ack_due)
-		cs->ack_due = ktime_add_ms(ktime_get(), ep_net(ep)->rto_min_ms);
+		cs->ack_due = ktime_add_ms(ktime_get(), READ_ONCE(ep_net(ep)->rto_min_ms));
 	if (err) {
 		eorpc_inc(net, EORPC_STAT_CALLS_FAILED);
 		this_cpu_inc(eorpc_net(net)->stats->v[errno_stat(err)]);
@@ -164,7 +165,7 @@ static void call_finish(struct eorpc_sock *ep, struct eorpc_call *call, int err)
 	}
 	/* The request is no longer needed: give back its send budget. */
 	eorpc_msg_free(&call->req);
-	ep->tx_charged -= call->charge;
+	WRITE_ONCE(ep->tx_charged, ep->tx_charged - call->charge);
 	call->charge = 0;
 	list_add_tail(&call->rx.link, &ep->recvq);
 	ep->sk.sk_data_ready(&ep->sk);
@@ -220,7 +221,7 @@ cs_create(struct eorpc_sock *ep, const struct sockaddr_eorpc *peer)
 	cs->state = EORPC_CS_HELLO;
 	INIT_LIST_HEAD(&cs->calls);
 	INIT_LIST_HEAD(&cs->waiting);
-	eorpc_rto_init(&cs->rto, ms_to_us(en->rto_initial_ms));
+	eorpc_rto_init(&cs->rto, ms_to_us(READ_ONCE(en->rto_initial_ms)));
 	cs->hello_rto = cs->rto.rto;
 	list_add_tail(&cs->link, &ep->client_sessions);
 	cs_send_control(ep, cs, EORPC_PKT_HELLO, 0);
@@ -229,14 +230,53 @@ cs_create(struct eorpc_sock *ep, const struct sockaddr_eorpc *peer)
 	return cs;
 }
 
-static int autobind(struct eorpc_sock *ep, const struct sockaddr_eorpc *dest)
+/**
+ * eorpc_client_dest() - a server address from the application
+ * @uaddr: what connect() or sendmsg() got
+ * @len: its length
+ * @dest: filled in, normalised
+ *
+ * Return: 0, or -EINVAL for a malformed address, a wildcard or port 0.
+ */
+int eorpc_client_dest(const void *uaddr, int len, struct sockaddr_eorpc *dest)
 {
-	struct sockaddr_eorpc any = {
-		.seo_family = eorpc_family,
-		.seo_transport = dest->seo_transport,
-	};
+	int err = eorpc_addr_check(uaddr, len);
 
-	return eorpc_udp_open(ep, &any);
+	if (err)
+		return err;
+	eorpc_addr_normalize(dest, uaddr);
+	if (eorpc_addr_is_any(dest) || !dest->seo_port)
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * eorpc_client_autobind() - make sure the socket can reach @dest, binding
+ *	it to a wildcard address of @dest's family if it is not bound
+ * @ep: the socket, locked
+ * @dest: from eorpc_client_dest()
+ *
+ * Return: 0, an error from eorpc_udp_open(), or -EAFNOSUPPORT for an
+ * IPv6 server from a socket bound to IPv4.
+ */
+int eorpc_client_autobind(struct eorpc_sock *ep,
+			  const struct sockaddr_eorpc *dest)
+{
+	sock_owned_by_me(&ep->sk);
+	if (!ep->udp) {
+		struct sockaddr_eorpc any = {
+			.seo_family = eorpc_family,
+			.seo_transport = dest->seo_transport,
+		};
+		int err = eorpc_udp_open(ep, &any);
+
+		if (err)
+			return err;
+	}
+	if (ep->local.seo_transport == AF_INET &&
+	    dest->seo_transport != AF_INET)
+		return -EAFNOSUPPORT;
+	return 0;
 }
 
 static bool send_budget_ok(struct eorpc_sock *ep, u32 charge)
@@ -281,29 +321,23 @@ int eorpc_client_sendmsg(struct eorpc_sock *ep, struct msghdr *msg,
 	u32 charge;
 	int err;
 
+	sock_owned_by_me(&ep->sk);
 	if (msg->msg_name) {
-		err = eorpc_addr_check(msg->msg_name, msg->msg_namelen);
+		err = eorpc_client_dest(msg->msg_name, msg->msg_namelen, &dest);
 		if (err)
 			return err;
-		eorpc_addr_normalize(&dest, msg->msg_name);
 	} else if (ep->dest.seo_family) {
-		dest = ep->dest;
+		dest = ep->dest;	/* checked by connect() */
 	} else {
 		return -EDESTADDRREQ;
 	}
-	if (eorpc_addr_is_any(&dest) || !dest.seo_port)
-		return -EINVAL;
 	if (len > EORPC_MAX_PAYLOAD)
 		return -EMSGSIZE;
 	if (ep->sk.sk_shutdown & SEND_SHUTDOWN)
 		return -EPIPE;
-	if (!ep->udp) {
-		err = autobind(ep, &dest);
-		if (err)
-			return err;
-	}
-	if (ep->local.seo_transport == AF_INET && dest.seo_transport != AF_INET)
-		return -EAFNOSUPPORT;
+	err = eorpc_client_autobind(ep, &dest);
+	if (err)
+		return err;
 
 	charge = len + sizeof(*call);
 	err = wait_send_budget(ep, charge, msg->msg_flags & MSG_DONTWAIT);
@@ -337,7 +371,7 @@ int eorpc_client_sendmsg(struct eorpc_sock *ep, struct msghdr *msg,
 	}
 	call->sess = cs;
 	call->charge = charge;
-	ep->tx_charged += charge;
+	WRITE_ONCE(ep->tx_charged, ep->tx_charged + charge);
 	ep->calls_out++;
 	list_add_tail(&call->link, &cs->waiting);
 	eorpc_inc(sock_net(&ep->sk), EORPC_STAT_CALLS);
@@ -378,13 +412,8 @@ static void on_welcome(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 	cs->server_timeout_ms = be32_to_cpu(w.session_timeout_ms);
 	eorpc_ackwin_init(&cs->ids, window);
 	/* Karn: the handshake is a sample only if HELLO went out once. */
-	if (cs->hello_rto == ms_to_us(en->rto_initial_ms)) {
-		s64 rtt = ktime_us_delta(ktime_get(), cs->last_active);
-
-		if (rtt >= 0)
-			eorpc_rto_sample(&cs->rto, rtt, ms_to_us(en->rto_min_ms),
-					 ms_to_us(en->rto_max_ms));
-	}
+	if (cs->hello_rto == ms_to_us(READ_ONCE(en->rto_initial_ms)))
+		rtt_sample(ep, cs, cs->last_active);
 	cs->state = EORPC_CS_ESTABLISHED;
 	cs_pump(ep, cs);
 }
@@ -411,7 +440,6 @@ static void on_reply(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 		     struct sk_buff *skb, const struct eorpc_pkt *pkt)
 {
 	struct net *net = sock_net(&ep->sk);
-	struct eorpc_net *en = eorpc_net(net);
 	struct eorpc_call *call = cs_call(cs, pkt->request_id);
 
 	if (!call) {
@@ -445,13 +473,9 @@ static void on_reply(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 		return;
 	cs->partial_bytes -= call->reply.len;
 	eorpc_inc(net, EORPC_STAT_REPLIES_RECEIVED);
-	if (call->ntx == 1) {
-		s64 rtt = ktime_us_delta(ktime_get(), call->first_tx);
-
-		if (rtt >= 0)
-			eorpc_rto_sample(&cs->rto, rtt, ms_to_us(en->rto_min_ms),
-					 ms_to_us(en->rto_max_ms));
-	}
+	/* Karn: a retransmitted call's reply may answer either copy. */
+	if (call->ntx == 1)
+		rtt_sample(ep, cs, call->first_tx);
 	call_finish(ep, call, 0);
 	cs_pump(ep, cs);
 }
@@ -465,9 +489,9 @@ static void on_busy(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 	if (!call)
 		return;
 	/* The server has it: probe slowly, only to keep the session alive. */
-	call->rto = ms_to_us(ep_net(ep)->rto_max_ms);
+	call->rto = ms_to_us(READ_ONCE(ep_net(ep)->rto_max_ms));
 	call->next_tx = ktime_add_us(ktime_get(), call->rto);
-	eorpc_timer_arm(ep, earliest(call->next_tx, call->deadline));
+	eorpc_timer_arm(ep, eorpc_earliest(call->next_tx, call->deadline));
 }
 
 static void on_error(struct eorpc_sock *ep, struct eorpc_client_session *cs,
@@ -535,8 +559,10 @@ void eorpc_client_input(struct eorpc_sock *ep, struct sk_buff *skb,
 			const struct sockaddr_eorpc *from)
 {
 	struct net *net = sock_net(&ep->sk);
-	struct eorpc_client_session *cs = cs_find(ep, from);
+	struct eorpc_client_session *cs;
 
+	sock_owned_by_me(&ep->sk);
+	cs = cs_find(ep, from);
 	if (!cs) {
 		/* A server socket with no call out to this peer; else a stray. */
 		if (ep->listening)
@@ -590,8 +616,10 @@ void eorpc_client_icmp(struct eorpc_sock *ep,
 		       const struct eorpc_icmp_report *r)
 {
 	struct net *net = sock_net(&ep->sk);
-	struct eorpc_client_session *cs = cs_find(ep, &r->peer);
+	struct eorpc_client_session *cs;
 
+	sock_owned_by_me(&ep->sk);
+	cs = cs_find(ep, &r->peer);
 	/* The epoch is random per session: an off-path sender cannot know it. */
 	if (!cs || cs->client_epoch != r->client_epoch) {
 		eorpc_drop(net, EORPC_STAT_ICMP_DROPPED);
@@ -618,14 +646,14 @@ static bool cs_timers(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 		      ktime_t now, ktime_t *next)
 {
 	struct eorpc_net *en = ep_net(ep);
-	u32 rto_max = ms_to_us(en->rto_max_ms);
+	u32 rto_max = ms_to_us(READ_ONCE(en->rto_max_ms));
 	struct eorpc_call *call, *tmp;
 
 	list_for_each_entry_safe(call, tmp, &cs->waiting, link) {
 		if (call->deadline && call->deadline <= now)
 			call_finish(ep, call, ECONNABORTED);
 		else
-			*next = earliest(*next, call->deadline);
+			*next = eorpc_earliest(*next, call->deadline);
 	}
 	if (cs->state == EORPC_CS_HELLO) {
 		/* Every call gave up: stop knocking (else: state forever). */
@@ -639,7 +667,7 @@ static bool cs_timers(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 			cs_send_control(ep, cs, EORPC_PKT_HELLO, 0);
 			cs->hello_next = ktime_add_us(now, cs->hello_rto);
 		}
-		*next = earliest(*next, cs->hello_next);
+		*next = eorpc_earliest(*next, cs->hello_next);
 		return true;
 	}
 	list_for_each_entry_safe(call, tmp, &cs->calls, link) {
@@ -660,14 +688,14 @@ static bool cs_timers(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 			call->rto = eorpc_rto_backoff(call->rto, rto_max);
 			call_transmit(ep, cs, call, now);
 		}
-		*next = earliest(*next, earliest(call->next_tx, call->deadline));
+		*next = eorpc_earliest(*next, eorpc_earliest(call->next_tx, call->deadline));
 	}
 	cs_pump(ep, cs);
 	if (cs->ack_due && cs->ack_due <= now) {
 		cs_send_control(ep, cs, EORPC_PKT_ACK, 0);
 		cs->ack_due = 0;
 	}
-	*next = earliest(*next, cs->ack_due);
+	*next = eorpc_earliest(*next, cs->ack_due);
 	return true;
 }
 
@@ -676,6 +704,7 @@ void eorpc_client_timers(struct eorpc_sock *ep, ktime_t now, ktime_t *next)
 {
 	struct eorpc_client_session *cs, *tmp;
 
+	sock_owned_by_me(&ep->sk);
 	list_for_each_entry_safe(cs, tmp, &ep->client_sessions, link) {
 		if (!cs_timers(ep, cs, now, next))
 			continue;	/* freed */
@@ -697,7 +726,7 @@ void eorpc_client_timers(struct eorpc_sock *ep, ktime_t now, ktime_t *next)
 				kfree(cs);
 				continue;
 			}
-			*next = earliest(*next, idle_end);
+			*next = eorpc_earliest(*next, idle_end);
 		}
 	}
 }
@@ -715,6 +744,7 @@ int eorpc_client_cancel(struct eorpc_sock *ep, u64 tag)
 	struct eorpc_call *call, *tmp;
 	int found = 0;
 
+	sock_owned_by_me(&ep->sk);
 	list_for_each_entry(cs, &ep->client_sessions, link) {
 		list_for_each_entry_safe(call, tmp, &cs->calls, link) {
 			if (call->user_tag != tag)
@@ -742,6 +772,7 @@ void eorpc_client_shutdown(struct eorpc_sock *ep)
 {
 	struct eorpc_client_session *cs, *tmp;
 
+	sock_owned_by_me(&ep->sk);
 	list_for_each_entry_safe(cs, tmp, &ep->client_sessions, link) {
 		if (cs->state == EORPC_CS_ESTABLISHED)
 			cs_send_control(ep, cs, EORPC_PKT_ACK, EORPC_F_CLOSE);
@@ -756,7 +787,7 @@ void eorpc_call_free(struct eorpc_sock *ep, struct eorpc_call *call)
 		eorpc_rmem_uncharge(ep, call->reply.len);
 	eorpc_msg_free(&call->reply);
 	eorpc_msg_free(&call->req);
-	ep->tx_charged -= call->charge;
+	WRITE_ONCE(ep->tx_charged, ep->tx_charged - call->charge);
 	ep->calls_out--;
 	kfree(call);
 }

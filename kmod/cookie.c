@@ -35,11 +35,12 @@ static u64 current_slot(void)
 	return ktime_get_boottime_seconds() / EORPC_COOKIE_ROTATE_S;
 }
 
-/* Secret locked: move the keys on to the current period. */
+/* Move the keys on to the current period. */
 static void rotate(struct eorpc_cookie_secret *secret)
 {
 	u64 slot = current_slot();
 
+	lockdep_assert_held(&secret->lock);
 	if (slot == secret->slot)
 		return;
 	secret->have_prev = slot == secret->slot + 1;

@@ -2,16 +2,26 @@
 /*
  * AF_EORPC socket state shared by the module's files.
  *
- * Locking: everything in struct eorpc_sock and what hangs off it is
- * protected by the socket lock (lock_sock), taken in process context only:
- * system calls and the socket's work item. The UDP receive hook and the
- * hrtimer run in softirq context and only queue packets / kick the work.
+ * Locking, the one place it is written down:
+ * - Everything in struct eorpc_sock and what hangs off it is protected by
+ *   the socket lock (lock_sock), taken in process context only: system
+ *   calls and the socket's work item. Functions that need it say so with
+ *   sock_owned_by_me(), which lockdep checks in the debug guest.
+ * - The UDP receive hook and the hrtimer run in softirq: they only queue
+ *   (rx_backlog, icmp[] under icmp_lock) and kick the work item.
+ * - Lock order: the namespace's eorpc_net.lock (a mutex: the socket list,
+ *   for /proc) before the socket lock; the cookie secret's spinlock and
+ *   icmp_lock are innermost and never held across anything that sleeps.
+ * - Read without the socket lock, so written with WRITE_ONCE: @dead (the
+ *   kick), @icmp_count (the work item's peek), @tx_charged (poll).
  */
 #ifndef _EORPC_H
 #define _EORPC_H
 
 #include <linux/hashtable.h>
 #include <linux/hrtimer.h>
+#include <linux/in.h>
+#include <linux/in6.h>
 #include <linux/list.h>
 #include <linux/rhashtable-types.h>
 #include <linux/skbuff.h>
@@ -277,14 +287,23 @@ static inline struct eorpc_sock *eorpc_sk(const struct sock *sk)
 }
 
 /* addr.c */
+/* What the kernel UDP socket takes and gives: an IPv4 or IPv6 sockaddr. */
+union eorpc_udp_addr {
+	struct sockaddr_in	v4;
+	struct sockaddr_in6	v6;
+};
+
 int eorpc_addr_check(const void *uaddr, int len);
 bool eorpc_addr_equal(const struct sockaddr_eorpc *a,
 		      const struct sockaddr_eorpc *b);
 bool eorpc_addr_is_any(const struct sockaddr_eorpc *a);
 int eorpc_addr_to_udp(const struct sockaddr_eorpc *a, int udp_family,
-		      struct sockaddr_storage *ss);
+		      union eorpc_udp_addr *ss);
 int eorpc_addr_from_skb(const struct sk_buff *skb,
 			struct sockaddr_eorpc *a);
+void eorpc_addr_from_ip4(struct sockaddr_eorpc *a, __be32 ip, __be16 port);
+void eorpc_addr_from_ip6(struct sockaddr_eorpc *a, const struct in6_addr *ip,
+			 __be16 port, const struct sk_buff *skb);
 u32 eorpc_addr_hash(const struct sockaddr_eorpc *a, u64 salt);
 void eorpc_addr_normalize(struct sockaddr_eorpc *dst,
 			  const struct sockaddr_eorpc *src);
@@ -314,6 +333,9 @@ int eorpc_udp_send_msg(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 bool eorpc_udp_icmp_next(struct eorpc_sock *ep, struct eorpc_icmp_report *r);
 
 /* client.c */
+int eorpc_client_dest(const void *uaddr, int len, struct sockaddr_eorpc *dest);
+int eorpc_client_autobind(struct eorpc_sock *ep,
+			  const struct sockaddr_eorpc *dest);
 int eorpc_client_sendmsg(struct eorpc_sock *ep, struct msghdr *msg,
 			 size_t len, u64 tag, s64 deadline_ms);
 void eorpc_client_input(struct eorpc_sock *ep, struct sk_buff *skb,
@@ -342,8 +364,6 @@ void eorpc_server_delivered(struct eorpc_sock *ep,
 			    struct eorpc_server_call *sc);
 void eorpc_server_timers(struct eorpc_sock *ep, ktime_t now, ktime_t *next);
 void eorpc_server_stop(struct eorpc_sock *ep);
-void eorpc_server_call_free(struct eorpc_sock *ep,
-			    struct eorpc_server_call *sc);
 void eorpc_send_error(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 		      const struct eorpc_pkt *about, u8 code);
 

@@ -137,6 +137,7 @@ static void show_sessions(struct seq_file *seq, struct eorpc_sock *ep)
 	struct eorpc_client_session *cs;
 	struct eorpc_server_session *ss;
 
+	sock_owned_by_me(&ep->sk);
 	list_for_each_entry(cs, &ep->client_sessions, link) {
 		show_addr(seq, &ep->local);
 		seq_puts(seq, " ");

@@ -43,6 +43,7 @@ static void send_simple(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 void eorpc_send_error(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 		      const struct eorpc_pkt *about, u8 code)
 {
+	sock_owned_by_me(&ep->sk);
 	send_simple(ep, to, about, EORPC_PKT_ERROR, code);
 	eorpc_inc(sock_net(&ep->sk), EORPC_STAT_ERRORS_SENT);
 }
@@ -73,6 +74,12 @@ static void partial_done(struct eorpc_server_call *sc)
 	sc->sess->partial_bytes -= sc->msg.len;
 }
 
+static void server_call_free(struct eorpc_server_call *sc)
+{
+	eorpc_msg_free(&sc->msg);
+	kfree(sc);
+}
+
 /*
  * Free one history entry without counting why. A request the application
  * holds stays valid for its reply, which is then discarded.
@@ -98,7 +105,7 @@ static void drop_entry(struct eorpc_sock *ep, struct eorpc_server_call *sc)
 		ss->reply_bytes -= sc->msg.len;
 		break;
 	}
-	eorpc_server_call_free(ep, sc);
+	server_call_free(sc);
 }
 
 /* The client acknowledged the entry, or the session ends. */
@@ -108,12 +115,6 @@ static void release_entry(struct eorpc_hentry *he, void *arg)
 
 	eorpc_inc(sock_net(&ep->sk), EORPC_STAT_HISTORY_FREED);
 	drop_entry(ep, container_of(he, struct eorpc_server_call, he));
-}
-
-void eorpc_server_call_free(struct eorpc_sock *ep, struct eorpc_server_call *sc)
-{
-	eorpc_msg_free(&sc->msg);
-	kfree(sc);
 }
 
 static void ss_free(struct eorpc_sock *ep, struct eorpc_server_session *ss)
@@ -164,7 +165,7 @@ static void send_welcome(struct eorpc_sock *ep, struct eorpc_server_session *ss)
 	struct eorpc_net *en = eorpc_net(sock_net(&ep->sk));
 	struct eorpc_wire_welcome w = {
 		.window = cpu_to_be32(ss->history.window),
-		.session_timeout_ms = cpu_to_be32(en->session_timeout_ms),
+		.session_timeout_ms = cpu_to_be32(READ_ONCE(en->session_timeout_ms)),
 	};
 	struct eorpc_pkt pkt = {
 		.type = EORPC_PKT_WELCOME,
@@ -414,6 +415,7 @@ void eorpc_server_input(struct eorpc_sock *ep, struct sk_buff *skb,
 	struct net *net = sock_net(&ep->sk);
 	struct eorpc_server_session *ss;
 
+	sock_owned_by_me(&ep->sk);
 	if (!ep->listening) {
 		/* Tell a misdirected client (its call fails ECONNREFUSED). */
 		if (pkt->type != EORPC_PKT_ACK)
@@ -523,6 +525,7 @@ int eorpc_server_reply(struct eorpc_sock *ep, u64 call_id, struct msghdr *msg,
 	struct eorpc_server_call *sc;
 	int err;
 
+	sock_owned_by_me(&ep->sk);
 	if (len > EORPC_MAX_PAYLOAD)
 		return -EMSGSIZE;
 	if (call_id > ULONG_MAX)
@@ -537,7 +540,7 @@ int eorpc_server_reply(struct eorpc_sock *ep, u64 call_id, struct msghdr *msg,
 	if (!sc->sess) {
 		/* The client gave up on it and the session let go of it. */
 		eorpc_inc(net, EORPC_STAT_REPLIES_ORPHANED);
-		eorpc_server_call_free(ep, sc);
+		server_call_free(sc);
 		return len;
 	}
 	/* Kept even over the caps: the request was admitted under them. */
@@ -551,8 +554,10 @@ int eorpc_server_reply(struct eorpc_sock *ep, u64 call_id, struct msghdr *msg,
 
 int eorpc_server_start(struct eorpc_sock *ep)
 {
-	int err = eorpc_server_sessions_init(ep);
+	int err;
 
+	sock_owned_by_me(&ep->sk);
+	err = eorpc_server_sessions_init(ep);
 	if (!err)
 		ep->listening = true;
 	return err;
@@ -591,13 +596,13 @@ void eorpc_server_timers(struct eorpc_sock *ep, ktime_t now, ktime_t *next)
 	struct eorpc_server_session *ss, *tmp;
 	ktime_t oldest = 0;
 
+	sock_owned_by_me(&ep->sk);
 	/*
 	 * Scan when the earliest expiry may have come, and at least once per
 	 * EORPC_GC_PERIOD_MS so a lowered session_timeout_ms takes effect.
 	 */
 	if (!ep->gc_at || now < ep->gc_at) {
-		if (ep->gc_at && (!*next || ep->gc_at < *next))
-			*next = ep->gc_at;
+		*next = eorpc_earliest(*next, ep->gc_at);
 		return;
 	}
 	/* Partial requests belong to sessions, so this runs while they do. */
@@ -616,8 +621,7 @@ void eorpc_server_timers(struct eorpc_sock *ep, ktime_t now, ktime_t *next)
 		ss_free(ep, ss);
 	}
 	ep->gc_at = oldest;
-	if (oldest && (!*next || oldest < *next))
-		*next = oldest;
+	*next = eorpc_earliest(*next, oldest);
 }
 
 /*
@@ -630,6 +634,7 @@ void eorpc_server_stop(struct eorpc_sock *ep)
 	struct eorpc_server_call *sc;
 	unsigned long id;
 
+	sock_owned_by_me(&ep->sk);
 	list_for_each_entry_safe(ss, tmp, &ep->server_sessions, lru) {
 		if (ss->history.live) {
 			struct eorpc_pkt about = {
@@ -644,7 +649,7 @@ void eorpc_server_stop(struct eorpc_sock *ep)
 	}
 	xa_for_each(&ep->server_calls, id, sc) {
 		xa_erase(&ep->server_calls, id);
-		eorpc_server_call_free(ep, sc);
+		server_call_free(sc);
 	}
 	xa_destroy(&ep->server_calls);
 	eorpc_server_sessions_destroy(ep);

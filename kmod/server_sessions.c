@@ -152,6 +152,7 @@ int eorpc_server_session_insert(struct eorpc_sock *ep,
 	struct eorpc_net *en = eorpc_net(sock_net(&ep->sk));
 	int err;
 
+	sock_owned_by_me(&ep->sk);
 	/* The tables may allocate (a bucket table growing): a fault point. */
 	if (eorpc_should_fail_alloc())
 		return -ENOMEM;
@@ -178,6 +179,7 @@ void eorpc_server_session_remove(struct eorpc_sock *ep,
 {
 	struct eorpc_net *en = eorpc_net(sock_net(&ep->sk));
 
+	sock_owned_by_me(&ep->sk);
 	rhashtable_remove_fast(&ep->ss_by_client, &ss->by_client,
 			       ss_client_params);
 	rhashtable_remove_fast(&ep->ss_by_id, &ss->by_id, ss_id_params);
@@ -191,6 +193,7 @@ void eorpc_server_session_remove(struct eorpc_sock *ep,
 void eorpc_server_session_touch(struct eorpc_sock *ep,
 				struct eorpc_server_session *ss, ktime_t now)
 {
+	sock_owned_by_me(&ep->sk);
 	ss->last_active = now;
 	list_move_tail(&ss->lru, &ep->server_sessions);
 }

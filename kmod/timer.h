@@ -7,6 +7,16 @@
 
 struct eorpc_sock;
 
+/* The sooner of two event times, where 0 means no event. */
+static inline ktime_t eorpc_earliest(ktime_t a, ktime_t b)
+{
+	if (!a)
+		return b;
+	if (!b)
+		return a;
+	return min(a, b);
+}
+
 void eorpc_timer_arm(struct eorpc_sock *ep, ktime_t at);
 enum hrtimer_restart eorpc_timer_fired(struct hrtimer *t);
 

@@ -81,27 +81,15 @@ static bool icmp_quoted_peer(const struct sk_buff *skb,
 	const struct ipv6hdr *ip6 = (const struct ipv6hdr *)skb->data;
 	const struct iphdr *iph = (const struct iphdr *)skb->data;
 
-	memset(peer, 0, sizeof(*peer));
-	peer->seo_family = eorpc_family;
-	peer->seo_port = uh->dest;
 	if (skb->protocol == htons(ETH_P_IP)) {
 		if (iph->version != 4)
 			return false;
-		peer->seo_transport = AF_INET;
-		peer->seo_addr4 = iph->daddr;
+		eorpc_addr_from_ip4(peer, iph->daddr, uh->dest);
 		return true;
 	}
 	if (ip6->version != 6)
 		return false;
-	if (ipv6_addr_v4mapped(&ip6->daddr)) {
-		peer->seo_transport = AF_INET;
-		peer->seo_addr4 = ip6->daddr.s6_addr32[3];
-		return true;
-	}
-	peer->seo_transport = AF_INET6;
-	memcpy(peer->seo_addr6, &ip6->daddr, sizeof(peer->seo_addr6));
-	if (ipv6_addr_type(&ip6->daddr) & IPV6_ADDR_LINKLOCAL)
-		peer->seo_scope_id = inet6_iif(skb);
+	eorpc_addr_from_ip6(peer, &ip6->daddr, uh->dest, skb);
 	return true;
 }
 
@@ -177,6 +165,7 @@ bool eorpc_udp_icmp_next(struct eorpc_sock *ep, struct eorpc_icmp_report *r)
 {
 	bool got;
 
+	sock_owned_by_me(&ep->sk);
 	/*
 	 * The work item runs for every received batch; ICMP errors are rare.
 	 * A report added after this read kicks the work item again.
@@ -206,11 +195,12 @@ bool eorpc_udp_icmp_next(struct eorpc_sock *ep, struct eorpc_icmp_report *r)
 int eorpc_udp_open(struct eorpc_sock *ep, const struct sockaddr_eorpc *addr)
 {
 	struct net *net = sock_net(&ep->sk);
-	struct sockaddr_storage ss;
+	union eorpc_udp_addr ss;
 	struct socket *sock;
 	int family = addr->seo_transport;
 	int len, err;
 
+	sock_owned_by_me(&ep->sk);
 	err = eorpc_should_fail_alloc() ? -ENOMEM :
 	      sock_create_kern(net, family, SOCK_DGRAM, IPPROTO_UDP, &sock);
 	if (err)
@@ -286,11 +276,12 @@ int eorpc_udp_send(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 		   const struct eorpc_pkt *pkt, const void *data, u32 len)
 {
 	struct eorpc_wire_hdr hdr;
-	struct sockaddr_storage ss;
+	union eorpc_udp_addr ss;
 	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
 	struct kvec iov[2];
 	int alen, err;
 
+	sock_owned_by_me(&ep->sk);
 	if (!ep->udp)
 		return -ENOTCONN;
 	alen = eorpc_addr_to_udp(to, ep->local.seo_transport, &ss);
