@@ -24,8 +24,8 @@ static unsigned int rto_limit_ms = 60000;
 static unsigned int window_limit = 64;
 static unsigned int timeout_limit_ms = 3600000;
 static unsigned int sessions_limit = 1 << 24;
-static unsigned long history_bytes_min = 1 << 16;
-static unsigned long history_bytes_limit = 1UL << 40;
+static unsigned long server_state_min = 1 << 16;
+static unsigned long server_state_limit = 1UL << 40;
 static unsigned int reply_bytes_min = EORPC_MAX_PAYLOAD;
 static unsigned int reply_bytes_limit = 1 << 30;
 
@@ -84,8 +84,8 @@ static const struct ctl_table eorpc_sysctl_template[] = {
 		.maxlen		= sizeof(unsigned long),
 		.mode		= 0644,
 		.proc_handler	= proc_doulongvec_minmax,
-		.extra1		= &history_bytes_min,
-		.extra2		= &history_bytes_limit,
+		.extra1		= &server_state_min,
+		.extra2		= &server_state_limit,
 	},
 	{
 		/* At least one full-size reply always fits. */
@@ -148,7 +148,7 @@ static int __net_init eorpc_init_net(struct net *net)
 	en->max_history_bytes = EORPC_DEFAULT_MAX_HISTORY_BYTES;
 	en->session_max_reply_bytes = EORPC_DEFAULT_SESSION_MAX_REPLY_BYTES;
 	atomic_set(&en->sessions, 0);
-	atomic_long_set(&en->history_bytes, 0);
+	atomic_long_set(&en->server_state_bytes, 0);
 	eorpc_cookie_init(&en->cookie);
 	mutex_init(&en->lock);
 	INIT_LIST_HEAD(&en->sockets);
@@ -179,7 +179,7 @@ static void __net_exit eorpc_exit_net(struct net *net)
 	eorpc_sysctl_exit_net(en);
 	/* Every socket is gone: anything still charged is an accounting bug. */
 	WARN_ON_ONCE(atomic_read(&en->sessions));
-	WARN_ON_ONCE(atomic_long_read(&en->history_bytes));
+	WARN_ON_ONCE(atomic_long_read(&en->server_state_bytes));
 	free_percpu(en->stats);
 }
 

@@ -85,7 +85,7 @@ struct eorpc_stats {
  *	namespace: sessions, history entries, requests and cached replies
  * @session_max_reply_bytes: net.eorpc.session_max_reply_bytes, per session
  * @sessions: server sessions now
- * @history_bytes: bytes of server state now (see @max_history_bytes)
+ * @server_state_bytes: bytes of server state now (see @max_history_bytes)
  * @cookie: keys for address validation
  * @sysctl: the registered table
  * @stats: per-cpu counters
@@ -103,7 +103,7 @@ struct eorpc_net {
 	unsigned long		max_history_bytes;
 	unsigned int		session_max_reply_bytes;
 	atomic_t		sessions;
-	atomic_long_t		history_bytes;
+	atomic_long_t		server_state_bytes;
 	struct eorpc_cookie_secret cookie;
 	struct ctl_table_header	*sysctl;
 	struct eorpc_stats __percpu *stats;

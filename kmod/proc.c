@@ -80,7 +80,7 @@ static int stats_show(struct seq_file *seq, void *v)
 	/* Gauges, not counters: what the memory caps compare against. */
 	seq_printf(seq, "ServerSessions %d\n", atomic_read(&en->sessions));
 	seq_printf(seq, "ServerStateBytes %ld\n",
-		   atomic_long_read(&en->history_bytes));
+		   atomic_long_read(&en->server_state_bytes));
 	return 0;
 }
 

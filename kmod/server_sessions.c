@@ -205,7 +205,7 @@ void eorpc_server_session_charge(struct eorpc_sock *ep,
 	struct eorpc_net *en = eorpc_net(sock_net(&ep->sk));
 
 	ss->bytes += delta;
-	atomic_long_add(delta, &en->history_bytes);
+	atomic_long_add(delta, &en->server_state_bytes);
 }
 
 /* Would @bytes more of server state stay within max_history_bytes? */
@@ -213,6 +213,6 @@ bool eorpc_server_state_room(struct eorpc_sock *ep, size_t bytes)
 {
 	struct eorpc_net *en = eorpc_net(sock_net(&ep->sk));
 
-	return atomic_long_read(&en->history_bytes) + bytes <=
+	return atomic_long_read(&en->server_state_bytes) + bytes <=
 	       READ_ONCE(en->max_history_bytes);
 }
