@@ -311,8 +311,9 @@ int eorpc_cancel(int fd, uint64_t tag);
  * @err: a positive errno a call ended with
  *
  * Return: 1 if the server application may have received the request
- * (ETIMEDOUT, ECANCELED, ECONNRESET, ESTALE, ESHUTDOWN), 0 if it certainly
- * did not (ECONNREFUSED, ECONNABORTED), -1 if @err is no call outcome.
+ * (ETIMEDOUT, ECANCELED, ECONNRESET, ESTALE, ESHUTDOWN, EPROTO), 0 if it
+ * certainly did not (ECONNREFUSED, ECONNABORTED), -1 if @err is no call
+ * outcome.
  */
 int eorpc_may_have_executed(int err);
 

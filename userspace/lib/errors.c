@@ -16,6 +16,7 @@ int eorpc_may_have_executed(int err)
 	case ECONNRESET:
 	case ESTALE:
 	case ESHUTDOWN:
+	case EPROTO:
 		return 1;
 	case ECONNREFUSED:
 	case ECONNABORTED:
@@ -42,6 +43,9 @@ const char *eorpc_strerror(int err)
 		return "server no longer has this client's session: the request may have executed";
 	case ESHUTDOWN:
 		return "client socket shut down: the request may have executed";
+	case EPROTO:
+		return "protocol violation reported by the server, or unreadable "
+		       "control data: the request may have executed";
 	case ECONNREFUSED:
 		return "refused (not a server, at capacity, or nothing listens there): "
 		       "the request certainly did not execute";
