@@ -443,7 +443,7 @@ static void on_reply(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 	struct eorpc_call *call = cs_call(cs, pkt->request_id);
 
 	if (!call) {
-		eorpc_inc(net, EORPC_STAT_STALE_REPLIES);
+		eorpc_drop(net, EORPC_STAT_STALE_REPLIES);
 		return;
 	}
 	if (!call->reply.have && !call->reply.data) {
@@ -466,7 +466,7 @@ static void on_reply(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 		return;
 	}
 	if (!eorpc_msg_add_frag(&call->reply, skb, pkt)) {
-		eorpc_inc(net, EORPC_STAT_DUP_FRAGMENTS);
+		eorpc_drop(net, EORPC_STAT_DUP_FRAGMENTS);
 		return;
 	}
 	if (!eorpc_msg_complete(&call->reply))
@@ -626,7 +626,7 @@ void eorpc_client_icmp(struct eorpc_sock *ep,
 		return;
 	}
 	if (cs->state != EORPC_CS_HELLO) {
-		eorpc_inc(net, EORPC_STAT_ICMP_IGNORED);
+		eorpc_drop(net, EORPC_STAT_ICMP_IGNORED);
 		return;
 	}
 	/*

@@ -357,7 +357,7 @@ static void on_request(struct eorpc_sock *ep, struct eorpc_server_session *ss,
 
 	switch (eorpc_history_classify(&ss->history, pkt->request_id, &he)) {
 	case EORPC_HIST_STALE:
-		eorpc_inc(net, EORPC_STAT_STALE_REQUESTS);
+		eorpc_drop(net, EORPC_STAT_STALE_REQUESTS);
 		return;
 	case EORPC_HIST_BEYOND:
 		eorpc_send_error(ep, &ss->peer, pkt, EORPC_WERR_WINDOW);
@@ -375,7 +375,7 @@ static void on_request(struct eorpc_sock *ep, struct eorpc_server_session *ss,
 			return;
 		}
 		if (!eorpc_msg_add_frag(&sc->msg, skb, pkt)) {
-			eorpc_inc(net, EORPC_STAT_DUP_FRAGMENTS);
+			eorpc_drop(net, EORPC_STAT_DUP_FRAGMENTS);
 			return;
 		}
 		if (eorpc_msg_complete(&sc->msg)) {

@@ -112,7 +112,7 @@ static void eorpc_icmp_error(struct sock *udp_sk, struct sk_buff *skb,
 	net = sock_net(&ep->sk);
 	/* Host or net unreachable, too big, time exceeded...: transient. */
 	if (!icmp_port_unreachable(skb)) {
-		eorpc_inc(net, EORPC_STAT_ICMP_IGNORED);
+		eorpc_drop(net, EORPC_STAT_ICMP_IGNORED);
 		goto out;
 	}
 	/* The quote must hold our whole header: its epoch proves the source. */
@@ -130,7 +130,7 @@ static void eorpc_icmp_error(struct sock *udp_sk, struct sk_buff *skb,
 	if (hdr->type != EORPC_PKT_HELLO && hdr->type != EORPC_PKT_REQUEST &&
 	    hdr->type != EORPC_PKT_ACK) {
 		/* About a server's answer: a server acts on no ICMP error. */
-		eorpc_inc(net, EORPC_STAT_ICMP_IGNORED);
+		eorpc_drop(net, EORPC_STAT_ICMP_IGNORED);
 		goto out;
 	}
 	r.client_epoch = be64_to_cpu(hdr->client_epoch);
