@@ -232,8 +232,8 @@ struct eorpc_icmp_report {
  * @ss_tables: @ss_by_id and @ss_by_client are initialised (listen())
  * @ss_count: number of server sessions
  * @calls_out: client calls not yet read by the application
- * @server_calls: delivered requests by call id
- * @next_call_id: next EORPC_CMSG_CALL_ID
+ * @server_calls: delivered requests not yet answered, by call slot
+ * @call_seq: deliveries so far: the high half of a call id
  * @recvq: completions and requests for recvmsg
  * @partial: requests being reassembled, least recent progress first
  * @rx_backlog: datagrams from the UDP hook, for the work item
@@ -266,7 +266,7 @@ struct eorpc_sock {
 	u32			ss_count;
 	u32			calls_out;
 	struct xarray		server_calls;
-	u64			next_call_id;
+	u32			call_seq;
 	struct list_head	recvq;
 	struct list_head	partial;
 	struct sk_buff_head	rx_backlog;

@@ -464,42 +464,56 @@ void eorpc_server_input(struct eorpc_sock *ep, struct sk_buff *skb,
 }
 
 /* recvmsg handed a queued request to the application. */
-/* The call table starts empty; ids the application answers with go in it. */
+/*
+ * The call table is a slot table: a delivered call takes the lowest free
+ * slot, so the table stays as small as the number of calls the application
+ * holds and, once warm, allocates nothing per call (an id-indexed table
+ * whose ids only grow allocated and freed a node per call). A call id is
+ * (delivery sequence << 32 | slot + 1): a reused slot gets a new id, and
+ * an old id is refused.
+ */
 void eorpc_server_init(struct eorpc_sock *ep)
 {
-	xa_init(&ep->server_calls);
+	xa_init_flags(&ep->server_calls, XA_FLAGS_ALLOC);
+}
+
+static u32 call_slot(u64 call_id)
+{
+	return lower_32_bits(call_id) - 1;
 }
 
 /*
- * Give @sc the next call id before its request is copied out, so a request
- * the application has seen can always be answered (no allocation after).
+ * Give @sc a call id before its request is copied out, so a request the
+ * application has seen can always be answered (no allocation after).
  */
 int eorpc_server_call_id_reserve(struct eorpc_sock *ep,
 				 struct eorpc_server_call *sc)
 {
-	u64 call_id = ep->next_call_id + 1;
+	u32 slot;
 	int err;
 
 	sock_owned_by_me(&ep->sk);
 	err = eorpc_should_fail_alloc() ? -ENOMEM :
-	      xa_insert(&ep->server_calls, call_id, sc, GFP_KERNEL);
-	if (!err)
-		sc->call_id = call_id;
-	return err;
+	      xa_alloc(&ep->server_calls, &slot, sc,
+		       XA_LIMIT(0, U32_MAX - 1), GFP_KERNEL);
+	if (err)
+		return err == -EBUSY ? -ENOMEM : err;
+	sc->call_id = (u64)(ep->call_seq + 1) << 32 | (slot + 1);
+	return 0;
 }
 
 /* The copy to the application failed: the request stays queued, no id. */
 void eorpc_server_call_id_unreserve(struct eorpc_sock *ep,
 				    struct eorpc_server_call *sc)
 {
-	xa_erase(&ep->server_calls, sc->call_id);
+	xa_erase(&ep->server_calls, call_slot(sc->call_id));
 	sc->call_id = 0;
 }
 
 void eorpc_server_delivered(struct eorpc_sock *ep, struct eorpc_server_call *sc)
 {
 	sock_owned_by_me(&ep->sk);
-	ep->next_call_id = sc->call_id;
+	ep->call_seq++;
 	list_del(&sc->rx.link);
 	sc->he.state = EORPC_HE_DELIVERED;
 	eorpc_rmem_uncharge(ep, sc->msg.len);
@@ -528,15 +542,15 @@ int eorpc_server_reply(struct eorpc_sock *ep, u64 call_id, struct msghdr *msg,
 	sock_owned_by_me(&ep->sk);
 	if (len > EORPC_MAX_PAYLOAD)
 		return -EMSGSIZE;
-	if (call_id > ULONG_MAX)
+	if (!lower_32_bits(call_id))
 		return -ENOENT;
-	sc = xa_load(&ep->server_calls, call_id);
-	if (!sc)
+	sc = xa_load(&ep->server_calls, call_slot(call_id));
+	if (!sc || sc->call_id != call_id)
 		return -ENOENT;
 	err = eorpc_msg_from_iter(&sc->msg, &msg->msg_iter, len);
 	if (err)
 		return err;
-	xa_erase(&ep->server_calls, call_id);
+	xa_erase(&ep->server_calls, call_slot(call_id));
 	if (!sc->sess) {
 		/* The client gave up on it and the session let go of it. */
 		eorpc_inc(net, EORPC_STAT_REPLIES_ORPHANED);

@@ -424,6 +424,35 @@ TEST_F(ns, reply_twice_is_enoent)
 	close(cli);
 }
 
+/*
+ * The call table reuses the slot of an answered call: the old call id must
+ * still be refused, not taken for the call now holding that slot.
+ */
+TEST_F(ns, answered_call_id_is_enoent_after_its_slot_is_reused)
+{
+	struct sockaddr_eorpc a = eo_addr4("127.0.0.1", 0);
+	int srv = eo_server(&a), cli = eo_socket();
+	struct eo_rx rx, first, second;
+	char buf[4];
+
+	a.seo_port = htons(eo_port(srv));
+	ASSERT_EQ(1, eo_send(cli, &a, "a", 1, 1, -1, 0));
+	ASSERT_EQ(1, eo_recv(srv, buf, sizeof(buf), &first, 0));
+	ASSERT_EQ(1, eo_reply(srv, first.call_id, "A", 1));
+	ASSERT_EQ(1, eo_recv(cli, buf, sizeof(buf), &rx, 0));
+	ASSERT_EQ(1, eo_send(cli, &a, "b", 1, 2, -1, 0));
+	ASSERT_EQ(1, eo_recv(srv, buf, sizeof(buf), &second, 0));
+	EXPECT_NE(first.call_id, second.call_id);
+	EXPECT_EQ(-1, eo_reply(srv, first.call_id, "X", 1));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(1, eo_reply(srv, second.call_id, "B", 1));
+	ASSERT_EQ(1, eo_recv(cli, buf, sizeof(buf), &rx, 0));
+	EXPECT_EQ(2, rx.tag);
+	EXPECT_EQ('B', buf[0]);
+	close(srv);
+	close(cli);
+}
+
 TEST_F(ns, duplicate_while_working_gets_busy)
 {
 	struct sockaddr_eorpc a = eo_addr4("127.0.0.1", 0);

@@ -1178,8 +1178,11 @@ static void op_reply(struct worker *w)
 	}
 	pthread_mutex_unlock(&sl->mu);
 	if (!call_id) {
-		/* Never given (ids count from 1 per socket): ENOENT. */
-		call_id = chance(w, 30) ? 0 : rnd64(w) | 1ull << 40;
+		/*
+		 * Never given: ENOENT. A call id's high half counts the
+		 * socket's deliveries, which never reach 2^31 here.
+		 */
+		call_id = chance(w, 30) ? 0 : rnd64(w) | 1ull << 63;
 		fault = ENOENT;
 		es_add(&ok, ENOENT);
 	}
