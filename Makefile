@@ -99,9 +99,11 @@ $(addprefix sparse-,$(RELEASES)): sparse-%:
 	rm -rf $(BUILD)/sparse-$*
 	$(call release_build,$*,sparse-$*,C=1)
 
+# The debug guest's module carries the KUnit suites (kmod/Kbuild).
 modules-debug: kernel-debug
 	$(call kmod_copy,debug)
-	$(MAKE) -C $$($(DEBUG_KERNEL) --path-only)/build M=$(BUILD)/debug W=1 modules
+	$(MAKE) -C $$($(DEBUG_KERNEL) --path-only)/build M=$(BUILD)/debug W=1 \
+		EORPC_KUNIT=y modules
 
 # The debug kernel's KCSAN twin (KCSAN excludes KASAN): not in make check.
 kernel-kcsan:
@@ -169,7 +171,8 @@ sparse: kernel-debug $(addprefix sparse-,$(RELEASES))
 	$(call kmod_copy,sparse-stock)
 	$(MAKE) -C $(STOCK_KDIR) M=$(BUILD)/sparse-stock C=1 W=1 modules
 	$(call kmod_copy,sparse-debug)
-	$(MAKE) -C $$($(DEBUG_KERNEL) --path-only)/build M=$(BUILD)/sparse-debug C=1 W=1 modules
+	$(MAKE) -C $$($(DEBUG_KERNEL) --path-only)/build M=$(BUILD)/sparse-debug C=1 W=1 \
+		EORPC_KUNIT=y modules
 
 check: deps
 	selftests/check

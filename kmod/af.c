@@ -467,22 +467,27 @@ static int eorpc_release(struct socket *sock)
 	return 0;
 }
 
-static int eorpc_create(struct net *net, struct socket *sock, int protocol,
-			int kern)
+/**
+ * eorpc_sock_alloc() - a socket with its protocol state set up
+ * @net: its namespace
+ * @sock: its struct socket; NULL for a KUnit test's socket
+ * @kern: made by the kernel (no namespace reference)
+ *
+ * Without its work item, timer and place in the namespace's list: those
+ * are eorpc_create()'s, and a test gives its socket inert ones.
+ *
+ * Return: the socket, or NULL.
+ */
+struct eorpc_sock *eorpc_sock_alloc(struct net *net, struct socket *sock,
+				    int kern)
 {
-	struct eorpc_net *en = eorpc_net(net);
 	struct eorpc_sock *ep;
 	struct sock *sk;
 
-	if (sock->type != SOCK_DGRAM)
-		return -ESOCKTNOSUPPORT;
-	if (protocol)
-		return -EPROTONOSUPPORT;
 	sk = eorpc_should_fail_alloc() ? NULL :
 	     sk_alloc(net, eorpc_family, GFP_KERNEL, &eorpc_proto, kern);
 	if (!sk)
-		return -ENOMEM;
-	sock->ops = &eorpc_ops;
+		return NULL;
 	sock_init_data(sock, sk);
 
 	ep = eorpc_sk(sk);
@@ -493,9 +498,26 @@ static int eorpc_create(struct net *net, struct socket *sock, int protocol,
 	INIT_LIST_HEAD(&ep->recvq);
 	skb_queue_head_init(&ep->rx_backlog);
 	spin_lock_init(&ep->icmp_lock);
+	INIT_LIST_HEAD(&ep->partial);
+	return ep;
+}
+
+static int eorpc_create(struct net *net, struct socket *sock, int protocol,
+			int kern)
+{
+	struct eorpc_net *en = eorpc_net(net);
+	struct eorpc_sock *ep;
+
+	if (sock->type != SOCK_DGRAM)
+		return -ESOCKTNOSUPPORT;
+	if (protocol)
+		return -EPROTONOSUPPORT;
+	ep = eorpc_sock_alloc(net, sock, kern);
+	if (!ep)
+		return -ENOMEM;
+	sock->ops = &eorpc_ops;
 	INIT_WORK(&ep->work, eorpc_work);
 	INIT_RCU_WORK(&ep->release_work, eorpc_release_rcu);
-	INIT_LIST_HEAD(&ep->partial);
 	hrtimer_setup(&ep->timer, eorpc_timer_fired, CLOCK_MONOTONIC,
 		      HRTIMER_MODE_ABS_SOFT);
 

@@ -369,6 +369,8 @@ void eorpc_send_error(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 
 /* af.c */
 u64 eorpc_random_epoch(void);
+struct eorpc_sock *eorpc_sock_alloc(struct net *net, struct socket *sock,
+				    int kern);
 int eorpc_proto_init(void);
 void eorpc_proto_exit(void);
 

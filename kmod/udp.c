@@ -22,6 +22,7 @@
 #include "fault.h"
 #include "netns.h"
 #include "trace.h"
+#include "tx_seam.h"
 
 /* Datagrams waiting for the work item, at most; beyond: drop, count. */
 enum { EORPC_BACKLOG_MAX = 4096 };
@@ -282,6 +283,9 @@ int eorpc_udp_send(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 	int alen, err;
 
 	sock_owned_by_me(&ep->sk);
+	/* A KUnit test's socket: recorded, never sent (tx_seam.h). */
+	if (eorpc_tx_seam(ep, to, pkt, data, len))
+		return 0;
 	if (!ep->udp)
 		return -ENOTCONN;
 	alen = eorpc_addr_to_udp(to, ep->local.seo_transport, &ss);

@@ -1,0 +1,521 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the client state machine (client.c) driven directly: calls
+ * started as sendmsg() does, the server's packets fed in, time passed to
+ * the timer scan, and every datagram the client sends recorded.
+ */
+#include <kunit/test.h>
+#include "sm_harness.h"
+
+enum { SERVER_EPOCH = 0x5e5e5e, SESSION_ID = 0x1d1d, TIMEOUT_MS = 120000 };
+
+static struct eorpc_client_session *session(struct sm_harness *h)
+{
+	return list_first_entry_or_null(&h->ep->client_sessions,
+					struct eorpc_client_session, link);
+}
+
+static struct eorpc_call *in_flight(struct eorpc_client_session *cs, u64 id)
+{
+	struct eorpc_call *call;
+
+	list_for_each_entry(call, &cs->calls, link)
+		if (call->id == id)
+			return call;
+	return NULL;
+}
+
+/* The next datagram sent must be of @type; it is returned. */
+static struct eorpc_tx_record *expect_sent(struct kunit *test, u8 type)
+{
+	struct eorpc_tx_record *rec = sm_sent(sm(test));
+
+	KUNIT_ASSERT_NOT_NULL_MSG(test, rec, "nothing sent, expected type %u",
+				  type);
+	KUNIT_ASSERT_EQ(test, rec->pkt.type, type);
+	return rec;
+}
+
+/* A packet of the server, about session @cs. */
+static struct eorpc_pkt from_server(struct eorpc_client_session *cs, u8 type)
+{
+	struct eorpc_pkt pkt = {
+		.type = type,
+		.client_epoch = cs->client_epoch,
+		.server_epoch = SERVER_EPOCH,
+		.session_id = SESSION_ID,
+	};
+
+	return pkt;
+}
+
+static void welcome(struct sm_harness *h, struct eorpc_client_session *cs,
+		    u32 window)
+{
+	struct eorpc_pkt pkt = from_server(cs, EORPC_PKT_WELCOME);
+	struct eorpc_wire_welcome w = {
+		.window = cpu_to_be32(window),
+		.session_timeout_ms = cpu_to_be32(TIMEOUT_MS),
+	};
+
+	sm_input(h, &h->peer, &pkt, &w, sizeof(w));
+}
+
+static void reply(struct sm_harness *h, struct eorpc_client_session *cs,
+		  u64 id, const char *data, u32 len)
+{
+	struct eorpc_pkt pkt = from_server(cs, EORPC_PKT_REPLY);
+
+	pkt.request_id = id;
+	pkt.msg_len = len;
+	sm_input(h, &h->peer, &pkt, data, len);
+}
+
+static void server_error(struct sm_harness *h, struct eorpc_client_session *cs,
+			 u8 code, u64 session_id, u64 id)
+{
+	struct eorpc_pkt pkt = from_server(cs, EORPC_PKT_ERROR);
+
+	pkt.code = code;
+	pkt.session_id = session_id;
+	pkt.request_id = id;
+	sm_input(h, &h->peer, &pkt, NULL, 0);
+}
+
+static void icmp(struct sm_harness *h, u64 client_epoch, u8 type)
+{
+	struct eorpc_icmp_report r = {
+		.client_epoch = client_epoch,
+		.peer = h->peer,
+		.type = type,
+	};
+
+	lock_sock(&h->ep->sk);
+	eorpc_client_icmp(h->ep, &r);
+	release_sock(&h->ep->sk);
+}
+
+/*
+ * A call tagged @tag whose session is established with @window, its first
+ * REQUEST taken off the record.
+ */
+static struct eorpc_client_session *established(struct kunit *test, u32 window,
+						u64 tag, s64 deadline_ms)
+{
+	struct sm_harness *h = sm(test);
+	struct eorpc_client_session *cs;
+
+	KUNIT_ASSERT_EQ(test, sm_call(h, "ping", 4, tag, deadline_ms), 4);
+	cs = session(h);
+	KUNIT_ASSERT_NOT_NULL(test, cs);
+	expect_sent(test, EORPC_PKT_HELLO);
+	welcome(h, cs, window);
+	KUNIT_ASSERT_EQ(test, cs->state, EORPC_CS_ESTABLISHED);
+	expect_sent(test, EORPC_PKT_REQUEST);
+	return cs;
+}
+
+static void client__first_call_sends_hello_without_cookie(struct kunit *test)
+{
+	struct sm_harness *h = sm(test);
+	struct eorpc_client_session *cs;
+	struct eorpc_tx_record *rec;
+
+	KUNIT_ASSERT_EQ(test, sm_call(h, "ping", 4, 1, 0), 4);
+	cs = session(h);
+	KUNIT_ASSERT_NOT_NULL(test, cs);
+	rec = expect_sent(test, EORPC_PKT_HELLO);
+	KUNIT_EXPECT_TRUE(test, eorpc_addr_equal(&rec->to, &h->peer));
+	KUNIT_EXPECT_NE(test, rec->pkt.client_epoch, 0ULL);
+	KUNIT_EXPECT_EQ(test, rec->pkt.client_epoch, cs->client_epoch);
+	KUNIT_ASSERT_EQ(test, rec->len, (u32)EORPC_COOKIE_LEN);
+	KUNIT_EXPECT_NULL(test, memchr_inv(rec->data, 0, rec->len));
+	/* No request before the server welcomes the session. */
+	KUNIT_EXPECT_EQ(test, sm_sent_count(h), 0U);
+	KUNIT_EXPECT_EQ(test, cs->state, EORPC_CS_HELLO);
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&cs->waiting), (size_t)1);
+	KUNIT_EXPECT_EQ(test, sm_stat(h, EORPC_STAT_HELLOS_SENT), 1ULL);
+}
+
+static void client__cookie_is_echoed_in_next_hello(struct kunit *test)
+{
+	struct sm_harness *h = sm(test);
+	struct eorpc_client_session *cs;
+	struct eorpc_wire_cookie cookie;
+	struct eorpc_tx_record *rec;
+	struct eorpc_pkt pkt;
+
+	memset(cookie.bytes, 0xc5, sizeof(cookie.bytes));
+	KUNIT_ASSERT_EQ(test, sm_call(h, "ping", 4, 1, 0), 4);
+	cs = session(h);
+	sm_sent_clear(h);
+	pkt = from_server(cs, EORPC_PKT_COOKIE);
+	pkt.session_id = 0;
+	sm_input(h, &h->peer, &pkt, &cookie, sizeof(cookie));
+	rec = expect_sent(test, EORPC_PKT_HELLO);
+	KUNIT_ASSERT_EQ(test, rec->len, (u32)sizeof(cookie));
+	KUNIT_EXPECT_EQ(test, memcmp(rec->data, &cookie, sizeof(cookie)), 0);
+	/* The HELLO a duplicate COOKIE asks for already went. */
+	sm_input(h, &h->peer, &pkt, &cookie, sizeof(cookie));
+	KUNIT_EXPECT_EQ(test, sm_sent_count(h), 0U);
+}
+
+static void client__welcome_sends_waiting_request(struct kunit *test)
+{
+	struct sm_harness *h = sm(test);
+	struct eorpc_client_session *cs;
+	struct eorpc_tx_record *rec;
+
+	KUNIT_ASSERT_EQ(test, sm_call(h, "ping", 4, 1, 0), 4);
+	cs = session(h);
+	sm_sent_clear(h);
+	welcome(h, cs, 4);
+	rec = expect_sent(test, EORPC_PKT_REQUEST);
+	KUNIT_EXPECT_EQ(test, rec->pkt.request_id, 1ULL);
+	KUNIT_EXPECT_EQ(test, rec->pkt.session_id, (u64)SESSION_ID);
+	KUNIT_EXPECT_EQ(test, rec->pkt.server_epoch, (u64)SERVER_EPOCH);
+	KUNIT_EXPECT_EQ(test, rec->pkt.client_epoch, cs->client_epoch);
+	KUNIT_EXPECT_EQ(test, rec->pkt.flags, 0);
+	KUNIT_EXPECT_EQ(test, rec->pkt.ack, 0ULL);
+	KUNIT_EXPECT_EQ(test, rec->pkt.msg_len, 4U);
+	KUNIT_ASSERT_EQ(test, rec->len, 4U);
+	KUNIT_EXPECT_EQ(test, memcmp(rec->data, "ping", 4), 0);
+	KUNIT_EXPECT_EQ(test, sm_stat(h, EORPC_STAT_REQUESTS_SENT), 1ULL);
+	/* A duplicate WELCOME changes nothing. */
+	welcome(h, cs, 4);
+	KUNIT_EXPECT_EQ(test, sm_sent_count(h), 0U);
+}
+
+static void client__hello_retransmitted_with_backoff(struct kunit *test)
+{
+	struct sm_harness *h = sm(test);
+	struct eorpc_client_session *cs;
+	ktime_t at;
+	u32 rto;
+
+	KUNIT_ASSERT_EQ(test, sm_call(h, "ping", 4, 1, 0), 4);
+	cs = session(h);
+	sm_sent_clear(h);
+	at = cs->hello_next;
+	rto = cs->hello_rto;
+	KUNIT_EXPECT_EQ(test, sm_client_timers(h, at - 1), at);
+	KUNIT_EXPECT_EQ(test, sm_sent_count(h), 0U);
+	sm_client_timers(h, at);
+	expect_sent(test, EORPC_PKT_HELLO);
+	KUNIT_EXPECT_EQ(test, cs->hello_rto, 2 * rto);
+	KUNIT_EXPECT_EQ(test, cs->hello_next, ktime_add_us(at, 2 * rto));
+}
+
+static void client__request_retransmitted_when_due(struct kunit *test)
+{
+	struct sm_harness *h = sm(test);
+	struct eorpc_client_session *cs = established(test, 4, 1, 0);
+	struct eorpc_call *call = in_flight(cs, 1);
+	struct eorpc_tx_record *rec;
+	ktime_t at;
+
+	KUNIT_ASSERT_NOT_NULL(test, call);
+	at = call->next_tx;
+	KUNIT_EXPECT_EQ(test, sm_client_timers(h, at - 1), at);
+	KUNIT_EXPECT_EQ(test, sm_sent_count(h), 0U);
+	sm_client_timers(h, at);
+	rec = expect_sent(test, EORPC_PKT_REQUEST);
+	KUNIT_EXPECT_EQ(test, rec->pkt.request_id, 1ULL);
+	KUNIT_EXPECT_EQ(test, rec->pkt.flags, EORPC_F_RETRANS);
+	KUNIT_EXPECT_EQ(test, memcmp(rec->data, "ping", 4), 0);
+	KUNIT_EXPECT_EQ(test, sm_stat(h, EORPC_STAT_RETRANSMITS), 1ULL);
+	KUNIT_EXPECT_EQ(test, sm_sent_count(h), 0U);
+}
+
+static void client__retransmission_timeout_doubles_up_to_rto_max(struct kunit *test)
+{
+	struct sm_harness *h = sm(test);
+	struct eorpc_client_session *cs = established(test, 4, 1, 0);
+	struct eorpc_call *call = in_flight(cs, 1);
+	u32 rto_max = sm_net(h)->rto_max_ms * USEC_PER_MSEC;
+	u32 rto, want;
+	ktime_t at;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, call);
+	rto = call->rto;
+	KUNIT_ASSERT_GE(test, rto, sm_net(h)->rto_min_ms * USEC_PER_MSEC);
+	for (i = 0; i < 8; i++) {
+		at = call->next_tx;
+		sm_client_timers(h, at);
+		expect_sent(test, EORPC_PKT_REQUEST);
+		want = min(2 * rto, rto_max);
+		KUNIT_EXPECT_EQ(test, call->rto, want);
+		KUNIT_EXPECT_EQ(test, call->next_tx, ktime_add_us(at, want));
+		rto = want;
+	}
+	KUNIT_EXPECT_EQ(test, call->rto, rto_max);
+	KUNIT_EXPECT_EQ(test, sm_stat(h, EORPC_STAT_RETRANSMITS), 8ULL);
+}
+
+static void client__reply_completes_call_once(struct kunit *test)
+{
+	struct sm_harness *h = sm(test);
+	struct eorpc_client_session *cs = established(test, 4, 7, 0);
+	struct eorpc_call *call;
+
+	reply(h, cs, 1, "pong", 4);
+	KUNIT_EXPECT_EQ(test, sm_recvq_len(h), 1U);
+	call = sm_completion(h, 7);
+	KUNIT_ASSERT_NOT_NULL(test, call);
+	KUNIT_EXPECT_EQ(test, call->error, 0);
+	KUNIT_EXPECT_EQ(test, call->id, 1ULL);
+	KUNIT_ASSERT_EQ(test, call->reply.len, 4U);
+	KUNIT_EXPECT_EQ(test, memcmp(call->reply.data, "pong", 4), 0);
+	KUNIT_EXPECT_TRUE(test, list_empty(&cs->calls));
+	KUNIT_EXPECT_EQ(test, sm_stat(h, EORPC_STAT_CALLS_COMPLETED), 1ULL);
+	/* The same reply again completes nothing (G6). */
+	reply(h, cs, 1, "pong", 4);
+	KUNIT_EXPECT_EQ(test, sm_recvq_len(h), 1U);
+	KUNIT_EXPECT_EQ(test, sm_stat(h, EORPC_STAT_STALE_REPLIES), 1ULL);
+	KUNIT_EXPECT_EQ(test, sm_stat(h, EORPC_STAT_CALLS_COMPLETED), 1ULL);
+}
+
+static void client__reply_of_other_client_epoch_is_dropped(struct kunit *test)
+{
+	struct sm_harness *h = sm(test);
+	struct eorpc_client_session *cs = established(test, 4, 7, 0);
+	struct eorpc_pkt pkt = from_server(cs, EORPC_PKT_REPLY);
+
+	pkt.client_epoch++;
+	pkt.request_id = 1;
+	pkt.msg_len = 4;
+	sm_input(h, &h->peer, &pkt, "pong", 4);
+	KUNIT_EXPECT_EQ(test, sm_recvq_len(h), 0U);
+	KUNIT_EXPECT_NOT_NULL(test, in_flight(cs, 1));
+	KUNIT_EXPECT_EQ(test, sm_stat(h, EORPC_STAT_RX_DROP_SESSION), 1ULL);
+}
+
+static void client__ack_sent_when_due_after_reply(struct kunit *test)
+{
+	struct sm_harness *h = sm(test);
+	struct eorpc_client_session *cs = established(test, 4, 7, 0);
+	struct eorpc_tx_record *rec;
+	ktime_t at;
+
+	reply(h, cs, 1, "pong", 4);
+	at = cs->ack_due;
+	KUNIT_ASSERT_NE(test, at, 0);
+	sm_client_timers(h, at - 1);
+	KUNIT_EXPECT_EQ(test, sm_sent_count(h), 0U);
+	sm_client_timers(h, at);
+	rec = expect_sent(test, EORPC_PKT_ACK);
+	KUNIT_EXPECT_EQ(test, rec->pkt.ack, 1ULL);
+	KUNIT_EXPECT_EQ(test, rec->pkt.session_id, (u64)SESSION_ID);
+	KUNIT_EXPECT_EQ(test, rec->pkt.flags, 0);
+	KUNIT_EXPECT_EQ(test, cs->ack_due, 0);
+}
+
+static void client__busy_slows_retransmission_to_rto_max(struct kunit *test)
+{
+	struct sm_harness *h = sm(test);
+	struct eorpc_client_session *cs = established(test, 4, 7, 0);
+	struct eorpc_call *call = in_flight(cs, 1);
+	struct eorpc_pkt pkt = from_server(cs, EORPC_PKT_BUSY);
+	ktime_t was;
+
+	KUNIT_ASSERT_NOT_NULL(test, call);
+	was = call->next_tx;
+	pkt.request_id = 1;
+	sm_input(h, &h->peer, &pkt, NULL, 0);
+	KUNIT_EXPECT_EQ(test, sm_stat(h, EORPC_STAT_BUSY_RECEIVED), 1ULL);
+	KUNIT_EXPECT_EQ(test, call->rto, sm_net(h)->rto_max_ms * USEC_PER_MSEC);
+	KUNIT_EXPECT_GT(test, call->next_tx, was);
+	/* The server has it: no retransmission when the old timeout ends. */
+	sm_client_timers(h, was);
+	KUNIT_EXPECT_EQ(test, sm_sent_count(h), 0U);
+	KUNIT_EXPECT_EQ(test, sm_recvq_len(h), 0U);
+}
+
+/**
+ * struct error_case - an ERROR of the server about request 1, in flight,
+ *	while request 2 waits for window space (window 1)
+ * @name: the case
+ * @code: enum eorpc_wire_error
+ * @sent_err: errno of call 1, which may have run (0: still in flight)
+ * @waiting_err: errno of call 2, which certainly did not run (0: in flight)
+ */
+struct error_case {
+	const char	*name;
+	u8		code;
+	int		sent_err;
+	int		waiting_err;
+};
+
+static const struct error_case error_cases[] = {
+	{ "server_closed", EORPC_WERR_SERVER_CLOSED, ECONNRESET, ECONNABORTED },
+	{ "server_restarted", EORPC_WERR_SERVER_RESTARTED, ECONNRESET,
+	  ECONNABORTED },
+	{ "session_unknown", EORPC_WERR_SESSION_UNKNOWN, ESTALE, ECONNABORTED },
+	/* Only this call ends; the next one takes its window slot. */
+	{ "window", EORPC_WERR_WINDOW, EPROTO, 0 },
+	/* A refusal cannot say "not executed" once a request went out. */
+	{ "not_server", EORPC_WERR_NOT_SERVER, 0, 0 },
+	{ "refused", EORPC_WERR_REFUSED, 0, 0 },
+};
+
+static void error_case_desc(const struct error_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(error, error_cases, error_case_desc);
+
+static void expect_outcome(struct kunit *test, u64 tag, int err)
+{
+	struct eorpc_call *call = sm_completion(sm(test), tag);
+
+	if (!err) {
+		KUNIT_EXPECT_NULL_MSG(test, call, "call %llu ended", tag);
+		return;
+	}
+	KUNIT_ASSERT_NOT_NULL_MSG(test, call, "call %llu still in flight", tag);
+	KUNIT_EXPECT_EQ_MSG(test, call->error, err, "call %llu", tag);
+}
+
+static void client__server_error_sets_errno_of_calls(struct kunit *test)
+{
+	const struct error_case *c = test->param_value;
+	struct sm_harness *h = sm(test);
+	struct eorpc_client_session *cs = established(test, 1, 1, 0);
+
+	KUNIT_ASSERT_EQ(test, sm_call(h, "pong", 4, 2, 0), 4);
+	KUNIT_ASSERT_EQ(test, list_count_nodes(&cs->waiting), (size_t)1);
+	server_error(h, cs, c->code, SESSION_ID, 1);
+	KUNIT_EXPECT_EQ(test, sm_stat(h, EORPC_STAT_ERRORS_RECEIVED), 1ULL);
+	expect_outcome(test, 1, c->sent_err);
+	expect_outcome(test, 2, c->waiting_err);
+}
+
+static void client__error_about_unknown_request_is_ignored(struct kunit *test)
+{
+	struct sm_harness *h = sm(test);
+	struct eorpc_client_session *cs = established(test, 4, 1, 0);
+
+	/* Proof of having seen our session is naming one of our requests. */
+	server_error(h, cs, EORPC_WERR_SESSION_UNKNOWN, SESSION_ID, 9);
+	server_error(h, cs, EORPC_WERR_SERVER_RESTARTED, SESSION_ID, 9);
+	/* An error about another session. */
+	server_error(h, cs, EORPC_WERR_SERVER_CLOSED, SESSION_ID + 1, 0);
+	KUNIT_EXPECT_EQ(test, sm_recvq_len(h), 0U);
+	KUNIT_EXPECT_NOT_NULL(test, in_flight(cs, 1));
+	KUNIT_EXPECT_EQ(test, sm_stat(h, EORPC_STAT_ERRORS_RECEIVED), 3ULL);
+}
+
+static void client__refused_hello_ends_calls_not_run(struct kunit *test)
+{
+	struct sm_harness *h = sm(test);
+	struct eorpc_client_session *cs;
+
+	KUNIT_ASSERT_EQ(test, sm_call(h, "ping", 4, 1, 0), 4);
+	KUNIT_ASSERT_EQ(test, sm_call(h, "ping", 4, 2, 0), 4);
+	cs = session(h);
+	/* Only a refusal can concern a session not set up yet. */
+	server_error(h, cs, EORPC_WERR_SERVER_CLOSED, 0, 0);
+	KUNIT_EXPECT_EQ(test, sm_recvq_len(h), 0U);
+	server_error(h, cs, EORPC_WERR_REFUSED, 0, 0);
+	expect_outcome(test, 1, ECONNREFUSED);
+	expect_outcome(test, 2, ECONNREFUSED);
+	KUNIT_EXPECT_NULL(test, session(h));
+	KUNIT_EXPECT_EQ(test, sm_stat(h, EORPC_STAT_ERR_REFUSED), 2ULL);
+}
+
+static void client__deadline_times_out_sent_call(struct kunit *test)
+{
+	struct sm_harness *h = sm(test);
+	struct eorpc_client_session *cs = established(test, 4, 1, 5000);
+	struct eorpc_call *call = in_flight(cs, 1);
+	ktime_t at;
+
+	KUNIT_ASSERT_NOT_NULL(test, call);
+	at = call->deadline;
+	/* Not a moment early, even with retransmissions due. */
+	sm_client_timers(h, at - 1);
+	KUNIT_EXPECT_EQ(test, sm_recvq_len(h), 0U);
+	sm_client_timers(h, at);
+	expect_outcome(test, 1, ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, sm_stat(h, EORPC_STAT_ERR_TIMEDOUT), 1ULL);
+}
+
+static void client__deadline_in_handshake_aborts_call_not_run(struct kunit *test)
+{
+	struct sm_harness *h = sm(test);
+	struct eorpc_call *call;
+	ktime_t at;
+
+	KUNIT_ASSERT_EQ(test, sm_call(h, "ping", 4, 1, 5000), 4);
+	call = list_first_entry(&session(h)->waiting, struct eorpc_call, link);
+	at = call->deadline;
+	sm_client_timers(h, at);
+	expect_outcome(test, 1, ECONNABORTED);
+	/* No call left: the session stops knocking. */
+	KUNIT_EXPECT_NULL(test, session(h));
+}
+
+static void client__icmp_unreachable_refuses_handshake(struct kunit *test)
+{
+	struct sm_harness *h = sm(test);
+	struct eorpc_client_session *cs;
+
+	KUNIT_ASSERT_EQ(test, sm_call(h, "ping", 4, 1, 0), 4);
+	cs = session(h);
+	/* Not ours: a forged epoch, or a quote of a packet never sent. */
+	icmp(h, cs->client_epoch + 1, EORPC_PKT_HELLO);
+	icmp(h, cs->client_epoch, EORPC_PKT_REQUEST);
+	KUNIT_EXPECT_EQ(test, sm_stat(h, EORPC_STAT_ICMP_DROPPED), 2ULL);
+	KUNIT_EXPECT_EQ(test, sm_recvq_len(h), 0U);
+	icmp(h, cs->client_epoch, EORPC_PKT_HELLO);
+	KUNIT_EXPECT_EQ(test, sm_stat(h, EORPC_STAT_ICMP_REFUSED), 1ULL);
+	expect_outcome(test, 1, ECONNREFUSED);
+	KUNIT_EXPECT_NULL(test, session(h));
+}
+
+static void client__icmp_unreachable_ignored_once_established(struct kunit *test)
+{
+	struct sm_harness *h = sm(test);
+	struct eorpc_client_session *cs = established(test, 4, 1, 0);
+
+	/* A request may have run: only the server's answer can end it. */
+	icmp(h, cs->client_epoch, EORPC_PKT_REQUEST);
+	KUNIT_EXPECT_EQ(test, sm_stat(h, EORPC_STAT_ICMP_IGNORED), 1ULL);
+	KUNIT_EXPECT_EQ(test, sm_recvq_len(h), 0U);
+	KUNIT_EXPECT_NOT_NULL(test, in_flight(cs, 1));
+}
+
+static struct kunit_case client_cases[] = {
+	KUNIT_CASE(client__first_call_sends_hello_without_cookie),
+	KUNIT_CASE(client__cookie_is_echoed_in_next_hello),
+	KUNIT_CASE(client__welcome_sends_waiting_request),
+	KUNIT_CASE(client__hello_retransmitted_with_backoff),
+	KUNIT_CASE(client__request_retransmitted_when_due),
+	KUNIT_CASE(client__retransmission_timeout_doubles_up_to_rto_max),
+	KUNIT_CASE(client__reply_completes_call_once),
+	KUNIT_CASE(client__reply_of_other_client_epoch_is_dropped),
+	KUNIT_CASE(client__ack_sent_when_due_after_reply),
+	KUNIT_CASE(client__busy_slows_retransmission_to_rto_max),
+	KUNIT_CASE_PARAM(client__server_error_sets_errno_of_calls,
+			 error_gen_params),
+	KUNIT_CASE(client__error_about_unknown_request_is_ignored),
+	KUNIT_CASE(client__refused_hello_ends_calls_not_run),
+	KUNIT_CASE(client__deadline_times_out_sent_call),
+	KUNIT_CASE(client__deadline_in_handshake_aborts_call_not_run),
+	KUNIT_CASE(client__icmp_unreachable_refuses_handshake),
+	KUNIT_CASE(client__icmp_unreachable_ignored_once_established),
+	{}
+};
+
+static struct kunit_suite client_suite = {
+	.name = "eorpc_client",
+	.suite_init = sm_suite_init,
+	.suite_exit = sm_suite_exit,
+	.init = sm_init,
+	.exit = sm_exit,
+	.test_cases = client_cases,
+};
+
+kunit_test_suite(client_suite);
