@@ -28,7 +28,8 @@ static const u8 verdict_stat[EORPC_WIRE_VERDICT_MAX] = {
 	[EORPC_WIRE_LEN_BAD] = EORPC_STAT_RX_DROP_LEN,
 };
 
-static void dispatch(struct eorpc_sock *ep, struct sk_buff *skb)
+/* One received datagram, socket locked: decoded, then to its side. */
+void eorpc_dispatch(struct eorpc_sock *ep, struct sk_buff *skb)
 {
 	struct net *net = sock_net(&ep->sk);
 	struct sockaddr_eorpc from;
@@ -73,7 +74,7 @@ void eorpc_work(struct work_struct *work)
 	lock_sock(sk);
 	while ((skb = skb_dequeue(&ep->rx_backlog))) {
 		if (!ep->dead)
-			dispatch(ep, skb);
+			eorpc_dispatch(ep, skb);
 		kfree_skb(skb);
 	}
 	/* ICMP errors the UDP error hook queued (udp.c); nothing to free. */

@@ -6,6 +6,9 @@
 struct eorpc_sock;
 struct work_struct;
 
+struct sk_buff;
+
+void eorpc_dispatch(struct eorpc_sock *ep, struct sk_buff *skb);
 void eorpc_kick(struct eorpc_sock *ep);
 void eorpc_work(struct work_struct *work);
 

@@ -4,6 +4,7 @@
 #include <linux/module.h>
 #include <linux/udp.h>
 #include <linux/uio.h>
+#include "../dispatch.h"
 #include "sm_harness.h"
 
 /* The suite registered the namespace state itself (sm_suite_init()). */
@@ -258,17 +259,9 @@ void sm_input(struct sm_harness *h, const struct sockaddr_eorpc *from,
 	KUNIT_ASSERT_EQ_MSG(h->test, v, EORPC_WIRE_OK,
 			    "crafted datagram of type %u", pkt->type);
 	KUNIT_ASSERT_EQ(h->test, err, 0);
+	/* As the work item does: the same dispatch, under the socket lock. */
 	lock_sock(&ep->sk);
-	switch (dec.type) {
-	case EORPC_PKT_HELLO:
-	case EORPC_PKT_REQUEST:
-	case EORPC_PKT_ACK:
-		eorpc_server_input(ep, skb, &dec, &src);
-		break;
-	default:
-		eorpc_client_input(ep, skb, &dec, &src);
-		break;
-	}
+	eorpc_dispatch(ep, skb);
 	release_sock(&ep->sk);
 	kfree_skb(skb);
 }
