@@ -31,7 +31,7 @@ SELFTESTS	:= $(patsubst selftests/net/%.c,$(BUILD)/selftests/%,\
 	modules-stock modules-debug modules-releases $(addprefix modules-,$(RELEASES)) \
 	$(addprefix sparse-,$(RELEASES)) print-releases style sparse checkpatch clean help \
 	demo bench install uninstall fuzz dkms-check soak soak-debug sysfuzz \
-	sysfuzz-long kernel-kcsan modules-kcsan kcsan
+	sysfuzz-long kernel-kcsan modules-kcsan kcsan model
 
 all: modules userspace selftests
 
