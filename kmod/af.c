@@ -131,9 +131,16 @@ static __poll_t eorpc_poll(struct file *file, struct socket *sock,
 		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
 	if (shutdown == SHUTDOWN_MASK)
 		mask |= EPOLLHUP;
-	if (READ_ONCE(ep->tx_charged) < READ_ONCE(sk->sk_sndbuf) &&
-	    !(shutdown & SEND_SHUTDOWN))
+	if (shutdown & SEND_SHUTDOWN)
+		return mask;
+	if (READ_ONCE(ep->tx_charged) < READ_ONCE(sk->sk_sndbuf)) {
 		mask |= EPOLLOUT | EPOLLWRNORM;
+	} else {
+		/* Ask the next completion for a wakeup, then look again. */
+		eorpc_note_nospace(sk);
+		if (READ_ONCE(ep->tx_charged) < READ_ONCE(sk->sk_sndbuf))
+			mask |= EPOLLOUT | EPOLLWRNORM;
+	}
 	return mask;
 }
 

@@ -169,7 +169,7 @@ static void call_finish(struct eorpc_sock *ep, struct eorpc_call *call, int err)
 	call->charge = 0;
 	list_add_tail(&call->rx.link, &ep->recvq);
 	ep->sk.sk_data_ready(&ep->sk);
-	ep->sk.sk_write_space(&ep->sk);
+	eorpc_write_space(&ep->sk);
 	if (cs->ack_due)
 		eorpc_timer_arm(ep, cs->ack_due);
 }
@@ -286,10 +286,13 @@ static bool send_budget_ok(struct eorpc_sock *ep, u32 charge)
 	       ep->tx_charged + charge <= READ_ONCE(ep->sk.sk_sndbuf);
 }
 
+/* Socket locked, as completions are: a writer that waits is woken. */
 static bool send_possible(struct eorpc_sock *ep, u32 charge)
 {
-	return send_budget_ok(ep, charge) ||
-	       (ep->sk.sk_shutdown & SEND_SHUTDOWN);
+	if (send_budget_ok(ep, charge) || (ep->sk.sk_shutdown & SEND_SHUTDOWN))
+		return true;
+	eorpc_note_nospace(&ep->sk);
+	return false;
 }
 
 static int wait_send_budget(struct eorpc_sock *ep, u32 charge, bool nonblock)

@@ -26,6 +26,9 @@ int eorpc_wait(struct eorpc_sock *ep, long timeo,
 	int err = 0;
 
 	sock_owned_by_me(sk);
+	/* The condition changes only under the socket lock: check it first. */
+	if (ready(ep, arg))
+		return 0;
 	add_wait_queue(sk_sleep(sk), &wait);
 	while (!ready(ep, arg)) {
 		if (!timeo) {
@@ -40,4 +43,34 @@ int eorpc_wait(struct eorpc_sock *ep, long timeo,
 	}
 	remove_wait_queue(sk_sleep(sk), &wait);
 	return err;
+}
+
+/*
+ * A writer found no send budget and may wait for it (in sendmsg or in
+ * poll): the next completion must wake it (eorpc_write_space()).
+ */
+void eorpc_note_nospace(struct sock *sk)
+{
+	struct socket *sock = sk->sk_socket;
+
+	if (!sock)
+		return;
+	sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
+	set_bit(SOCK_NOSPACE, &sock->flags);
+	/* The flag before the budget's re-check; pairs with write_space. */
+	smp_mb__after_atomic();
+}
+
+/*
+ * Send budget came back: wake writers only if one may be waiting, as TCP
+ * does, instead of a wakeup per completed call.
+ */
+void eorpc_write_space(struct sock *sk)
+{
+	struct socket *sock = sk->sk_socket;
+
+	/* The budget's store before the flag's load; pairs with the above. */
+	smp_mb();
+	if (sock && test_and_clear_bit(SOCK_NOSPACE, &sock->flags))
+		sk->sk_write_space(sk);
 }

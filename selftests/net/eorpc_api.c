@@ -6,8 +6,11 @@
  */
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/epoll.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include "kselftest_harness.h"
@@ -473,6 +476,119 @@ TEST_F(ns, duplicate_while_working_gets_busy)
 	EXPECT_EQ(0, rx.error);
 	EXPECT_EQ(1, eo_stat("RequestsDelivered"));
 	EXPECT_GE(eo_stat("BusyReceived"), 1);
+	close(srv);
+	close(cli);
+}
+
+/* A call as large as SO_SNDBUF's minimum: the second one must wait. */
+enum { BUDGET_CALL = 4000 };
+
+struct blocked_send {
+	int fd;
+	struct sockaddr_eorpc to;
+	pid_t tid;
+	ssize_t ret;
+	int err;
+};
+
+static void *send_second_call(void *arg)
+{
+	static char body[BUDGET_CALL];
+	struct blocked_send *b = arg;
+
+	__atomic_store_n(&b->tid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
+	b->ret = eo_send(b->fd, &b->to, body, sizeof(body), 2, -1, 0);
+	b->err = errno;
+	return NULL;
+}
+
+/* Whether thread @tid sleeps (state S in /proc/self/task/TID/stat). */
+static int thread_sleeps(pid_t tid)
+{
+	char path[64], line[256], *p;
+	FILE *f;
+	int sleeps = 0;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fgets(line, sizeof(line), f)) {
+		p = strrchr(line, ')');
+		sleeps = p && p[1] == ' ' && p[2] == 'S';
+	}
+	fclose(f);
+	return sleeps;
+}
+
+/*
+ * A sender blocked on the send budget sleeps until a completion gives the
+ * budget back, and is woken by it (completions wake writers only when one
+ * may be waiting).
+ */
+TEST_F(ns, sender_blocked_on_budget_is_woken_by_completion)
+{
+	struct sockaddr_eorpc a = eo_addr4("127.0.0.1", 0);
+	int srv = eo_server(&a), cli = eo_socket(), small = 1;
+	struct timeval tv = { .tv_sec = 20 };
+	static char body[BUDGET_CALL];
+	struct blocked_send b = { .fd = cli };
+	struct eo_rx rx, srx;
+	char buf[BUDGET_CALL];
+	pthread_t th;
+	pid_t tid;
+
+	a.seo_port = htons(eo_port(srv));
+	b.to = a;
+	ASSERT_EQ(0, setsockopt(cli, SOL_SOCKET, SO_SNDBUF, &small,
+				sizeof(small)));
+	ASSERT_EQ(0, setsockopt(cli, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
+	ASSERT_EQ(BUDGET_CALL, eo_send(cli, &a, body, sizeof(body), 1, -1, 0));
+	ASSERT_EQ(BUDGET_CALL, eo_recv(srv, buf, sizeof(buf), &srx, 0));
+	ASSERT_EQ(0, pthread_create(&th, NULL, send_second_call, &b));
+	while (!(tid = __atomic_load_n(&b.tid, __ATOMIC_ACQUIRE)) ||
+	       !thread_sleeps(tid))
+		sched_yield();
+	ASSERT_EQ(1, eo_reply(srv, srx.call_id, "y", 1));
+	ASSERT_EQ(0, pthread_join(th, NULL));
+	EXPECT_EQ(BUDGET_CALL, b.ret) TH_LOG("second send: %s", strerror(b.err));
+	ASSERT_EQ(1, eo_recv(cli, buf, sizeof(buf), &rx, 0));
+	EXPECT_EQ(1, rx.tag);
+	close(srv);
+	close(cli);
+}
+
+/*
+ * Edge-triggered epoll: a non-blocking sender that met EAGAIN gets
+ * EPOLLOUT once a completion gives the budget back.
+ */
+TEST_F(ns, epoll_edge_reports_writable_after_eagain)
+{
+	struct sockaddr_eorpc a = eo_addr4("127.0.0.1", 0);
+	int srv = eo_server(&a), cli = eo_socket(), small = 1, ep;
+	struct epoll_event ev = { .events = EPOLLOUT | EPOLLET };
+	static char body[BUDGET_CALL];
+	struct eo_rx srx;
+	char buf[BUDGET_CALL];
+
+	a.seo_port = htons(eo_port(srv));
+	ASSERT_EQ(0, setsockopt(cli, SOL_SOCKET, SO_SNDBUF, &small,
+				sizeof(small)));
+	ep = epoll_create1(0);
+	ASSERT_GE(ep, 0);
+	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, cli, &ev));
+	ASSERT_EQ(1, epoll_wait(ep, &ev, 1, 0));	/* writable: edge used */
+	ASSERT_EQ(BUDGET_CALL, eo_send(cli, &a, body, sizeof(body), 1, -1,
+				       MSG_DONTWAIT));
+	ASSERT_EQ(-1, eo_send(cli, &a, body, sizeof(body), 2, -1,
+			      MSG_DONTWAIT));
+	ASSERT_EQ(EAGAIN, errno);
+	EXPECT_EQ(0, epoll_wait(ep, &ev, 1, 0));
+	ASSERT_EQ(BUDGET_CALL, eo_recv(srv, buf, sizeof(buf), &srx, 0));
+	ASSERT_EQ(1, eo_reply(srv, srx.call_id, "y", 1));
+	ASSERT_EQ(1, epoll_wait(ep, &ev, 1, 20000));
+	EXPECT_TRUE(ev.events & EPOLLOUT);
+	close(ep);
 	close(srv);
 	close(cli);
 }
