@@ -22,6 +22,7 @@
 #include "fault.h"
 #include "netns.h"
 #include "trace.h"
+#include "xmit.h"
 #include "tx_seam.h"
 
 /* Datagrams waiting for the work item, at most; beyond: drop, count. */
@@ -268,8 +269,8 @@ void eorpc_udp_close(struct eorpc_sock *ep)
  * @data: fragment data
  * @len: its length
  *
- * Never blocks: a full UDP send buffer is a lost packet, which the protocol
- * recovers from.
+ * Never blocks and never sleeps: a full device queue or a failed
+ * allocation is a lost packet, which the protocol recovers from.
  *
  * Return: 0 or a negative errno.
  */
@@ -277,10 +278,7 @@ int eorpc_udp_send(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 		   const struct eorpc_pkt *pkt, const void *data, u32 len)
 {
 	struct eorpc_wire_hdr hdr;
-	union eorpc_udp_addr ss;
-	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
-	struct kvec iov[2];
-	int alen, err;
+	int err;
 
 	sock_owned_by_me(&ep->sk);
 	/* A KUnit test's socket: recorded, never sent (tx_seam.h). */
@@ -288,21 +286,14 @@ int eorpc_udp_send(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 		return 0;
 	if (!ep->udp)
 		return -ENOTCONN;
-	alen = eorpc_addr_to_udp(to, ep->local.seo_transport, &ss);
-	if (alen < 0)
-		return alen;
+	if (ep->local.seo_transport == AF_INET && to->seo_transport != AF_INET)
+		return -EAFNOSUPPORT;
 	trace_eorpc_tx(to, pkt);
 	eorpc_wire_encode(pkt, &hdr);
-	iov[0].iov_base = &hdr;
-	iov[0].iov_len = sizeof(hdr);
-	iov[1].iov_base = (void *)data;
-	iov[1].iov_len = len;
-	msg.msg_name = &ss;
-	msg.msg_namelen = alen;
 	/* An injected failure looks like a full device queue. */
 	err = eorpc_should_fail_xmit() ? -ENOBUFS :
-	      kernel_sendmsg(ep->udp, &msg, iov, len ? 2 : 1, sizeof(hdr) + len);
-	if (err < 0) {
+	      eorpc_xmit(ep->udp, to, &hdr, sizeof(hdr), data, len);
+	if (err) {
 		eorpc_inc(sock_net(&ep->sk), EORPC_STAT_TX_ERRORS);
 		return err;
 	}

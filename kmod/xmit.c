@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Transmit: each datagram is built as an skb and handed to the IP layer,
+ * as UDP tunnels (WireGuard, VXLAN) do, instead of going through
+ * kernel_sendmsg(): no socket-layer permission hook and no msghdr copy per
+ * datagram, and nothing here sleeps, so it can run in any context. The
+ * kernel UDP socket still supplies the source port and address, so replies
+ * and ICMP errors find it as before. The route is looked up per datagram.
+ */
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/skbuff.h>
+#include <linux/udp.h>
+#include <net/ip.h>
+#include <net/ip6_checksum.h>
+#include <net/ip6_route.h>
+#include <net/ipv6.h>
+#include <net/route.h>
+#include <net/udp.h>
+#include "eorpc.h"
+#include "xmit.h"
+
+/* Header, then the fragment's data, after room for what the lower layers
+ * push; allocation may not sleep.
+ */
+static struct sk_buff *build(const struct dst_entry *dst, int ip_hlen,
+			     const void *hdr, u32 hdr_len,
+			     const void *data, u32 len)
+{
+	int room = LL_RESERVED_SPACE(dst->dev) + dst->header_len + ip_hlen +
+		   sizeof(struct udphdr);
+	struct sk_buff *skb;
+
+	skb = alloc_skb(room + hdr_len + len, GFP_ATOMIC);
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, room);
+	skb_put_data(skb, hdr, hdr_len);
+	if (len)
+		skb_put_data(skb, data, len);
+	return skb;
+}
+
+static void push_udp(struct sk_buff *skb, __be16 sport, __be16 dport)
+{
+	struct udphdr *uh;
+
+	uh = skb_push(skb, sizeof(*uh));
+	skb_reset_transport_header(skb);
+	uh->source = sport;
+	uh->dest = dport;
+	uh->len = htons(skb->len);
+	uh->check = 0;
+}
+
+/* A negative errno, or a positive NET_XMIT_ code: congestion is not loss. */
+static int xmit_result(int ret)
+{
+	return ret > 0 ? net_xmit_errno(ret) : ret;
+}
+
+/* The IPv4 source an IPv4 datagram of @sk leaves from; 0: the route's. */
+static int ip4_source(const struct sock *sk, __be32 *saddr)
+{
+	if (sk->sk_family == AF_INET) {
+		*saddr = inet_sk(sk)->inet_saddr;
+		return 0;
+	}
+	if (ipv6_addr_any(&sk->sk_v6_rcv_saddr)) {
+		*saddr = 0;
+		return 0;
+	}
+	if (ipv6_addr_v4mapped(&sk->sk_v6_rcv_saddr)) {
+		*saddr = sk->sk_v6_rcv_saddr.s6_addr32[3];
+		return 0;
+	}
+	return -ENETUNREACH;	/* bound to an IPv6 address: no IPv4 source */
+}
+
+static int xmit4(struct sock *sk, const struct sockaddr_eorpc *to,
+		 const void *hdr, u32 hdr_len, const void *data, u32 len)
+{
+	struct net *net = sock_net(sk);
+	struct flowi4 fl4 = {};
+	struct sk_buff *skb;
+	struct iphdr *iph;
+	struct rtable *rt;
+	int err;
+
+	err = ip4_source(sk, &fl4.saddr);
+	if (err)
+		return err;
+	fl4.daddr = to->seo_addr4;
+	fl4.flowi4_proto = IPPROTO_UDP;
+	fl4.flowi4_oif = sk->sk_bound_dev_if;
+	fl4.flowi4_mark = sk->sk_mark;
+	fl4.fl4_sport = inet_sk(sk)->inet_sport;
+	fl4.fl4_dport = to->seo_port;
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt))
+		return PTR_ERR(rt);
+	skb = build(&rt->dst, sizeof(*iph), hdr, hdr_len, data, len);
+	if (!skb) {
+		ip_rt_put(rt);
+		return -ENOMEM;
+	}
+	push_udp(skb, fl4.fl4_sport, fl4.fl4_dport);
+	udp_set_csum(false, skb, fl4.saddr, fl4.daddr, skb->len);
+
+	iph = skb_push(skb, sizeof(*iph));
+	skb_reset_network_header(skb);
+	iph->version = 4;
+	iph->ihl = sizeof(*iph) >> 2;
+	iph->tos = 0;
+	iph->frag_off = ip_dont_fragment(sk, &rt->dst) ? htons(IP_DF) : 0;
+	iph->ttl = ip4_dst_hoplimit(&rt->dst);
+	iph->protocol = IPPROTO_UDP;
+	iph->saddr = fl4.saddr;
+	iph->daddr = fl4.daddr;
+	skb->protocol = htons(ETH_P_IP);
+	skb->mark = sk->sk_mark;
+	skb->priority = sk->sk_priority;
+	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+	skb_dst_set(skb, &rt->dst);
+	ip_select_ident_segs(net, skb, sk, 1);
+	/* __ip_local_out() sets tot_len and the header checksum. */
+	err = xmit_result(ip_local_out(net, sk, skb));
+	if (!err)
+		SNMP_INC_STATS(net->mib.udp_statistics, UDP_MIB_OUTDATAGRAMS);
+	return err;
+}
+
+#if IS_ENABLED(CONFIG_IPV6)
+static int xmit6(struct sock *sk, const struct sockaddr_eorpc *to,
+		 const void *hdr, u32 hdr_len, const void *data, u32 len)
+{
+	struct net *net = sock_net(sk);
+	struct flowi6 fl6 = {};
+	struct dst_entry *dst;
+	struct ipv6hdr *ip6h;
+	struct sk_buff *skb;
+	int err;
+
+	memcpy(&fl6.daddr, to->seo_addr6, sizeof(fl6.daddr));
+	fl6.saddr = sk->sk_v6_rcv_saddr;
+	fl6.flowi6_proto = IPPROTO_UDP;
+	fl6.flowi6_oif = to->seo_scope_id ? to->seo_scope_id :
+					    sk->sk_bound_dev_if;
+	fl6.flowi6_mark = sk->sk_mark;
+	fl6.fl6_sport = inet_sk(sk)->inet_sport;
+	fl6.fl6_dport = to->seo_port;
+	dst = ip6_dst_lookup_flow(net, sk, &fl6, NULL);
+	if (IS_ERR(dst))
+		return PTR_ERR(dst);
+	skb = build(dst, sizeof(*ip6h), hdr, hdr_len, data, len);
+	if (!skb) {
+		dst_release(dst);
+		return -ENOMEM;
+	}
+	push_udp(skb, fl6.fl6_sport, fl6.fl6_dport);
+	udp6_set_csum(false, skb, &fl6.saddr, &fl6.daddr, skb->len);
+
+	ip6h = skb_push(skb, sizeof(*ip6h));
+	skb_reset_network_header(skb);
+	ip6_flow_hdr(ip6h, 0, ip6_make_flowlabel(net, skb, 0, true, &fl6));
+	ip6h->nexthdr = IPPROTO_UDP;
+	ip6h->hop_limit = ip6_dst_hoplimit(dst);
+	ip6h->saddr = fl6.saddr;
+	ip6h->daddr = fl6.daddr;
+	skb->protocol = htons(ETH_P_IPV6);
+	skb->mark = sk->sk_mark;
+	skb->priority = sk->sk_priority;
+	memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
+	skb_dst_set(skb, dst);
+	/* __ip6_local_out() sets payload_len. */
+	err = xmit_result(ip6_local_out(net, sk, skb));
+	if (!err)
+		SNMP_INC_STATS(net->mib.udp_stats_in6, UDP_MIB_OUTDATAGRAMS);
+	return err;
+}
+#endif
+
+/**
+ * eorpc_xmit() - send one datagram from a bound kernel UDP socket
+ * @udp: the socket: its source port, address and options
+ * @to: destination (an IPv4 one leaves as IPv4, also from an IPv6 socket)
+ * @hdr: the encoded AF_EORPC header
+ * @hdr_len: its length
+ * @data: what follows it
+ * @len: its length
+ *
+ * Return: 0 once the IP layer took it, or a negative errno (no route,
+ * -ENOMEM, -ENOBUFS from a full queue, -EAFNOSUPPORT for an IPv6
+ * destination from an IPv4 socket).
+ */
+int eorpc_xmit(struct socket *udp, const struct sockaddr_eorpc *to,
+	       const void *hdr, u32 hdr_len, const void *data, u32 len)
+{
+	struct sock *sk = udp->sk;
+
+	if (to->seo_transport == AF_INET)
+		return xmit4(sk, to, hdr, hdr_len, data, len);
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6)
+		return xmit6(sk, to, hdr, hdr_len, data, len);
+#endif
+	return -EAFNOSUPPORT;
+}
