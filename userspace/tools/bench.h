@@ -43,6 +43,7 @@ struct bench_opts {
 	unsigned int deadline_ms;	/* AF_EORPC per-call deadline, 0: none */
 	const char *ready_file;	/* server: bound address written here */
 	const char *label;	/* client: extra CSV column */
+	const char *perf_ctl;	/* client: "CTL,ACK" fifos of perf stat --control */
 	unsigned int close_sockets;	/* close: sockets closed per round */
 	unsigned int close_rounds;	/* close: rounds per transport */
 };
@@ -87,6 +88,8 @@ int bench_serve(const struct bench_opts *o, const struct bench_addr *a);
 struct bench_result {
 	struct samples lat;
 	uint64_t completed, lost, errors;
+	/* The client namespace's UDP datagrams (/proc/net/snmp) while timed. */
+	uint64_t udp_in, udp_out;
 	double seconds;
 	int err;		/* setup failure: errno, message printed */
 };
