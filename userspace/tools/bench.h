@@ -44,6 +44,7 @@ struct bench_opts {
 	const char *ready_file;	/* server: bound address written here */
 	const char *label;	/* client: extra CSV column */
 	const char *perf_ctl;	/* client: "CTL,ACK" fifos of perf stat --control */
+	const char *bind;	/* client, UDP/TCP: "ADDR,ADDR..." bound in turn */
 	unsigned int close_sockets;	/* close: sockets closed per round */
 	unsigned int close_rounds;	/* close: rounds per transport */
 };
@@ -68,8 +69,9 @@ struct bconn {
 	size_t rlen, rcap;
 };
 
+/* @idx: the socket's number among all clients' (picks its --bind address). */
 int bnet_client_open(const struct bench_opts *o, const struct bench_addr *a,
-		     struct bconn *c, unsigned int rcvtimeo_ms);
+		     struct bconn *c, unsigned int idx, unsigned int rcvtimeo_ms);
 void bnet_close(struct bconn *c);
 void bnet_set_buffers(int fd);
 /* @buf holds o->size bytes; its first 8 become @seq for UDP and TCP. */

@@ -47,6 +47,9 @@ static void usage(FILE *f)
 "      --csv             one CSV line (with a header line)\n"
 "      --no-header       no CSV header line\n"
 "      --label TEXT      extra CSV column, e.g. the netem settings\n"
+"  -B, --bind ADDR,...   UDP and TCP: bind the sockets to these local\n"
+"                        addresses in turn (port 0), for more sockets than\n"
+"                        one address has ephemeral ports (AF_EORPC: ignored)\n"
 "      --perf-ctl CTL,ACK  perf stat --control fifos: write 'enable' to CTL\n"
 "                        (and wait for 'ack' on ACK) when timing starts,\n"
 "                        'disable' when it ends, so perf counts only the\n"
@@ -120,6 +123,7 @@ int bench_parse_args(int argc, char **argv, struct bench_opts *o)
 		{ "no-header", no_argument, NULL, OPT_NO_HEADER },
 		{ "label", required_argument, NULL, OPT_LABEL },
 		{ "perf-ctl", required_argument, NULL, OPT_PERF_CTL },
+		{ "bind", required_argument, NULL, 'B' },
 		{ "sockets", required_argument, NULL, 'N' },
 		{ "rounds", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
@@ -152,7 +156,7 @@ int bench_parse_args(int argc, char **argv, struct bench_opts *o)
 	argc--, argv++;
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+t:T:r:s:w:c:pS:d:n:l:D:N:R:h",
+	while ((c = getopt_long(argc, argv, "+t:T:r:s:w:c:pS:d:n:l:D:N:R:B:h",
 				longopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
@@ -225,6 +229,9 @@ int bench_parse_args(int argc, char **argv, struct bench_opts *o)
 			break;
 		case OPT_PERF_CTL:
 			o->perf_ctl = optarg;
+			break;
+		case 'B':
+			o->bind = optarg;
 			break;
 		case 'N':
 			if (parse_u64(optarg, 1, BENCH_MAX_CLOSE_SOCKETS, &v))

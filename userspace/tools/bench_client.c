@@ -213,7 +213,8 @@ static int setup(struct worker *w)
 		 * The timed receives wait in epoll; the timeout only bounds
 		 * the blocking ones of the untimed first calls (prime).
 		 */
-		if (bnet_client_open(o, w->a, &w->conns[i], tick_ms(o))) {
+		if (bnet_client_open(o, w->a, &w->conns[i],
+				     w->first_session + i, tick_ms(o))) {
 			fail(w, "opening a client socket to");
 			return -1;
 		}

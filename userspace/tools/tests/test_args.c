@@ -118,6 +118,10 @@ static void bench_args(void)
 			   "/x/ctl,/x/ack", "h:1") == 0 &&
 	       !strcmp(o.perf_ctl, "/x/ctl,/x/ack") && o.count == 9,
 	       "bench args: --perf-ctl CTL,ACK");
+	TAP_OK(BENCH_PARSE(&o, "bench", "client", "-t", "udp", "-B",
+			   "10.0.0.2,10.0.0.3", "h:1") == 0 &&
+	       !strcmp(o.bind, "10.0.0.2,10.0.0.3"),
+	       "bench args: --bind ADDR,ADDR");
 	q = quiet();
 	TAP_OK(BENCH_PARSE(&o, "bench", "client", "--perf-ctl", "/x/ctl", "h:1") == -1 &&
 	       BENCH_PARSE(&o, "bench", "client", "-p", "--perf-ctl", "a,b",
