@@ -27,6 +27,8 @@ static void print_human(const struct bench_opts *o, const struct bench_result *r
 	printf("  latency (us): p50 %.1f  p99 %.1f  mean %.1f  max %.1f\n",
 	       samples_percentile(s, 50) / 1e3, samples_percentile(s, 99) / 1e3,
 	       samples_mean(s) / 1e3, samples_percentile(s, 100) / 1e3);
+	printf("  UDP datagrams in this namespace: %llu in, %llu out\n",
+	       (unsigned long long)r->udp_in, (unsigned long long)r->udp_out);
 }
 
 static void print_csv(const struct bench_opts *o, const struct bench_result *r,
@@ -37,8 +39,8 @@ static void print_csv(const struct bench_opts *o, const struct bench_result *r,
 	if (!o->no_header)
 		printf("transport,size,inflight,clients,sessions,mode,seconds,calls,"
 		       "lost,failed,calls_per_s,mib_per_s,p50_us,p99_us,mean_us,"
-		       "max_us,label\n");
-	printf("%s,%zu,%u,%u,%u,%s,%.3f,%llu,%llu,%llu,%.1f,%.3f,%.1f,%.1f,%.1f,%.1f,%s\n",
+		       "max_us,label,udp_in,udp_out\n");
+	printf("%s,%zu,%u,%u,%u,%s,%.3f,%llu,%llu,%llu,%.1f,%.3f,%.1f,%.1f,%.1f,%.1f,%s,%llu,%llu\n",
 	       transport_name(o->transport), o->size, o->inflight, o->clients,
 	       o->sessions, o->processes ? "processes" : "threads", r->seconds,
 	       (unsigned long long)r->completed, (unsigned long long)r->lost,
@@ -46,7 +48,8 @@ static void print_csv(const struct bench_opts *o, const struct bench_result *r,
 	       rate * o->size / (1024.0 * 1024.0),
 	       samples_percentile(s, 50) / 1e3, samples_percentile(s, 99) / 1e3,
 	       samples_mean(s) / 1e3, samples_percentile(s, 100) / 1e3,
-	       o->label ? o->label : "");
+	       o->label ? o->label : "", (unsigned long long)r->udp_in,
+	       (unsigned long long)r->udp_out);
 }
 
 int cmd_bench(int argc, char **argv)

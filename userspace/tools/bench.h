@@ -43,6 +43,8 @@ struct bench_opts {
 	unsigned int deadline_ms;	/* AF_EORPC per-call deadline, 0: none */
 	const char *ready_file;	/* server: bound address written here */
 	const char *label;	/* client: extra CSV column */
+	const char *perf_ctl;	/* client: "CTL,ACK" fifos of perf stat --control */
+	const char *bind;	/* client, UDP/TCP: "ADDR,ADDR..." bound in turn */
 	unsigned int close_sockets;	/* close: sockets closed per round */
 	unsigned int close_rounds;	/* close: rounds per transport */
 };
@@ -67,8 +69,9 @@ struct bconn {
 	size_t rlen, rcap;
 };
 
+/* @idx: the socket's number among all clients' (picks its --bind address). */
 int bnet_client_open(const struct bench_opts *o, const struct bench_addr *a,
-		     struct bconn *c, unsigned int rcvtimeo_ms);
+		     struct bconn *c, unsigned int idx, unsigned int rcvtimeo_ms);
 void bnet_close(struct bconn *c);
 void bnet_set_buffers(int fd);
 /* @buf holds o->size bytes; its first 8 become @seq for UDP and TCP. */
@@ -87,6 +90,8 @@ int bench_serve(const struct bench_opts *o, const struct bench_addr *a);
 struct bench_result {
 	struct samples lat;
 	uint64_t completed, lost, errors;
+	/* The client namespace's UDP datagrams (/proc/net/snmp) while timed. */
+	uint64_t udp_in, udp_out;
 	double seconds;
 	int err;		/* setup failure: errno, message printed */
 };

@@ -47,6 +47,13 @@ static void usage(FILE *f)
 "      --csv             one CSV line (with a header line)\n"
 "      --no-header       no CSV header line\n"
 "      --label TEXT      extra CSV column, e.g. the netem settings\n"
+"  -B, --bind ADDR,...   UDP and TCP: bind the sockets to these local\n"
+"                        addresses in turn (port 0), for more sockets than\n"
+"                        one address has ephemeral ports (AF_EORPC: ignored)\n"
+"      --perf-ctl CTL,ACK  perf stat --control fifos: write 'enable' to CTL\n"
+"                        (and wait for 'ack' on ACK) when timing starts,\n"
+"                        'disable' when it ends, so perf counts only the\n"
+"                        timed calls (threads only, not with -p)\n"
 "Close:\n"
 "  -N, --sockets N       sockets per round and transport (default 2000,\n"
 "                        at most 100000)\n"
@@ -82,6 +89,10 @@ static int check(struct bench_opts *o)
 			      transport_name(o->transport));
 		return -1;
 	}
+	if (o->perf_ctl && (o->processes || !strchr(o->perf_ctl, ','))) {
+		cli_usage_err("--perf-ctl wants CTL,ACK and client threads");
+		return -1;
+	}
 	if (!o->sessions)
 		o->sessions = o->clients;
 	if (o->sessions < o->clients) {
@@ -94,7 +105,7 @@ static int check(struct bench_opts *o)
 
 int bench_parse_args(int argc, char **argv, struct bench_opts *o)
 {
-	enum { OPT_CSV = 256, OPT_NO_HEADER, OPT_LABEL };
+	enum { OPT_CSV = 256, OPT_NO_HEADER, OPT_LABEL, OPT_PERF_CTL };
 	static const struct option longopts[] = {
 		{ "transport", required_argument, NULL, 't' },
 		{ "threads", required_argument, NULL, 'T' },
@@ -111,6 +122,8 @@ int bench_parse_args(int argc, char **argv, struct bench_opts *o)
 		{ "csv", no_argument, NULL, OPT_CSV },
 		{ "no-header", no_argument, NULL, OPT_NO_HEADER },
 		{ "label", required_argument, NULL, OPT_LABEL },
+		{ "perf-ctl", required_argument, NULL, OPT_PERF_CTL },
+		{ "bind", required_argument, NULL, 'B' },
 		{ "sockets", required_argument, NULL, 'N' },
 		{ "rounds", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
@@ -143,7 +156,7 @@ int bench_parse_args(int argc, char **argv, struct bench_opts *o)
 	argc--, argv++;
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+t:T:r:s:w:c:pS:d:n:l:D:N:R:h",
+	while ((c = getopt_long(argc, argv, "+t:T:r:s:w:c:pS:d:n:l:D:N:R:B:h",
 				longopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
@@ -213,6 +226,12 @@ int bench_parse_args(int argc, char **argv, struct bench_opts *o)
 			break;
 		case OPT_LABEL:
 			o->label = optarg;
+			break;
+		case OPT_PERF_CTL:
+			o->perf_ctl = optarg;
+			break;
+		case 'B':
+			o->bind = optarg;
 			break;
 		case 'N':
 			if (parse_u64(optarg, 1, BENCH_MAX_CLOSE_SOCKETS, &v))

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * eorpc bench's clients: each keeps W calls in flight over its sockets
- * (round-robin), timing every call from send to completion. One socket:
- * a blocking receive, as a plain client would; several: epoll.
+ * (round-robin), timing every call from send to completion. Every client
+ * waits in epoll, however many sockets it has, so the 1-session point pays
+ * for the same receive path as the others and the points compare.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +28,16 @@ struct slot {
 	bool busy, pending;
 };
 
+/*
+ * What brackets the timed part of a run: the namespace's UDP counters and,
+ * with --perf-ctl, perf stat's events, so set-up and teardown (session
+ * handshakes, opening and closing sockets) are not counted per call.
+ */
+struct gate {
+	int ctl, ack;		/* perf's control and ack fifos, or -1 */
+	uint64_t in, out;	/* Udp InDatagrams, OutDatagrams at the start */
+};
+
 struct worker {
 	const struct bench_opts *o;
 	const struct bench_addr *a;
@@ -38,6 +50,7 @@ struct worker {
 	int ep;
 	struct bench_result r;
 	pthread_barrier_t *barrier;	/* threads */
+	struct gate *gate;		/* threads: opened by one of them */
 	int start_fd;			/* processes: readable at start */
 };
 
@@ -190,17 +203,18 @@ static int setup(struct worker *w)
 	}
 	for (i = 0; i < w->nconns; i++)
 		w->conns[i].fd = -1;
-	if (w->nconns > 1) {
-		w->ep = epoll_create1(EPOLL_CLOEXEC);
-		if (w->ep < 0) {
-			fail(w, "creating an epoll instance for");
-			return -1;
-		}
+	w->ep = epoll_create1(EPOLL_CLOEXEC);
+	if (w->ep < 0) {
+		fail(w, "creating an epoll instance for");
+		return -1;
 	}
 	for (i = 0; i < w->nconns; i++) {
-		/* Sockets block on send; receives wait in epoll if many. */
+		/*
+		 * The timed receives wait in epoll; the timeout only bounds
+		 * the blocking ones of the untimed first calls (prime).
+		 */
 		if (bnet_client_open(o, w->a, &w->conns[i],
-				     w->nconns == 1 ? tick_ms(o) : TICK_MS)) {
+				     w->first_session + i, tick_ms(o))) {
 			fail(w, "opening a client socket to");
 			return -1;
 		}
@@ -275,17 +289,15 @@ static bool any_busy(const struct worker *w)
 	return false;
 }
 
-static void drain(struct worker *w, struct bconn *c, int flags, uint64_t end,
+/* Everything @c has ready (epoll said it has something). */
+static void drain(struct worker *w, struct bconn *c, uint64_t end,
 		  uint64_t *issued)
 {
 	uint64_t seq;
 	int err, rc;
 
-	while ((rc = next(w, c, &seq, &err, flags)) > 0) {
+	while ((rc = next(w, c, &seq, &err, MSG_DONTWAIT)) > 0)
 		complete(w, seq, err, now_ns(), end, issued);
-		if (!(flags & MSG_DONTWAIT))
-			break;
-	}
 	if (rc < 0)
 		fail(w, "receiving a reply from");
 }
@@ -314,18 +326,13 @@ static void run(struct worker *w)
 		flush_pending(w);
 		if (o->transport == TR_UDP)
 			expire(w, now, &issued);
-		if (w->nconns == 1) {
-			drain(w, &w->conns[0], 0, end, &issued);
-			continue;
-		}
 		n = epoll_wait(w->ep, evs, 64, tick_ms(o));
 		if (n < 0 && errno != EINTR) {
 			fail(w, "waiting in epoll for");
 			break;
 		}
 		for (k = 0; k < n; k++)
-			drain(w, &w->conns[evs[k].data.u32], MSG_DONTWAIT,
-			      end, &issued);
+			drain(w, &w->conns[evs[k].data.u32], end, &issued);
 	}
 	now = now_ns();
 	w->r.seconds = ((o->count || now < end) ? now : end) - start;
@@ -346,15 +353,106 @@ static void teardown(struct worker *w)
 	free(w->rbuf);
 }
 
+/* Udp InDatagrams and OutDatagrams of this namespace; 0 if unreadable. */
+static void udp_counters(uint64_t *in, uint64_t *out)
+{
+	unsigned long long v[8];
+	char line[512];
+	bool header = true;
+	FILE *f = fopen("/proc/net/snmp", "re");
+
+	*in = *out = 0;
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "Udp: ", 5))
+			continue;
+		/* The first Udp: line names the columns, the second has them. */
+		if (header) {
+			header = false;
+			continue;
+		}
+		/* InDatagrams NoPorts InErrors OutDatagrams ... */
+		if (sscanf(line + 5, "%llu %llu %llu %llu", &v[0], &v[1], &v[2],
+			   &v[3]) == 4) {
+			*in = v[0];
+			*out = v[3];
+		}
+		break;
+	}
+	if (f)
+		fclose(f);
+}
+
+/* Tell perf stat @cmd and wait for its ack. */
+static void perf_cmd(struct gate *g, const char *cmd)
+{
+	char ack[8];
+
+	if (g->ctl < 0)
+		return;
+	if (write_all(g->ctl, cmd, strlen(cmd)) ||
+	    read(g->ack, ack, sizeof(ack)) <= 0)
+		cli_err(errno ? errno : EPIPE, "--perf-ctl: '%s' not acknowledged",
+			cmd);
+}
+
+static void gate_init(const struct bench_opts *o, struct gate *g)
+{
+	char *ctl, *ack;
+
+	g->ctl = g->ack = -1;
+	if (!o->perf_ctl)
+		return;
+	ctl = strdup(o->perf_ctl);
+	ack = ctl ? strchr(ctl, ',') : NULL;
+	if (ack) {
+		*ack++ = 0;
+		g->ctl = open(ctl, O_WRONLY | O_CLOEXEC);
+		g->ack = open(ack, O_RDONLY | O_CLOEXEC);
+	}
+	if (g->ctl < 0 || g->ack < 0)
+		cli_err(errno ? errno : EINVAL, "--perf-ctl %s: counting everything",
+			o->perf_ctl);
+	free(ctl);
+}
+
+static void gate_open(struct gate *g)
+{
+	perf_cmd(g, "enable\n");
+	udp_counters(&g->in, &g->out);
+}
+
+/* Leaves the datagrams counted while open in g->in and g->out. */
+static void gate_close(struct gate *g)
+{
+	uint64_t in, out;
+
+	udp_counters(&in, &out);
+	perf_cmd(g, "disable\n");
+	g->in = in - g->in;
+	g->out = out - g->out;
+	if (g->ctl >= 0)
+		close(g->ctl);
+	if (g->ack >= 0)
+		close(g->ack);
+	g->ctl = g->ack = -1;
+}
+
 static void *thread_main(void *arg)
 {
 	struct worker *w = arg;
 	int failed = setup(w);
 
 	/* Everyone waits, set up or not, so nobody waits forever. */
+	if (pthread_barrier_wait(w->barrier) == PTHREAD_BARRIER_SERIAL_THREAD)
+		gate_open(w->gate);
+	/* Nobody starts before the gate is open. */
 	pthread_barrier_wait(w->barrier);
 	if (!failed)
 		run(w);
+	/* Everyone has stopped: close the gate before anyone tears down. */
+	if (pthread_barrier_wait(w->barrier) == PTHREAD_BARRIER_SERIAL_THREAD)
+		gate_close(w->gate);
+	pthread_barrier_wait(w->barrier);
 	teardown(w);
 	return NULL;
 }
@@ -392,6 +490,7 @@ static void run_threads(struct worker *ws, unsigned int n,
 	pthread_barrier_t barrier;
 	pthread_t *tids = calloc(n, sizeof(*tids));
 	unsigned int i, started = 0;
+	struct gate gate;
 
 	if (!tids || pthread_barrier_init(&barrier, NULL, n)) {
 		r->err = ENOMEM;
@@ -399,8 +498,10 @@ static void run_threads(struct worker *ws, unsigned int n,
 		free(tids);
 		return;
 	}
+	gate_init(ws[0].o, &gate);
 	for (i = 0; i < n; i++) {
 		ws[i].barrier = &barrier;
+		ws[i].gate = &gate;
 		if (pthread_create(&tids[i], NULL, thread_main, &ws[i]))
 			break;
 		started++;
@@ -414,6 +515,8 @@ static void run_threads(struct worker *ws, unsigned int n,
 		pthread_join(tids[i], NULL);
 		merge(r, &ws[i]);
 	}
+	r->udp_in = gate.in;
+	r->udp_out = gate.out;
 	pthread_barrier_destroy(&barrier);
 	free(tids);
 }
@@ -471,6 +574,7 @@ static void run_processes(struct worker *ws, unsigned int n,
 {
 	int start[2], ready[2], *outs = calloc(n, sizeof(int));
 	pid_t *pids = calloc(n, sizeof(pid_t));
+	struct gate gate;
 	unsigned int i;
 	char c;
 
@@ -503,6 +607,9 @@ static void run_processes(struct worker *ws, unsigned int n,
 		if (read(ready[0], &c, 1) != 1)
 			break;
 	close(ready[0]);
+	/* No --perf-ctl here; the datagrams include the children's teardown. */
+	gate_init(ws[0].o, &gate);
+	gate_open(&gate);
 	close(start[1]);
 	for (i = 0; i < n; i++) {
 		if (read_child(outs[i], &ws[i]) && !r->err) {
@@ -513,6 +620,9 @@ static void run_processes(struct worker *ws, unsigned int n,
 		waitpid(pids[i], NULL, 0);
 		merge(r, &ws[i]);
 	}
+	gate_close(&gate);
+	r->udp_in = gate.in;
+	r->udp_out = gate.out;
 out:
 	free(outs);
 	free(pids);

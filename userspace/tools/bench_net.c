@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -53,8 +54,31 @@ static int open_eorpc(const struct bench_addr *a, struct bconn *c)
 	return 0;
 }
 
+/*
+ * Bind to the @idx-th address of --bind (modulo their number), port 0: one
+ * address has only ~28,000 ephemeral ports, fewer than 100,000 sockets.
+ */
+static int bind_nth(const struct bench_opts *o, int fd, unsigned int idx)
+{
+	struct bench_addr b;
+	const char *p = o->bind, *end;
+	unsigned int n = 1;
+	char text[128];
+
+	for (end = p; (end = strchr(end, ',')); end++)
+		n++;
+	for (idx %= n; idx; idx--)
+		p = strchr(p, ',') + 1;
+	end = strchr(p, ',');
+	snprintf(text, sizeof(text), "%.*s:0",
+		 (int)(end ? (size_t)(end - p) : strlen(p)), p);
+	if (bench_addr_parse(&b, text))
+		return -1;
+	return bind(fd, (const struct sockaddr *)&b.ip, b.iplen);
+}
+
 static int open_ip(const struct bench_opts *o, const struct bench_addr *a,
-		   struct bconn *c)
+		   struct bconn *c, unsigned int idx)
 {
 	int one = 1;
 
@@ -71,6 +95,8 @@ static int open_ip(const struct bench_opts *o, const struct bench_addr *a,
 		if (!c->rbuf)
 			return -1;
 	}
+	if (o->bind && bind_nth(o, c->fd, idx))
+		return -1;
 	if (connect(c->fd, (const struct sockaddr *)&a->ip, a->iplen))
 		return -1;
 	c->connected = true;
@@ -92,7 +118,7 @@ void bnet_set_buffers(int fd)
 }
 
 int bnet_client_open(const struct bench_opts *o, const struct bench_addr *a,
-		     struct bconn *c, unsigned int rcvtimeo_ms)
+		     struct bconn *c, unsigned int idx, unsigned int rcvtimeo_ms)
 {
 	struct timeval tv = {
 		.tv_sec = rcvtimeo_ms / 1000,
@@ -102,7 +128,8 @@ int bnet_client_open(const struct bench_opts *o, const struct bench_addr *a,
 
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
-	rc = o->transport == TR_EORPC ? open_eorpc(a, c) : open_ip(o, a, c);
+	/* AF_EORPC stays unbound, as a client from one address would be. */
+	rc = o->transport == TR_EORPC ? open_eorpc(a, c) : open_ip(o, a, c, idx);
 	if (!rc)
 		bnet_set_buffers(c->fd);
 	/* A blocking receive must come back to look at the clock. */

@@ -114,6 +114,20 @@ static void bench_args(void)
 	TAP_OK(BENCH_PARSE(&o, "bench", "client", "-s", "16KiB", "-n", "7",
 			   "h:1") == 0 && o.size == 16384 && o.count == 7,
 	       "bench args: KiB suffix, --count");
+	TAP_OK(BENCH_PARSE(&o, "bench", "client", "-n", "9", "--perf-ctl",
+			   "/x/ctl,/x/ack", "h:1") == 0 &&
+	       !strcmp(o.perf_ctl, "/x/ctl,/x/ack") && o.count == 9,
+	       "bench args: --perf-ctl CTL,ACK");
+	TAP_OK(BENCH_PARSE(&o, "bench", "client", "-t", "udp", "-B",
+			   "10.0.0.2,10.0.0.3", "h:1") == 0 &&
+	       !strcmp(o.bind, "10.0.0.2,10.0.0.3"),
+	       "bench args: --bind ADDR,ADDR");
+	q = quiet();
+	TAP_OK(BENCH_PARSE(&o, "bench", "client", "--perf-ctl", "/x/ctl", "h:1") == -1 &&
+	       BENCH_PARSE(&o, "bench", "client", "-p", "--perf-ctl", "a,b",
+			   "h:1") == -1,
+	       "bench args: --perf-ctl without ACK, or with -p, refused");
+	loud(q);
 	TAP_OK(BENCH_PARSE(&o, "bench", "close") == 0 &&
 	       o.mode == BENCH_CLOSE && !strcmp(o.addr, "127.0.0.1:0") &&
 	       o.close_sockets == 2000 && o.close_rounds == 5 && !o.csv,
