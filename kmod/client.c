@@ -45,14 +45,14 @@ static void cs_send_control(struct eorpc_sock *ep, struct eorpc_client_session *
 
 	if (type == EORPC_PKT_HELLO) {
 		/* The cookie slot is always there: COOKIE never outgrows it. */
-		eorpc_udp_send(ep, &cs->peer, &pkt, &cs->cookie,
+		eorpc_udp_send(ep, &cs->peer, &cs->route, &pkt, &cs->cookie,
 			       sizeof(cs->cookie));
 		eorpc_inc(sock_net(&ep->sk), EORPC_STAT_HELLOS_SENT);
 	} else {
 		pkt.server_epoch = cs->server_epoch;
 		pkt.session_id = cs->session_id;
 		pkt.ack = cs->ids.ack;
-		eorpc_udp_send(ep, &cs->peer, &pkt, NULL, 0);
+		eorpc_udp_send(ep, &cs->peer, &cs->route, &pkt, NULL, 0);
 		eorpc_inc(sock_net(&ep->sk), EORPC_STAT_ACKS_SENT);
 	}
 	cs->last_active = ktime_get();
@@ -75,7 +75,7 @@ static void call_transmit(struct eorpc_sock *ep, struct eorpc_client_session *cs
 
 	if (call->ntx)
 		trace_eorpc_retransmit(&cs->peer, &pkt);
-	eorpc_udp_send_msg(ep, &cs->peer, &pkt, &call->req);
+	eorpc_udp_send_msg(ep, &cs->peer, &cs->route, &pkt, &call->req);
 	if (call->ntx++)
 		eorpc_inc(net, EORPC_STAT_RETRANSMITS);
 	else
@@ -174,6 +174,14 @@ static void call_finish(struct eorpc_sock *ep, struct eorpc_call *call, int err)
 		eorpc_timer_arm(ep, cs->ack_due);
 }
 
+/* Forget a session whose calls have all ended. */
+static void cs_free(struct eorpc_client_session *cs)
+{
+	list_del(&cs->link);
+	eorpc_route_release(&cs->route);
+	kfree(cs);
+}
+
 /*
  * Fail every call of a session and forget the session. @err_sent is for calls
  * whose request went out; the others certainly did not run: ECONNABORTED,
@@ -189,8 +197,7 @@ static void cs_fail(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 		call_finish(ep, call, err_sent);
 	list_for_each_entry_safe(call, tmp, &cs->waiting, link)
 		call_finish(ep, call, err_unsent);
-	list_del(&cs->link);
-	kfree(cs);
+	cs_free(cs);
 }
 
 static struct eorpc_client_session *
@@ -661,8 +668,7 @@ static bool cs_timers(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 	if (cs->state == EORPC_CS_HELLO) {
 		/* Every call gave up: stop knocking (else: state forever). */
 		if (list_empty(&cs->waiting)) {
-			list_del(&cs->link);
-			kfree(cs);
+			cs_free(cs);
 			return false;
 		}
 		if (cs->hello_next <= now) {
@@ -725,8 +731,7 @@ void eorpc_client_timers(struct eorpc_sock *ep, ktime_t now, ktime_t *next)
 			if (idle_end <= now) {
 				cs_send_control(ep, cs, EORPC_PKT_ACK,
 						EORPC_F_CLOSE);
-				list_del(&cs->link);
-				kfree(cs);
+				cs_free(cs);
 				continue;
 			}
 			*next = eorpc_earliest(*next, idle_end);

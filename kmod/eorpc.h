@@ -35,6 +35,7 @@
 #include "history.h"
 #include "rto.h"
 #include "wire.h"
+#include "xmit.h"
 
 extern int eorpc_family;
 extern struct workqueue_struct *eorpc_wq;
@@ -91,6 +92,7 @@ enum eorpc_client_session_state {
  * @ack_due: send an ACK at this time if nothing carried the ack (0: none)
  * @last_active: last packet to or from the server
  * @partial_bytes: bytes of replies of this session being reassembled
+ * @route: the route to @peer
  */
 struct eorpc_client_session {
 	struct list_head	link;
@@ -110,6 +112,7 @@ struct eorpc_client_session {
 	ktime_t			ack_due;
 	ktime_t			last_active;
 	u32			partial_bytes;
+	struct eorpc_route	route;
 };
 
 /**
@@ -161,6 +164,7 @@ struct eorpc_call {
  * @reply_bytes: bytes of cached replies (net.eorpc.session_max_reply_bytes)
  * @partial_bytes: bytes of requests of this session being reassembled
  * @bytes: server state charged to the namespace (net.eorpc.max_history_bytes)
+ * @route: the route to @peer
  * @rcu: the hash tables may still see it for a grace period after removal
  */
 struct eorpc_server_session {
@@ -175,6 +179,7 @@ struct eorpc_server_session {
 	u32			reply_bytes;
 	u32			partial_bytes;
 	size_t			bytes;
+	struct eorpc_route	route;
 	struct rcu_head		rcu;
 };
 
@@ -327,9 +332,11 @@ bool eorpc_partial_room(const struct eorpc_sock *ep, u32 held, u32 len);
 int eorpc_udp_open(struct eorpc_sock *ep, const struct sockaddr_eorpc *addr);
 void eorpc_udp_close(struct eorpc_sock *ep);
 int eorpc_udp_send(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
-		   const struct eorpc_pkt *pkt, const void *data, u32 len);
+		   struct eorpc_route *route, const struct eorpc_pkt *pkt,
+		   const void *data, u32 len);
 int eorpc_udp_send_msg(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
-		       struct eorpc_pkt *pkt, const struct eorpc_msg *m);
+		       struct eorpc_route *route, struct eorpc_pkt *pkt,
+		       const struct eorpc_msg *m);
 bool eorpc_udp_icmp_next(struct eorpc_sock *ep, struct eorpc_icmp_report *r);
 
 /* client.c */

@@ -19,6 +19,7 @@
 enum { EORPC_GC_PERIOD_MS = 1000 };
 
 static void send_simple(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
+			struct eorpc_route *route,
 			const struct eorpc_pkt *about, u8 type, u8 code)
 {
 	struct eorpc_pkt pkt = {
@@ -30,7 +31,7 @@ static void send_simple(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 		.request_id = about->request_id,
 	};
 
-	eorpc_udp_send(ep, to, &pkt, NULL, 0);
+	eorpc_udp_send(ep, to, route, &pkt, NULL, 0);
 }
 
 /**
@@ -44,7 +45,7 @@ void eorpc_send_error(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 		      const struct eorpc_pkt *about, u8 code)
 {
 	sock_owned_by_me(&ep->sk);
-	send_simple(ep, to, about, EORPC_PKT_ERROR, code);
+	send_simple(ep, to, NULL, about, EORPC_PKT_ERROR, code);
 	eorpc_inc(sock_net(&ep->sk), EORPC_STAT_ERRORS_SENT);
 }
 
@@ -123,6 +124,7 @@ static void ss_free(struct eorpc_sock *ep, struct eorpc_server_session *ss)
 	eorpc_history_destroy(&ss->history);
 	eorpc_server_session_remove(ep, ss);
 	WARN_ON_ONCE(ss->bytes || ss->reply_bytes || ss->partial_bytes);
+	eorpc_route_release(&ss->route);
 	kfree_rcu(ss, rcu);
 }
 
@@ -174,7 +176,7 @@ static void send_welcome(struct eorpc_sock *ep, struct eorpc_server_session *ss)
 		.session_id = ss->session_id,
 	};
 
-	eorpc_udp_send(ep, &ss->peer, &pkt, &w, sizeof(w));
+	eorpc_udp_send(ep, &ss->peer, &ss->route, &pkt, &w, sizeof(w));
 }
 
 static void send_cookie(struct eorpc_sock *ep, const struct eorpc_pkt *hello,
@@ -189,7 +191,7 @@ static void send_cookie(struct eorpc_sock *ep, const struct eorpc_pkt *hello,
 	};
 
 	eorpc_cookie_make(&en->cookie, from, hello->client_epoch, &cookie);
-	eorpc_udp_send(ep, from, &pkt, &cookie, sizeof(cookie));
+	eorpc_udp_send(ep, from, NULL, &pkt, &cookie, sizeof(cookie));
 	eorpc_inc(sock_net(&ep->sk), EORPC_STAT_COOKIES_SENT);
 }
 
@@ -286,7 +288,7 @@ static void send_reply(struct eorpc_sock *ep, struct eorpc_server_session *ss,
 		.request_id = sc->he.id,
 	};
 
-	eorpc_udp_send_msg(ep, &ss->peer, &pkt, &sc->msg);
+	eorpc_udp_send_msg(ep, &ss->peer, &ss->route, &pkt, &sc->msg);
 }
 
 static void queue_request(struct eorpc_sock *ep, struct eorpc_server_call *sc)
@@ -321,7 +323,7 @@ static void new_request(struct eorpc_sock *ep, struct eorpc_server_session *ss,
 	    !make_room(ep, ss, need, ktime_get())) {
 		eorpc_inc(net, EORPC_STAT_REQUESTS_REFUSED_MEM);
 		trace_eorpc_busy(&ss->peer, pkt);
-		send_simple(ep, &ss->peer, pkt, EORPC_PKT_BUSY, 0);
+		send_simple(ep, &ss->peer, &ss->route, pkt, EORPC_PKT_BUSY, 0);
 		return;
 	}
 	sc = eorpc_should_fail_alloc() ? NULL :
@@ -397,7 +399,7 @@ static void on_request(struct eorpc_sock *ep, struct eorpc_server_session *ss,
 	} else {
 		eorpc_inc(net, EORPC_STAT_DUP_BUSY);
 		trace_eorpc_busy(&ss->peer, pkt);
-		send_simple(ep, &ss->peer, pkt, EORPC_PKT_BUSY, 0);
+		send_simple(ep, &ss->peer, &ss->route, pkt, EORPC_PKT_BUSY, 0);
 	}
 }
 

@@ -265,6 +265,7 @@ void eorpc_udp_close(struct eorpc_sock *ep)
  * eorpc_udp_send() - transmit one datagram
  * @ep: the socket, bound
  * @to: destination
+ * @route: its session's kept route, or NULL
  * @pkt: header fields
  * @data: fragment data
  * @len: its length
@@ -275,7 +276,8 @@ void eorpc_udp_close(struct eorpc_sock *ep)
  * Return: 0 or a negative errno.
  */
 int eorpc_udp_send(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
-		   const struct eorpc_pkt *pkt, const void *data, u32 len)
+		   struct eorpc_route *route, const struct eorpc_pkt *pkt,
+		   const void *data, u32 len)
 {
 	struct eorpc_wire_hdr hdr;
 	int err;
@@ -292,7 +294,7 @@ int eorpc_udp_send(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 	eorpc_wire_encode(pkt, &hdr);
 	/* An injected failure looks like a full device queue. */
 	err = eorpc_should_fail_xmit() ? -ENOBUFS :
-	      eorpc_xmit(ep->udp, to, &hdr, sizeof(hdr), data, len);
+	      eorpc_xmit(ep->udp, route, to, &hdr, sizeof(hdr), data, len);
 	if (err) {
 		eorpc_inc(sock_net(&ep->sk), EORPC_STAT_TX_ERRORS);
 		return err;
@@ -304,13 +306,15 @@ int eorpc_udp_send(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
  * eorpc_udp_send_msg() - transmit every fragment of a message
  * @ep: the socket
  * @to: destination
+ * @route: its session's kept route, or NULL
  * @pkt: header fields; frag and msg_len are set here
  * @m: the message
  *
  * Return: 0 or the first error.
  */
 int eorpc_udp_send_msg(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
-		       struct eorpc_pkt *pkt, const struct eorpc_msg *m)
+		       struct eorpc_route *route, struct eorpc_pkt *pkt,
+		       const struct eorpc_msg *m)
 {
 	u32 n = eorpc_nfrags(m->len), i;
 	int err, first = 0;
@@ -318,7 +322,7 @@ int eorpc_udp_send_msg(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 	pkt->msg_len = m->len;
 	for (i = 0; i < n; i++) {
 		pkt->frag = i;
-		err = eorpc_udp_send(ep, to, pkt,
+		err = eorpc_udp_send(ep, to, route, pkt,
 				     m->data ? m->data + i * EORPC_FRAG_DATA : NULL,
 				     eorpc_frag_len(m->len, i));
 		if (err && !first)

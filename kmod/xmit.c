@@ -5,7 +5,9 @@
  * kernel_sendmsg(): no socket-layer permission hook and no msghdr copy per
  * datagram, and nothing here sleeps, so it can run in any context. The
  * kernel UDP socket still supplies the source port and address, so replies
- * and ICMP errors find it as before. The route is looked up per datagram.
+ * and ICMP errors find it as before. A session keeps its peer's route
+ * (struct eorpc_route), as a connected socket keeps sk_dst_cache; other
+ * datagrams (a COOKIE, an ERROR) look it up each time.
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -53,6 +55,39 @@ static void push_udp(struct sk_buff *skb, __be16 sport, __be16 dport)
 	uh->check = 0;
 }
 
+/* A held route from @route, NULL if none or no longer valid. */
+static struct dst_entry *route_get(struct eorpc_route *route)
+{
+	struct dst_entry *dst = route ? route->dst : NULL;
+
+	if (!dst)
+		return NULL;
+	if (dst->obsolete && !dst->ops->check(dst, route->cookie)) {
+		eorpc_route_release(route);
+		return NULL;
+	}
+	dst_hold(dst);
+	return dst;
+}
+
+/* Keep @dst (a reference of its own) for the session's next datagrams. */
+static void route_set(struct eorpc_route *route, struct dst_entry *dst,
+		      u32 cookie)
+{
+	if (!route)
+		return;
+	eorpc_route_release(route);
+	dst_hold(dst);
+	route->dst = dst;
+	route->cookie = cookie;
+}
+
+void eorpc_route_release(struct eorpc_route *route)
+{
+	dst_release(route->dst);
+	route->dst = NULL;
+}
+
 /* A negative errno, or a positive NET_XMIT_ code: congestion is not loss. */
 static int xmit_result(int ret)
 {
@@ -77,7 +112,8 @@ static int ip4_source(const struct sock *sk, __be32 *saddr)
 	return -ENETUNREACH;	/* bound to an IPv6 address: no IPv4 source */
 }
 
-static int xmit4(struct sock *sk, const struct sockaddr_eorpc *to,
+static int xmit4(struct sock *sk, struct eorpc_route *route,
+		 const struct sockaddr_eorpc *to,
 		 const void *hdr, u32 hdr_len, const void *data, u32 len)
 {
 	struct net *net = sock_net(sk);
@@ -96,9 +132,17 @@ static int xmit4(struct sock *sk, const struct sockaddr_eorpc *to,
 	fl4.flowi4_mark = sk->sk_mark;
 	fl4.fl4_sport = inet_sk(sk)->inet_sport;
 	fl4.fl4_dport = to->seo_port;
-	rt = ip_route_output_key(net, &fl4);
-	if (IS_ERR(rt))
-		return PTR_ERR(rt);
+	rt = (struct rtable *)route_get(route);
+	if (rt) {
+		fl4.saddr = route->saddr4;
+	} else {
+		rt = ip_route_output_key(net, &fl4);
+		if (IS_ERR(rt))
+			return PTR_ERR(rt);
+		route_set(route, &rt->dst, 0);
+		if (route)
+			route->saddr4 = fl4.saddr;
+	}
 	skb = build(&rt->dst, sizeof(*iph), hdr, hdr_len, data, len);
 	if (!skb) {
 		ip_rt_put(rt);
@@ -131,7 +175,8 @@ static int xmit4(struct sock *sk, const struct sockaddr_eorpc *to,
 }
 
 #if IS_ENABLED(CONFIG_IPV6)
-static int xmit6(struct sock *sk, const struct sockaddr_eorpc *to,
+static int xmit6(struct sock *sk, struct eorpc_route *route,
+		 const struct sockaddr_eorpc *to,
 		 const void *hdr, u32 hdr_len, const void *data, u32 len)
 {
 	struct net *net = sock_net(sk);
@@ -149,9 +194,17 @@ static int xmit6(struct sock *sk, const struct sockaddr_eorpc *to,
 	fl6.flowi6_mark = sk->sk_mark;
 	fl6.fl6_sport = inet_sk(sk)->inet_sport;
 	fl6.fl6_dport = to->seo_port;
-	dst = ip6_dst_lookup_flow(net, sk, &fl6, NULL);
-	if (IS_ERR(dst))
-		return PTR_ERR(dst);
+	dst = route_get(route);
+	if (dst) {
+		fl6.saddr = route->saddr6;
+	} else {
+		dst = ip6_dst_lookup_flow(net, sk, &fl6, NULL);
+		if (IS_ERR(dst))
+			return PTR_ERR(dst);
+		route_set(route, dst, rt6_get_cookie((struct rt6_info *)dst));
+		if (route)
+			route->saddr6 = fl6.saddr;
+	}
 	skb = build(dst, sizeof(*ip6h), hdr, hdr_len, data, len);
 	if (!skb) {
 		dst_release(dst);
@@ -183,6 +236,7 @@ static int xmit6(struct sock *sk, const struct sockaddr_eorpc *to,
 /**
  * eorpc_xmit() - send one datagram from a bound kernel UDP socket
  * @udp: the socket: its source port, address and options
+ * @route: the route to @to kept by its session, or NULL for none
  * @to: destination (an IPv4 one leaves as IPv4, also from an IPv6 socket)
  * @hdr: the encoded AF_EORPC header
  * @hdr_len: its length
@@ -193,16 +247,17 @@ static int xmit6(struct sock *sk, const struct sockaddr_eorpc *to,
  * -ENOMEM, -ENOBUFS from a full queue, -EAFNOSUPPORT for an IPv6
  * destination from an IPv4 socket).
  */
-int eorpc_xmit(struct socket *udp, const struct sockaddr_eorpc *to,
+int eorpc_xmit(struct socket *udp, struct eorpc_route *route,
+	       const struct sockaddr_eorpc *to,
 	       const void *hdr, u32 hdr_len, const void *data, u32 len)
 {
 	struct sock *sk = udp->sk;
 
 	if (to->seo_transport == AF_INET)
-		return xmit4(sk, to, hdr, hdr_len, data, len);
+		return xmit4(sk, route, to, hdr, hdr_len, data, len);
 #if IS_ENABLED(CONFIG_IPV6)
 	if (sk->sk_family == AF_INET6)
-		return xmit6(sk, to, hdr, hdr_len, data, len);
+		return xmit6(sk, route, to, hdr, hdr_len, data, len);
 #endif
 	return -EAFNOSUPPORT;
 }

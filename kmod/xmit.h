@@ -3,12 +3,33 @@
 #ifndef _EORPC_XMIT_H
 #define _EORPC_XMIT_H
 
+#include <linux/in6.h>
 #include <linux/types.h>
 
+struct dst_entry;
 struct socket;
 struct sockaddr_eorpc;
 
-int eorpc_xmit(struct socket *udp, const struct sockaddr_eorpc *to,
+/**
+ * struct eorpc_route - the route to a session's peer, kept between
+ *	datagrams so that only the first one looks it up
+ * @dst: held, or NULL
+ * @saddr4: the IPv4 source the lookup chose
+ * @saddr6: the IPv6 source the lookup chose
+ * @cookie: the IPv6 route's validity cookie
+ *
+ * Protected by the socket lock, which every transmit holds.
+ */
+struct eorpc_route {
+	struct dst_entry	*dst;
+	__be32			saddr4;
+	struct in6_addr		saddr6;
+	u32			cookie;
+};
+
+int eorpc_xmit(struct socket *udp, struct eorpc_route *route,
+	       const struct sockaddr_eorpc *to,
 	       const void *hdr, u32 hdr_len, const void *data, u32 len);
+void eorpc_route_release(struct eorpc_route *route);
 
 #endif /* _EORPC_XMIT_H */
