@@ -12,21 +12,8 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-. "$repo/userspace/demo/lib.sh"
-. "$here/../lib/tap.sh"
-tmp=$(mktemp -d /tmp/eorpc-py.XXXXXX)
-pids=()
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	link_down
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-export PYTHONPATH=$repo/userspace/python:$here
-export EORPC_LIBRARY=$repo/userspace/build/libeorpc.so.0
+# shellcheck source=selftests/net/py_peer_env.sh
+. "$here/py_peer_env.sh"
 peer=$here/eorpc_py_peer.py
 netem="loss 20% duplicate 10% delay 1ms 1ms reorder 25% 50%"
 rto="net.eorpc.rto_min_ms=10 net.eorpc.rto_initial_ms=100 net.eorpc.rto_max_ms=400"

@@ -13,21 +13,8 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-. "$repo/userspace/demo/lib.sh"
-. "$here/../lib/tap.sh"
-tmp=$(mktemp -d /tmp/eorpc-ws.XXXXXX)
-pids=()
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	link_down
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-export PYTHONPATH=$repo/userspace/python:$here
-export EORPC_LIBRARY=$repo/userspace/build/libeorpc.so.0
+# shellcheck source=selftests/net/py_peer_env.sh
+. "$here/py_peer_env.sh"
 calls=30
 # Calls 10 and 20 carry multi-fragment requests (3 and 2 fragments).
 sizes="10=3000,20=1500"
