@@ -84,6 +84,11 @@ static void serve_args(void)
 	       !strcmp(o.cmd[0], "tr") && !strcmp(o.cmd[1], "-d") &&
 	       !strcmp(o.cmd[2], "x") && !o.cmd[3],
 	       "serve args: options after ADDR; CMD's own options left to CMD");
+	TAP_OK(SERVE_PARSE(&o, "serve", "--handover-listen", "/run/a",
+			   "-F", "/run/b") == 0 &&
+	       !strcmp(o.handover_listen, "/run/a") &&
+	       !strcmp(o.handover_from, "/run/b"),
+	       "serve args: --handover-listen and --handover-from (-F) paths");
 	q = quiet();
 	TAP_OK(SERVE_PARSE(&o, "serve", "h:1", "--") == -1,
 	       "serve args: '--' without a command");
