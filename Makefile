@@ -127,7 +127,10 @@ $(BUILD)/selftests/%: selftests/net/%.c selftests/net/eorpc_util.h selftests/net
 		uapi/linux/eorpc.h \
 		$(BUILD)/kselftest/kselftest_harness.h
 	mkdir -p $(dir $@)
-	$(CC) $(SELFTEST_CFLAGS) -o $@ $<
+	$(CC) $(SELFTEST_CFLAGS) -o $@ $< $(SELFTEST_LIBS)
+
+# io_uring through liburing (liburing-dev, selftests/deps.d/batch).
+$(BUILD)/selftests/eorpc_batch: SELFTEST_LIBS := -luring
 
 # The scenario suite built with other sets of variants (see their comments
 # and run_all): the stress run, and the debug guest's two.

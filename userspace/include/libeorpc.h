@@ -327,6 +327,65 @@ int eorpc_may_have_executed(int err);
  */
 const char *eorpc_strerror(int err);
 
+/**
+ * eorpc_handover_send() - give a server socket to a successor process
+ * @unix_fd: a connected AF_UNIX SOCK_STREAM socket to the successor
+ * @eorpc_fd: the listening AF_EORPC socket to hand over
+ * @state: the application's state for the successor (may be NULL if @len
+ *	is 0)
+ * @len: bytes of @state
+ *
+ * Sends a header with @eorpc_fd attached (SCM_RIGHTS), then @state, and
+ * waits for the successor's acknowledgement (eorpc_handover_recv() sends it
+ * once it holds both). The socket's sessions, history and queued requests
+ * live in the kernel and move with the descriptor; the caller must already
+ * have answered every request it read (the successor cannot know them) and
+ * must read no more. After 0 the successor serves: close @eorpc_fd and exit.
+ * After -1 the successor may not have the socket: keep serving. A timeout
+ * set on @unix_fd (SO_RCVTIMEO, SO_SNDTIMEO) bounds the wait.
+ *
+ * Return: 0, or -1 with errno: ECONNABORTED if the successor closed the
+ * connection before acknowledging, EPROTO for a wrong acknowledgement,
+ * EINVAL for bad arguments, or the error of sendmsg(2)/recv(2).
+ */
+int eorpc_handover_send(int unix_fd, int eorpc_fd, const void *state,
+			size_t len);
+
+/**
+ * eorpc_handover_recv() - take a server socket from a predecessor
+ * @unix_fd: a connected AF_UNIX SOCK_STREAM socket to the predecessor
+ * @eorpc_fd: set to the received socket (close-on-exec)
+ * @state: set to a malloc(3)ed copy of the state (NULL when empty); free(3)
+ *	it
+ * @len: set to the length of the state
+ * @max_len: longest state accepted
+ *
+ * Reads what eorpc_handover_send() sent and checks that the descriptor is an
+ * AF_EORPC socket. It does not acknowledge: load the state first,
+ * then call eorpc_handover_ack(), and only then serve; until the
+ * acknowledgement the predecessor may still go on serving, so a successor
+ * that fails before it should close the descriptor and the connection.
+ * Requests that arrived during the handover are waiting in the socket.
+ *
+ * Return: 0, or -1 with errno (nothing is kept): ECONNABORTED (connection closed
+ * early), EPROTO (not a handover, or no descriptor), EMSGSIZE (state longer
+ * than @max_len), EPROTOTYPE (not an AF_EORPC socket), EINVAL (bad
+ * arguments), ENOMEM, or the error of recvmsg(2).
+ */
+int eorpc_handover_recv(int unix_fd, int *eorpc_fd, void **state, size_t *len,
+			size_t max_len);
+
+/**
+ * eorpc_handover_ack() - tell the predecessor the successor now serves
+ * @unix_fd: the connection eorpc_handover_recv() read from
+ *
+ * Ends the predecessor's eorpc_handover_send() with 0: it closes its copy of
+ * the socket and exits.
+ *
+ * Return: 0, or -1 with errno of send(2).
+ */
+int eorpc_handover_ack(int unix_fd);
+
 #ifdef __cplusplus
 }
 #endif

@@ -23,6 +23,7 @@ static const struct {
 	{ "call_threads", suite_call_threads },
 	{ "server", suite_server },
 	{ "errors", suite_errors },
+	{ "handover", suite_handover },
 };
 
 /* A library bug that deadlocks must fail the run, not hang it. */

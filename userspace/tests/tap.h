@@ -26,6 +26,7 @@ void suite_call(void);
 void suite_call_threads(void);
 void suite_server(void);
 void suite_errors(void);
+void suite_handover(void);
 
 /* Helpers (util.c). */
 /* Write @text to a fresh temp file; returns its malloc'd path. */

@@ -20,6 +20,10 @@ static void print_human(const struct bench_opts *o, const struct bench_result *r
 	       o->clients, o->clients == 1 ? "" : "s",
 	       o->processes ? "processes" : "threads", o->sessions,
 	       o->sessions == 1 ? "" : "s", r->seconds);
+	if (o->batch > 1)
+		printf("  batches of up to %u messages per recvmmsg/sendmmsg%s\n",
+		       o->batch, bnet_batch_refused ? "; sendmmsg sent one "
+		       "each (the module refuses MSG_BATCH)" : "");
 	printf("  calls %llu (%.0f/s, %.2f MiB/s each way), lost %llu, failed %llu\n",
 	       (unsigned long long)r->completed, rate,
 	       rate * o->size / (1024.0 * 1024.0),

@@ -28,6 +28,7 @@ enum {
 	BENCH_SOCKBUF = 4 << 20,	/* SO_RCVBUF and SO_SNDBUF, all transports */
 	BENCH_MAX_CLOSE_SOCKETS = 100000,
 	BENCH_MAX_CLOSE_ROUNDS = 1000,
+	BENCH_MAX_BATCH = 64,	/* messages per recvmmsg/sendmmsg */
 };
 
 struct bench_opts {
@@ -47,6 +48,7 @@ struct bench_opts {
 	const char *bind;	/* client, UDP/TCP: "ADDR,ADDR..." bound in turn */
 	unsigned int close_sockets;	/* close: sockets closed per round */
 	unsigned int close_rounds;	/* close: rounds per transport */
+	unsigned int batch;	/* AF_EORPC: messages per recvmmsg/sendmmsg */
 };
 
 /* 0: run; 1: --help printed; -1: usage error printed. */
@@ -83,6 +85,26 @@ int bnet_send(const struct bench_opts *o, const struct bench_addr *a,
  */
 int bnet_recv(const struct bench_opts *o, struct bconn *c, char *buf,
 	      size_t cap, uint64_t *seq, int *call_err, int flags);
+
+/*
+ * Batches (--batch): one AF_EORPC call's sendmsg in @h, with @iov and @ctl
+ * (BNET_CTL_SIZE bytes, cmsg-aligned) as its storage.
+ */
+#define BNET_CTL_SIZE (2 * CMSG_SPACE(sizeof(uint64_t)) + CMSG_SPACE(sizeof(int)) + 64)
+void bnet_eorpc_call_msg(const struct bench_opts *o, const struct bench_addr *a,
+			 struct bconn *c, uint64_t seq, char *buf,
+			 struct msghdr *h, struct iovec *iov, void *ctl);
+/* A completion's tag and error from its control data: 1, or -1 (errno). */
+int bnet_eorpc_completion(struct msghdr *h, ssize_t n, uint64_t *seq,
+			  int *call_err);
+/*
+ * sendmmsg() of @n messages with @flags, falling back to one message per
+ * call when the module refuses MSG_BATCH (which sendmmsg() sets on all but
+ * the last). Return: messages sent (maybe fewer), or -1 with errno.
+ */
+int bnet_sendmmsg(int fd, struct mmsghdr *m, unsigned int n, int flags);
+/* Set once a batch was refused and sent one message at a time. */
+extern bool bnet_batch_refused;
 
 /* Servers: run until SIGINT/SIGTERM. Returns the exit status. */
 int bench_serve(const struct bench_opts *o, const struct bench_addr *a);

@@ -44,6 +44,11 @@ static void usage(FILE *f)
 "  -l, --loss-timeout MS UDP: count a call lost when its reply is this late,\n"
 "                        and send a new one (default 100)\n"
 "  -D, --deadline MS     AF_EORPC: per-call deadline (default 0: none)\n"
+"  -b, --batch N         AF_EORPC: up to N messages per system call, calls\n"
+"                        with sendmmsg and completions with recvmmsg (client,\n"
+"                        one socket per client), requests with recvmmsg and\n"
+"                        replies with sendmmsg (server); 1..64 (default 1:\n"
+"                        one sendmsg/recvmsg each)\n"
 "      --csv             one CSV line (with a header line)\n"
 "      --no-header       no CSV header line\n"
 "      --label TEXT      extra CSV column, e.g. the netem settings\n"
@@ -100,6 +105,15 @@ static int check(struct bench_opts *o)
 			      o->sessions, o->clients);
 		return -1;
 	}
+	if (o->batch > 1 && o->transport != TR_EORPC) {
+		cli_usage_err("--batch is for the eorpc transport");
+		return -1;
+	}
+	/* A batch is one socket's: the client's round-robin has none. */
+	if (o->batch > 1 && o->mode == BENCH_CLIENT && o->sessions != o->clients) {
+		cli_usage_err("--batch takes one socket per client (no --sessions)");
+		return -1;
+	}
 	return 0;
 }
 
@@ -119,6 +133,7 @@ int bench_parse_args(int argc, char **argv, struct bench_opts *o)
 		{ "count", required_argument, NULL, 'n' },
 		{ "loss-timeout", required_argument, NULL, 'l' },
 		{ "deadline", required_argument, NULL, 'D' },
+		{ "batch", required_argument, NULL, 'b' },
 		{ "csv", no_argument, NULL, OPT_CSV },
 		{ "no-header", no_argument, NULL, OPT_NO_HEADER },
 		{ "label", required_argument, NULL, OPT_LABEL },
@@ -134,7 +149,7 @@ int bench_parse_args(int argc, char **argv, struct bench_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->size = 64;
-	o->inflight = o->clients = o->threads = 1;
+	o->inflight = o->clients = o->threads = o->batch = 1;
 	o->seconds = 2;
 	o->loss_timeout_ms = 100;
 	o->close_sockets = 2000;
@@ -156,7 +171,7 @@ int bench_parse_args(int argc, char **argv, struct bench_opts *o)
 	argc--, argv++;
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+t:T:r:s:w:c:pS:d:n:l:D:N:R:B:h",
+	while ((c = getopt_long(argc, argv, "+t:T:r:s:w:c:pS:d:n:l:D:b:N:R:B:h",
 				longopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
@@ -217,6 +232,11 @@ int bench_parse_args(int argc, char **argv, struct bench_opts *o)
 			if (parse_u64(optarg, 0, UINT32_MAX, &v))
 				return bad("--deadline", optarg, "a number of milliseconds");
 			o->deadline_ms = v;
+			break;
+		case 'b':
+			if (parse_u64(optarg, 1, BENCH_MAX_BATCH, &v))
+				return bad("--batch", optarg, "a number in 1..64");
+			o->batch = v;
 			break;
 		case OPT_CSV:
 			o->csv = true;

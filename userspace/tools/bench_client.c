@@ -38,6 +38,15 @@ struct gate {
 	uint64_t in, out;	/* Udp InDatagrams, OutDatagrams at the start */
 };
 
+/* Storage of one message of a batch. */
+struct bmsg {
+	struct iovec iov;
+	union {
+		char b[BNET_CTL_SIZE];
+		struct cmsghdr align;
+	} ctl;
+};
+
 struct worker {
 	const struct bench_opts *o;
 	const struct bench_addr *a;
@@ -49,6 +58,9 @@ struct worker {
 	unsigned int next_conn;
 	int ep;
 	struct bench_result r;
+	struct bmsg *bm;		/* --batch: one per slot */
+	struct mmsghdr *mv;		/* --batch: sends and receives */
+	unsigned int *todo;		/* --batch: slots to send */
 	pthread_barrier_t *barrier;	/* threads */
 	struct gate *gate;		/* threads: opened by one of them */
 	int start_fd;			/* processes: readable at start */
@@ -197,6 +209,17 @@ static int setup(struct worker *w)
 	w->slots = calloc(o->inflight, sizeof(*w->slots));
 	w->buf = calloc(1, o->size);
 	w->rbuf = malloc(o->size + 4096);
+	if (o->batch > 1) {
+		unsigned int n = o->inflight > o->batch ? o->inflight : o->batch;
+
+		w->bm = calloc(n, sizeof(*w->bm));
+		w->mv = calloc(n, sizeof(*w->mv));
+		w->todo = calloc(o->inflight, sizeof(*w->todo));
+		free(w->rbuf);
+		w->rbuf = malloc((size_t)o->batch * (o->size + 4096));
+		if (!w->bm || !w->mv || !w->todo)
+			w->rbuf = NULL;	/* fails below */
+	}
 	if (!w->conns || !w->slots || !w->buf || !w->rbuf) {
 		fail(w, "allocating memory for");
 		return -1;
@@ -302,6 +325,116 @@ static void drain(struct worker *w, struct bconn *c, uint64_t end,
 		fail(w, "receiving a reply from");
 }
 
+/* --batch: start slot @i's next call; its send waits in w->todo. */
+static void batch_issue(struct worker *w, unsigned int i, unsigned int *ntodo)
+{
+	struct slot *s = &w->slots[i];
+
+	s->seq = (++w->gen << 16) | i;
+	s->conn = 0;
+	s->sent = now_ns();
+	s->busy = true;
+	w->todo[(*ntodo)++] = i;
+}
+
+/* --batch: send the calls waiting in w->todo, one sendmmsg per batch. */
+static void batch_send(struct worker *w, unsigned int ntodo)
+{
+	const struct bench_opts *o = w->o;
+	unsigned int i, k, n;
+	int r;
+
+	for (i = 0; i < ntodo; i += n) {
+		n = ntodo - i < o->batch ? ntodo - i : o->batch;
+		for (k = 0; k < n; k++)
+			bnet_eorpc_call_msg(o, w->a, &w->conns[0],
+					    w->slots[w->todo[i + k]].seq, w->buf,
+					    &w->mv[k].msg_hdr, &w->bm[k].iov,
+					    w->bm[k].ctl.b);
+		r = bnet_sendmmsg(w->conns[0].fd, w->mv, n, MSG_DONTWAIT);
+		if (r < 0 && errno != EAGAIN) {
+			fail(w, "sending calls to");
+			return;
+		}
+		/* The socket is full: the rest go one by one when it drains. */
+		for (k = r < 0 ? 0 : (unsigned int)r; k < n; k++)
+			w->slots[w->todo[i + k]].pending = true;
+	}
+}
+
+/*
+ * --batch, AF_EORPC, one socket: completions come in by recvmmsg (as many
+ * as are queued once one is), and the calls they free go out together.
+ */
+static void run_batch(struct worker *w)
+{
+	const struct bench_opts *o = w->o;
+	uint64_t start, end, now, seq, issued = 0;
+	unsigned int i, k, ntodo = 0;
+	size_t cap = o->size + 4096;
+	int n, err;
+
+	start = now_ns();
+	end = o->count ? UINT64_MAX : start + (uint64_t)(o->seconds * 1e9);
+	for (i = 0; i < o->inflight && (!o->count || issued < o->count); i++, issued++)
+		batch_issue(w, i, &ntodo);
+	batch_send(w, ntodo);
+	while (!w->r.err) {
+		now = now_ns();
+		if (now >= end || (o->count && !any_busy(w)))
+			break;
+		flush_pending(w);
+		for (k = 0; k < o->batch; k++) {
+			w->bm[k].iov = (struct iovec){ w->rbuf + k * cap, cap };
+			w->mv[k].msg_hdr = (struct msghdr){
+				.msg_iov = &w->bm[k].iov, .msg_iovlen = 1,
+				.msg_control = w->bm[k].ctl.b,
+				.msg_controllen = sizeof(w->bm[k].ctl.b) };
+		}
+		/* SO_RCVTIMEO bounds the wait for the first: the clock is seen. */
+		n = recvmmsg(w->conns[0].fd, w->mv, o->batch, MSG_WAITFORONE, NULL);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			continue;
+		if (n < 0) {
+			fail(w, "receiving replies from");
+			break;
+		}
+		now = now_ns();
+		ntodo = 0;
+		for (k = 0; k < (unsigned int)n; k++) {
+			struct slot *s;
+
+			if (bnet_eorpc_completion(&w->mv[k].msg_hdr, w->mv[k].msg_len,
+						  &seq, &err) < 0) {
+				fail(w, "receiving a reply from");
+				break;
+			}
+			i = seq & 0xffff;
+			if (i >= o->inflight || !w->slots[i].busy ||
+			    w->slots[i].seq != seq)
+				continue;
+			s = &w->slots[i];
+			s->busy = false;
+			if (now > end)
+				continue;
+			if (err) {
+				w->r.errors++;
+			} else {
+				w->r.completed++;
+				samples_add(&w->r.lat, now - s->sent);
+			}
+			if (!o->count || issued < o->count) {
+				batch_issue(w, i, &ntodo);
+				issued++;
+			}
+		}
+		batch_send(w, ntodo);
+	}
+	now = now_ns();
+	w->r.seconds = ((o->count || now < end) ? now : end) - start;
+	w->r.seconds /= 1e9;
+}
+
 static void run(struct worker *w)
 {
 	const struct bench_opts *o = w->o;
@@ -351,6 +484,9 @@ static void teardown(struct worker *w)
 	free(w->slots);
 	free(w->buf);
 	free(w->rbuf);
+	free(w->bm);
+	free(w->mv);
+	free(w->todo);
 }
 
 /* Udp InDatagrams and OutDatagrams of this namespace; 0 if unreadable. */
@@ -447,7 +583,9 @@ static void *thread_main(void *arg)
 		gate_open(w->gate);
 	/* Nobody starts before the gate is open. */
 	pthread_barrier_wait(w->barrier);
-	if (!failed)
+	if (!failed && w->o->batch > 1)
+		run_batch(w);
+	else if (!failed)
 		run(w);
 	/* Everyone has stopped: close the gate before anyone tears down. */
 	if (pthread_barrier_wait(w->barrier) == PTHREAD_BARRIER_SERIAL_THREAD)
@@ -532,7 +670,9 @@ static void child(struct worker *w, int ready_fd, int out)
 	close(ready_fd);
 	if (read(w->start_fd, &c, 1) < 0)
 		_exit(ST_FAIL);
-	if (!failed)
+	if (!failed && w->o->batch > 1)
+		run_batch(w);
+	else if (!failed)
 		run(w);
 	teardown(w);
 	if (write_all(out, &w->r, sizeof(w->r)) ||

@@ -153,40 +153,72 @@ void bnet_close(struct bconn *c)
 	c->fd = -1;
 }
 
-static int send_eorpc(const struct bench_opts *o, const struct bench_addr *a,
-		      struct bconn *c, uint64_t seq, char *buf)
+void bnet_eorpc_call_msg(const struct bench_opts *o, const struct bench_addr *a,
+			 struct bconn *c, uint64_t seq, char *buf,
+			 struct msghdr *h, struct iovec *iov, void *ctl)
 {
-	union {
-		char b[CMSG_SPACE(sizeof(uint64_t)) + CMSG_SPACE(sizeof(uint32_t))];
-		struct cmsghdr align;
-	} ctl;
-	struct iovec iov = { buf, o->size };
-	struct msghdr m = {
-		.msg_name = c->connected ? NULL : (void *)&a->eo,
-		.msg_namelen = c->connected ? 0 : sizeof(a->eo),
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = ctl.b,
-		.msg_controllen = CMSG_SPACE(sizeof(uint64_t)),
-	};
 	struct cmsghdr *cm;
 	uint32_t dl = o->deadline_ms;
 
-	memset(&ctl, 0, sizeof(ctl));
-	cm = CMSG_FIRSTHDR(&m);
+	*iov = (struct iovec){ buf, o->size };
+	*h = (struct msghdr){
+		.msg_name = c->connected ? NULL : (void *)&a->eo,
+		.msg_namelen = c->connected ? 0 : sizeof(a->eo),
+		.msg_iov = iov,
+		.msg_iovlen = 1,
+		.msg_control = ctl,
+		.msg_controllen = CMSG_SPACE(sizeof(uint64_t)),
+	};
+	memset(ctl, 0, CMSG_SPACE(sizeof(uint64_t)) + CMSG_SPACE(sizeof(uint32_t)));
+	cm = CMSG_FIRSTHDR(h);
 	cm->cmsg_level = SOL_EORPC;
 	cm->cmsg_type = EORPC_CMSG_USER_TAG;
 	cm->cmsg_len = CMSG_LEN(sizeof(seq));
 	memcpy(CMSG_DATA(cm), &seq, sizeof(seq));
 	if (dl) {
-		m.msg_controllen = sizeof(ctl.b);
-		cm = CMSG_NXTHDR(&m, cm);
+		h->msg_controllen = CMSG_SPACE(sizeof(uint64_t)) +
+				    CMSG_SPACE(sizeof(uint32_t));
+		cm = CMSG_NXTHDR(h, cm);
 		cm->cmsg_level = SOL_EORPC;
 		cm->cmsg_type = EORPC_CMSG_DEADLINE_MS;
 		cm->cmsg_len = CMSG_LEN(sizeof(dl));
 		memcpy(CMSG_DATA(cm), &dl, sizeof(dl));
 	}
+}
+
+static int send_eorpc(const struct bench_opts *o, const struct bench_addr *a,
+		      struct bconn *c, uint64_t seq, char *buf)
+{
+	union {
+		char b[BNET_CTL_SIZE];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov;
+	struct msghdr m;
+
+	bnet_eorpc_call_msg(o, a, c, seq, buf, &m, &iov, ctl.b);
 	return sendmsg(c->fd, &m, MSG_DONTWAIT) < 0 ? -1 : 0;
+}
+
+bool bnet_batch_refused;
+
+int bnet_sendmmsg(int fd, struct mmsghdr *m, unsigned int n, int flags)
+{
+	unsigned int i;
+	int r;
+
+	if (!__atomic_load_n(&bnet_batch_refused, __ATOMIC_RELAXED)) {
+		r = sendmmsg(fd, m, n, flags);
+		if (!(r < 0 && errno == EOPNOTSUPP && n > 1))
+			return r;
+		__atomic_store_n(&bnet_batch_refused, true, __ATOMIC_RELAXED);
+	}
+	for (i = 0; i < n; i++) {
+		r = sendmmsg(fd, m + i, 1, flags);
+		if (r != 1)
+			return i ? (int)i : r;
+	}
+	return (int)n;
 }
 
 /* TCP frames: a 4-byte big-endian length, then the payload. */
@@ -227,29 +259,14 @@ int bnet_send(const struct bench_opts *o, const struct bench_addr *a,
 	return send(c->fd, buf, o->size, 0) < 0 ? -1 : 0;
 }
 
-static int recv_eorpc(struct bconn *c, char *buf, size_t cap, uint64_t *seq,
-		      int *call_err, int flags)
+int bnet_eorpc_completion(struct msghdr *h, ssize_t n, uint64_t *seq,
+			  int *call_err)
 {
-	union {
-		char b[2 * CMSG_SPACE(sizeof(uint64_t)) + CMSG_SPACE(sizeof(int)) + 64];
-		struct cmsghdr align;
-	} ctl;
-	struct iovec iov = { buf, cap };
-	struct msghdr m = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = ctl.b,
-		.msg_controllen = sizeof(ctl.b),
-	};
 	struct cmsghdr *cm;
 	bool tagged = false;
-	ssize_t n;
 
-	n = recvmsg(c->fd, &m, flags);
-	if (n < 0)
-		return errno == EAGAIN || errno == EINTR ? 0 : -1;
 	*call_err = 0;
-	for (cm = CMSG_FIRSTHDR(&m); cm; cm = CMSG_NXTHDR(&m, cm)) {
+	for (cm = CMSG_FIRSTHDR(h); cm; cm = CMSG_NXTHDR(h, cm)) {
 		if (cm->cmsg_level != SOL_EORPC)
 			continue;
 		if (cm->cmsg_type == EORPC_CMSG_USER_TAG &&
@@ -267,6 +284,28 @@ static int recv_eorpc(struct bconn *c, char *buf, size_t cap, uint64_t *seq,
 		return -1;
 	}
 	return 1;
+}
+
+static int recv_eorpc(struct bconn *c, char *buf, size_t cap, uint64_t *seq,
+		      int *call_err, int flags)
+{
+	union {
+		char b[BNET_CTL_SIZE];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { buf, cap };
+	struct msghdr m = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = ctl.b,
+		.msg_controllen = sizeof(ctl.b),
+	};
+	ssize_t n;
+
+	n = recvmsg(c->fd, &m, flags);
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR ? 0 : -1;
+	return bnet_eorpc_completion(&m, n, seq, call_err);
 }
 
 static int recv_udp(struct bconn *c, char *buf, size_t cap, uint64_t *seq,

@@ -92,6 +92,84 @@ static void *eorpc_loop(void *arg)
 	return NULL;
 }
 
+/*
+ * --batch: up to B requests per recvmmsg (MSG_WAITFORONE: as many as are
+ * queued once one is), their replies in one sendmmsg.
+ */
+static void *eorpc_batch_loop(void *arg)
+{
+	struct server *s = arg;
+	unsigned int b = s->o->batch, i, k, nrep;
+	struct bmsg {
+		struct iovec iov;
+		union {
+			char b[BNET_CTL_SIZE];
+			struct cmsghdr align;
+		} rctl, sctl;
+	} *bm = calloc(b, sizeof(*bm));
+	struct mmsghdr *rv = calloc(b, sizeof(*rv)), *sv = calloc(b, sizeof(*sv));
+	char *bufs = malloc((size_t)b * EORPC_MAX_PAYLOAD);
+	struct cmsghdr *cm;
+	uint64_t id;
+	int n;
+
+	while (bm && rv && sv && bufs) {
+		for (i = 0; i < b; i++) {
+			bm[i].iov = (struct iovec){ bufs + (size_t)i * EORPC_MAX_PAYLOAD,
+						    EORPC_MAX_PAYLOAD };
+			rv[i].msg_hdr = (struct msghdr){
+				.msg_iov = &bm[i].iov, .msg_iovlen = 1,
+				.msg_control = bm[i].rctl.b,
+				.msg_controllen = sizeof(bm[i].rctl.b) };
+		}
+		n = recvmmsg(s->fd, rv, b, MSG_WAITFORONE, NULL);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			cli_err(errno, "receiving requests");
+			break;
+		}
+		nrep = 0;
+		for (k = 0; k < (unsigned int)n; k++) {
+			struct msghdr *h = &sv[nrep].msg_hdr;
+			bool have = false;
+
+			for (cm = CMSG_FIRSTHDR(&rv[k].msg_hdr); cm;
+			     cm = CMSG_NXTHDR(&rv[k].msg_hdr, cm))
+				if (cm->cmsg_level == SOL_EORPC &&
+				    cm->cmsg_type == EORPC_CMSG_CALL_ID) {
+					memcpy(&id, CMSG_DATA(cm), sizeof(id));
+					have = true;
+				}
+			if (!have)
+				continue;
+			bm[k].iov.iov_len = rv[k].msg_len;
+			*h = (struct msghdr){ .msg_iov = &bm[k].iov, .msg_iovlen = 1,
+					      .msg_control = bm[k].sctl.b,
+					      .msg_controllen = CMSG_SPACE(sizeof(id)) };
+			memset(&bm[k].sctl, 0, sizeof(bm[k].sctl));
+			cm = CMSG_FIRSTHDR(h);
+			cm->cmsg_level = SOL_EORPC;
+			cm->cmsg_type = EORPC_CMSG_CALL_ID;
+			cm->cmsg_len = CMSG_LEN(sizeof(id));
+			memcpy(CMSG_DATA(cm), &id, sizeof(id));
+			nrep++;
+		}
+		/* A reply that fails (client gone: ENOENT) must not stop the rest. */
+		for (k = 0; k < nrep; ) {
+			n = bnet_sendmmsg(s->fd, sv + k, nrep - k, 0);
+			if (n < 0 && errno != ENOENT)
+				cli_err(errno, "replying");
+			k += n > 0 ? (unsigned int)n : 1;
+		}
+	}
+	free(bufs);
+	free(sv);
+	free(rv);
+	free(bm);
+	return NULL;
+}
+
 static void *udp_loop(void *arg)
 {
 	struct server *s = arg;
@@ -325,7 +403,8 @@ int bench_serve(const struct bench_opts *o, const struct bench_addr *a)
 	} else {
 		for (i = 0; i < o->threads; i++)
 			if (pthread_create(&tid, NULL, o->transport == TR_UDP ?
-					   udp_loop : eorpc_loop, &s)) {
+					   udp_loop : o->batch > 1 ?
+					   eorpc_batch_loop : eorpc_loop, &s)) {
 				cli_err(errno, "starting server threads");
 				return ST_FAIL;
 			}

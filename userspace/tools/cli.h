@@ -73,6 +73,8 @@ struct serve_opts {
 	const char *ready_file;
 	uint64_t count;		/* 0: forever */
 	bool quiet, verbose;
+	const char *handover_listen;	/* unix path a successor connects to */
+	const char *handover_from;	/* take the socket from the server there */
 };
 int serve_parse_args(int argc, char **argv, struct serve_opts *o);
 

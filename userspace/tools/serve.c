@@ -6,11 +6,15 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
 
 #include <libeorpc.h>
 
@@ -36,6 +40,12 @@ static void usage(FILE *f)
 "  -r, --ready-file FILE  once listening, write the bound address to FILE\n"
 "  -q, --quiet            no 'listening on' line\n"
 "  -v, --verbose          one line per call on stderr\n"
+"  -H, --handover-listen PATH\n"
+"                         accept a successor process on this unix socket and\n"
+"                         hand it the server socket (zero-downtime restart)\n"
+"  -F, --handover-from PATH\n"
+"                         take the server socket from the one listening on\n"
+"                         PATH instead of opening one (ADDR is ignored)\n"
 "  -h, --help             this text\n"
 "\n"
 "SIGINT or SIGTERM stops it (exit 0). See eorpc(1).\n");
@@ -48,6 +58,8 @@ int serve_parse_args(int argc, char **argv, struct serve_opts *o)
 		{ "ready-file", required_argument, NULL, 'r' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "handover-listen", required_argument, NULL, 'H' },
+		{ "handover-from", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -72,7 +84,7 @@ int serve_parse_args(int argc, char **argv, struct serve_opts *o)
 	/* Options may follow ADDR: CMD was cut off above, so permuting is safe. */
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "n:r:qvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:r:qvH:F:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			if (parse_u64(optarg, 1, UINT64_MAX, &o->count)) {
@@ -89,6 +101,12 @@ int serve_parse_args(int argc, char **argv, struct serve_opts *o)
 			break;
 		case 'v':
 			o->verbose = true;
+			break;
+		case 'H':
+			o->handover_listen = optarg;
+			break;
+		case 'F':
+			o->handover_from = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -161,6 +179,116 @@ static int open_server(const struct serve_opts *o, char *bound)
 	return fd;
 }
 
+static int unix_socket(const char *path, struct sockaddr_un *sun)
+{
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun->sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(sun->sun_path, path);
+	return socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+}
+
+/*
+ * The socket a successor connects to. A file at @path is stale: the
+ * predecessor removed its own when we connected to it.
+ */
+static int handover_listen(const char *path)
+{
+	struct sockaddr_un sun;
+	int fd = unix_socket(path, &sun);
+
+	if (fd < 0)
+		goto fail;
+	unlink(path);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) || listen(fd, 1)) {
+		close(fd);
+		goto fail;
+	}
+	return fd;
+fail:
+	cli_err(errno, "handover socket %s", path);
+	return -1;
+}
+
+/* The server socket and the count of calls answered, from the predecessor. */
+static int handover_take(const char *path, char *bound, uint64_t *served)
+{
+	struct sockaddr_eorpc sa;
+	struct sockaddr_un sun;
+	socklen_t len = sizeof(sa);
+	void *state = NULL;
+	size_t slen = 0;
+	int c, fd = -1;
+
+	c = unix_socket(path, &sun);
+	if (c < 0 || connect(c, (struct sockaddr *)&sun, sizeof(sun))) {
+		cli_err(errno, "reaching the running server at %s", path);
+		goto out;
+	}
+	if (eorpc_handover_recv(c, &fd, &state, &slen, sizeof(*served))) {
+		cli_err(errno, "taking the socket from %s", path);
+		goto out;
+	}
+	if (slen == sizeof(*served))
+		memcpy(served, state, sizeof(*served));
+	if (getsockname(fd, (struct sockaddr *)&sa, &len) ||
+	    eorpc_addr_format(&sa, bound, EORPC_ADDRSTRLEN) < 0 ||
+	    eorpc_handover_ack(c)) {
+		cli_err(errno, "taking the socket from %s", path);
+		close(fd);
+		fd = -1;
+	}
+out:
+	free(state);
+	if (c >= 0)
+		close(c);
+	return fd;
+}
+
+/*
+ * A successor connected: give it the socket (we hold no request: each was
+ * answered before the next was read). Return: 1 handed over, 0 not.
+ */
+static int handover_give(int *hfd, const char *path, int fd, uint64_t served)
+{
+	int c = accept4(*hfd, NULL, NULL, SOCK_CLOEXEC), rc;
+
+	if (c < 0)
+		return 0;
+	/* From now on the path is the successor's to bind. */
+	close(*hfd);
+	unlink(path);
+	*hfd = -1;
+	setsockopt(c, SOL_SOCKET, SO_RCVTIMEO,
+		   &(struct timeval){ .tv_sec = 30 }, sizeof(struct timeval));
+	rc = !eorpc_handover_send(c, fd, &served, sizeof(served));
+	if (!rc) {
+		cli_err(errno, "handing over to a successor; serving on");
+		*hfd = handover_listen(path);
+	}
+	close(c);
+	return rc;
+}
+
+/* Wait for a request or a successor. Return: 1 request, 0 other, -1 error. */
+static int wait_event(int fd, int *hfd, const struct serve_opts *o,
+		      uint64_t served, bool *handed)
+{
+	struct pollfd p[2] = { { .fd = fd, .events = POLLIN },
+			       { .fd = *hfd, .events = POLLIN } };
+
+	if (*hfd < 0)
+		return 1;	/* the blocking receive waits */
+	if (poll(p, 2, -1) < 0)
+		return errno == EINTR ? 0 : -1;
+	if (p[1].revents & POLLIN)
+		*handed = handover_give(hfd, o->handover_listen, fd, served);
+	return !!(p[0].revents & (POLLIN | POLLERR));
+}
+
 int cmd_serve(int argc, char **argv)
 {
 	static char req[EORPC_MAX_PAYLOAD], out[EORPC_MAX_PAYLOAD];
@@ -169,6 +297,8 @@ int cmd_serve(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_stop };
 	struct serve_opts o;
 	uint64_t served = 0, id;
+	bool handed = false;
+	int hfd = -1, ev;
 	const char *reply;
 	ssize_t n;
 	size_t rlen;
@@ -177,9 +307,22 @@ int cmd_serve(int argc, char **argv)
 	rc = serve_parse_args(argc, argv, &o);
 	if (rc)
 		return rc > 0 ? ST_OK : ST_USAGE;
-	fd = open_server(&o, bound);
-	if (fd < 0)
-		return -fd;
+	if (o.handover_from) {
+		fd = handover_take(o.handover_from, bound, &served);
+		if (fd < 0)
+			return ST_FAIL;
+	} else {
+		fd = open_server(&o, bound);
+		if (fd < 0)
+			return -fd;
+	}
+	if (o.handover_listen) {
+		hfd = handover_listen(o.handover_listen);
+		if (hfd < 0) {
+			eorpc_close(fd);
+			return ST_FAIL;
+		}
+	}
 	/* No SA_RESTART: a signal must end the blocking receive. */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -195,9 +338,18 @@ int cmd_serve(int argc, char **argv)
 	}
 
 	rc = ST_OK;
-	while (!stopping && (!o.count || served < o.count)) {
-		n = eorpc_recv_request(fd, req, sizeof(req), &id, &client, 0);
-		if (n < 0 && errno == EINTR)
+	while (!stopping && !handed && (!o.count || served < o.count)) {
+		ev = wait_event(fd, &hfd, &o, served, &handed);
+		if (ev < 0) {
+			cli_err(errno, "waiting for a request");
+			rc = ST_FAIL;
+			break;
+		}
+		if (!ev || handed)
+			continue;
+		n = eorpc_recv_request(fd, req, sizeof(req), &id, &client,
+				       o.handover_listen ? MSG_DONTWAIT : 0);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n < 0) {
 			cli_err(errno, "receiving a request");
@@ -222,6 +374,13 @@ int cmd_serve(int argc, char **argv)
 		if (o.verbose)
 			fprintf(stderr, "%s: call %llu from %s: %zd bytes in, %zu out\n",
 				cli_prog, (unsigned long long)id, peer, n, rlen);
+	}
+	if (handed)
+		fprintf(stderr, "%s: handed over to a successor after %llu calls\n",
+			cli_prog, (unsigned long long)served);
+	if (hfd >= 0) {
+		close(hfd);
+		unlink(o.handover_listen);
 	}
 	eorpc_close(fd);
 	return rc;

@@ -71,7 +71,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const struct serve_ops ops = { handle, report };
+	static const struct serve_ops ops = { .handle = handle, .report = report };
 	const char *listen = "0.0.0.0:4243";
 	uint64_t accounts = 16, balance = 1000;
 	struct server s = { 0 };

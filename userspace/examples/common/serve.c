@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/un.h>
 #include <unistd.h>
 #include <libeorpc.h>
 
@@ -59,15 +61,140 @@ static int drain(int fd, const struct serve_ops *ops, void *ctx,
 	}
 }
 
-int serve(const char *prog, const char *listen, const struct serve_ops *ops,
-	  void *ctx)
+/* Largest state a successor accepts from its predecessor. */
+#define HANDOVER_MAX_STATE (1UL << 32)
+
+static int unix_addr(struct sockaddr_un *sun, const char *path,
+		     const char *prog)
+{
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun->sun_path)) {
+		fprintf(stderr, "%s: handover path too long: %s\n", prog, path);
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(sun->sun_path, path);
+	return 0;
+}
+
+/*
+ * The unix socket a successor connects to. A file left at @path is stale:
+ * the predecessor removed its own when a successor (we) connected.
+ */
+static int handover_listen(const char *path, const char *prog)
+{
+	struct sockaddr_un sun;
+	int fd;
+
+	if (unix_addr(&sun, path, prog))
+		return -1;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -1;
+	unlink(path);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) || listen(fd, 1)) {
+		fprintf(stderr, "%s: handover socket %s: %s\n", prog, path,
+			strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Take the socket and the state from the server at @path. */
+static int handover_take(const char *path, const char *prog,
+			 const struct serve_ops *ops, void *ctx)
+{
+	struct sockaddr_un sun;
+	void *state = NULL;
+	size_t len = 0;
+	int c, fd = -1;
+
+	if (unix_addr(&sun, path, prog))
+		return -1;
+	c = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (c < 0 || connect(c, (struct sockaddr *)&sun, sizeof(sun))) {
+		fprintf(stderr, "%s: cannot reach the running server at %s: %s\n",
+			prog, path, strerror(errno));
+		goto fail;
+	}
+	if (eorpc_handover_recv(c, &fd, &state, &len, HANDOVER_MAX_STATE)) {
+		fprintf(stderr, "%s: handover from %s: %s\n", prog, path,
+			strerror(errno));
+		goto fail;
+	}
+	/* Load before acknowledging: until then the predecessor serves on. */
+	if ((len && (!ops->load || ops->load(ctx, state, len))) ||
+	    eorpc_handover_ack(c)) {
+		fprintf(stderr, "%s: handover from %s: loading the state: %s\n",
+			prog, path, ops->load ? strerror(errno) : "no loader");
+		close(fd);
+		fd = -1;
+		goto fail;
+	}
+	printf("handover received state_bytes=%zu\n", len);
+fail:
+	free(state);
+	if (c >= 0)
+		close(c);
+	return fd;
+}
+
+/*
+ * A successor connected on @hfd: hand the socket over. Return: 1 handed
+ * over (exit), 0 not (the successor failed; go on serving).
+ */
+static int handover_give(int *hfd, const char *path, int fd, const char *prog,
+			 const struct serve_ops *ops, void *ctx,
+			 const struct serve_stats *st)
+{
+	void *state = NULL;
+	size_t len = 0;
+	int c, rc = 0;
+
+	c = accept4(*hfd, NULL, NULL, SOCK_CLOEXEC);
+	if (c < 0)
+		return 0;
+	/*
+	 * The path is the successor's from now on (it binds it for its own
+	 * successor once it serves): removing it later could remove theirs.
+	 */
+	close(*hfd);
+	unlink(path);
+	*hfd = -1;
+	/* A successor that hangs must not stop this server for good. */
+	setsockopt(c, SOL_SOCKET, SO_RCVTIMEO,
+		   &(struct timeval){ .tv_sec = 30 }, sizeof(struct timeval));
+	if (ops->save && ops->save(ctx, &state, &len)) {
+		fprintf(stderr, "%s: handover: saving the state: %s\n", prog,
+			strerror(errno));
+	} else if (eorpc_handover_send(c, fd, state, len)) {
+		fprintf(stderr, "%s: handover: %s; serving on\n", prog,
+			strerror(errno));
+	} else {
+		ops->report(ctx, st, stdout);
+		printf("handover sent state_bytes=%zu\n", len);
+		rc = 1;
+	}
+	free(state);
+	close(c);
+	if (!rc)
+		*hfd = handover_listen(path, prog);
+	return rc;
+}
+
+int serve_handover(const char *prog, const char *listen,
+		   const struct serve_handover *h, const struct serve_ops *ops,
+		   void *ctx)
 {
 	char text[EORPC_ADDRSTRLEN];
 	struct serve_stats st = { 0 };
 	struct signalfd_siginfo si;
 	struct sockaddr_eorpc addr;
-	struct pollfd pfd[2];
-	int fd, sfd;
+	socklen_t alen = sizeof(addr);
+	struct pollfd pfd[3];
+	int fd, sfd, hfd = -1, rc = EXIT_SYSTEM;
 
 	if (parse_addr(&addr, listen, prog))
 		return EXIT_USAGE;
@@ -76,13 +203,30 @@ int serve(const char *prog, const char *listen, const struct serve_ops *ops,
 		fprintf(stderr, "%s: signalfd: %s\n", prog, strerror(errno));
 		return EXIT_SYSTEM;
 	}
-	fd = eorpc_server_open(&addr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (h && h->from_path) {
+		fd = handover_take(h->from_path, prog, ops, ctx);
+		if (fd < 0) {
+			close(sfd);
+			return EXIT_SYSTEM;
+		}
+		/* Its address is the predecessor's, whatever --listen says. */
+		getsockname(fd, (struct sockaddr *)&addr, &alen);
+		/* drain() reads until EAGAIN; the flag is the file's. */
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	} else {
+		fd = eorpc_server_open(&addr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	}
 	if (fd < 0) {
 		fprintf(stderr, "%s: cannot serve on %s: %s%s\n", prog, listen,
 			strerror(errno), errno == EAFNOSUPPORT ?
 			" (is the eorpc module loaded?)" : "");
 		close(sfd);
 		return EXIT_SYSTEM;
+	}
+	if (h && h->listen_path) {
+		hfd = handover_listen(h->listen_path, prog);
+		if (hfd < 0)
+			goto out;
 	}
 	if (eorpc_addr_format(&addr, text, sizeof(text)) < 0)
 		snprintf(text, sizeof(text), "%s", listen);
@@ -91,8 +235,9 @@ int serve(const char *prog, const char *listen, const struct serve_ops *ops,
 
 	pfd[0] = (struct pollfd){ .fd = fd, .events = POLLIN };
 	pfd[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+	pfd[2] = (struct pollfd){ .fd = hfd, .events = POLLIN };
 	for (;;) {
-		if (poll(pfd, 2, -1) < 0) {
+		if (poll(pfd, hfd >= 0 ? 3 : 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			fprintf(stderr, "%s: poll: %s\n", prog, strerror(errno));
@@ -104,19 +249,43 @@ int serve(const char *prog, const char *listen, const struct serve_ops *ops,
 				strerror(errno));
 			break;
 		}
+		/*
+		 * Between two requests this process holds none unanswered:
+		 * the rest wait in the kernel socket for the successor.
+		 */
+		if (hfd >= 0 && (pfd[2].revents & POLLIN)) {
+			if (handover_give(&hfd, h->listen_path, fd, prog, ops,
+					  ctx, &st)) {
+				fflush(stdout);
+				rc = 0;
+				goto out;
+			}
+			/* Failed and could not listen again: serve on without. */
+			pfd[2].fd = hfd;
+		}
 		if (!(pfd[1].revents & POLLIN) ||
 		    read(sfd, &si, sizeof(si)) != sizeof(si))
 			continue;
 		ops->report(ctx, &st, stdout);
 		fflush(stdout);
 		if (si.ssi_signo != SIGUSR1) {
-			eorpc_close(fd);
-			close(sfd);
-			return 0;
+			rc = 0;
+			goto out;
 		}
 	}
 	ops->report(ctx, &st, stdout);
+out:
+	if (hfd >= 0) {
+		close(hfd);
+		unlink(h->listen_path);
+	}
 	eorpc_close(fd);
 	close(sfd);
-	return EXIT_SYSTEM;
+	return rc;
+}
+
+int serve(const char *prog, const char *listen, const struct serve_ops *ops,
+	  void *ctx)
+{
+	return serve_handover(prog, listen, NULL, ops, ctx);
 }

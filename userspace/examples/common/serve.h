@@ -26,6 +26,28 @@ struct serve_ops {
 			 size_t cap);
 	/* Print one "summary ..." line of the counters to @out. */
 	void (*report)(void *ctx, const struct serve_stats *st, FILE *out);
+	/*
+	 * Optional, for a zero-downtime restart: the application's state as
+	 * a malloc'd buffer for the successor (return 0, or -1 with errno),
+	 * and loading it in the successor. NULL: the server has no state.
+	 */
+	int (*save)(void *ctx, void **buf, size_t *len);
+	int (*load)(void *ctx, const void *buf, size_t len);
+};
+
+/*
+ * Zero-downtime restart (both NULL: none). With @listen_path the server
+ * accepts a successor on that unix socket path: on a connection it stops
+ * reading requests (it holds none: each is answered before the next is
+ * read), sends the socket and its state (eorpc_handover_send()), prints its
+ * summary and "handover sent", and exits 0 once the successor acknowledged;
+ * if the successor fails first, it goes on serving. With @from_path it takes
+ * the socket and state from the server listening there instead of opening
+ * one, and prints "handover received" before "listening ADDR".
+ */
+struct serve_handover {
+	const char *listen_path;
+	const char *from_path;
 };
 
 /*
@@ -38,5 +60,10 @@ struct serve_ops {
  */
 int serve(const char *prog, const char *listen, const struct serve_ops *ops,
 	  void *ctx);
+
+/* serve() with a zero-downtime restart, as @h says. */
+int serve_handover(const char *prog, const char *listen,
+		   const struct serve_handover *h, const struct serve_ops *ops,
+		   void *ctx);
 
 #endif

@@ -42,6 +42,21 @@ static void report(void *ctx, const struct serve_stats *st, FILE *out)
 		(unsigned long long)st->reply_errors);
 }
 
+/* Zero-downtime restart: the store moves to the successor whole. */
+static int save(void *ctx, void **buf, size_t *len)
+{
+	struct server *s = ctx;
+
+	return kv_store_save(&s->store, buf, len);
+}
+
+static int load(void *ctx, const void *buf, size_t len)
+{
+	struct server *s = ctx;
+
+	return kv_store_load(&s->store, buf, len);
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -56,6 +71,13 @@ static void usage(FILE *out)
 		"Options:\n"
 		"  -l, --listen ADDR      address to serve on (default 0.0.0.0:4242)\n"
 		"  -m, --max-keys N       keys the store may hold (default %d)\n"
+		"  -H, --handover-listen PATH\n"
+		"                         accept a successor on this unix socket: on a\n"
+		"                         connection, hand it the socket and the store,\n"
+		"                         print the summary and \"handover sent\", exit 0\n"
+		"  -F, --handover-from PATH\n"
+		"                         take the socket and the store from the server\n"
+		"                         listening on PATH (--listen is then ignored)\n"
 		"  -h, --help             this text\n"
 		"\n"
 		"Exit status: 0 after SIGINT/SIGTERM, 2 usage, 3 system error.\n",
@@ -67,16 +89,19 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "listen", required_argument, NULL, 'l' },
 		{ "max-keys", required_argument, NULL, 'm' },
+		{ "handover-listen", required_argument, NULL, 'H' },
+		{ "handover-from", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const struct serve_ops ops = { handle, report };
+	static const struct serve_ops ops = { handle, report, save, load };
+	struct serve_handover h = { NULL, NULL };
 	const char *listen = "0.0.0.0:4242";
 	uint64_t max_keys = KV_KEYS_DEFAULT;
 	struct server s = { 0 };
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "l:m:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "l:m:H:F:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
 			listen = optarg;
@@ -87,6 +112,12 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s: --max-keys: '%s' is not a number from 1 to 100000000\n",
 				prog, optarg);
 			return EXIT_USAGE;
+		case 'H':
+			h.listen_path = optarg;
+			break;
+		case 'F':
+			h.from_path = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -104,7 +135,7 @@ int main(int argc, char **argv)
 		perror(prog);
 		return EXIT_SYSTEM;
 	}
-	rc = serve(prog, listen, &ops, &s);
+	rc = serve_handover(prog, listen, &h, &ops, &s);
 	kv_store_free(&s.store);
 	return rc;
 }

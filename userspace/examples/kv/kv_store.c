@@ -192,3 +192,77 @@ const char *kv_status_name(enum kv_status st)
 		return "unknown status";
 	return names[st];
 }
+
+enum { REC_HDR = 5 };	/* key length (1) + value length (4) */
+
+int kv_store_save(const struct kv_store *s, void **buf, size_t *len)
+{
+	const struct kv_entry *e;
+	unsigned char *p, *out;
+	size_t i, total = 0;
+
+	for (i = 0; i < s->nbuckets; i++)
+		for (e = s->buckets[i]; e; e = e->next)
+			total += REC_HDR + e->klen + e->len;
+	*buf = NULL;
+	*len = total;
+	if (!total)
+		return 0;
+	out = p = malloc(total);
+	if (!out)
+		return -1;
+	for (i = 0; i < s->nbuckets; i++) {
+		for (e = s->buckets[i]; e; e = e->next) {
+			*p++ = (unsigned char)e->klen;
+			p[0] = e->len & 0xff;
+			p[1] = (e->len >> 8) & 0xff;
+			p[2] = (e->len >> 16) & 0xff;
+			p[3] = (e->len >> 24) & 0xff;
+			p += 4;
+			memcpy(p, e->key, e->klen);
+			p += e->klen;
+			if (e->len)
+				memcpy(p, e->val, e->len);
+			p += e->len;
+		}
+	}
+	*buf = out;
+	return 0;
+}
+
+int kv_store_load(struct kv_store *s, const void *buf, size_t len)
+{
+	const unsigned char *p = buf, *end = p + len;
+	size_t klen, vlen, got;
+
+	while (p < end) {
+		if ((size_t)(end - p) < REC_HDR) {
+			errno = EINVAL;
+			return -1;
+		}
+		klen = p[0];
+		vlen = p[1] | (size_t)p[2] << 8 | (size_t)p[3] << 16 |
+		       (size_t)p[4] << 24;
+		p += REC_HDR;
+		if ((size_t)(end - p) < klen + vlen) {
+			errno = EINVAL;
+			return -1;
+		}
+		switch (kv_put(s, (const char *)p, klen, (const char *)p + klen,
+			       vlen, &got)) {
+		case KV_OK:
+			break;
+		case KV_FULL:
+			errno = ENOSPC;
+			return -1;
+		case KV_NO_MEMORY:
+			errno = ENOMEM;
+			return -1;
+		default:	/* bad key or value length */
+			errno = EINVAL;
+			return -1;
+		}
+		p += klen + vlen;
+	}
+	return 0;
+}

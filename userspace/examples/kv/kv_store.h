@@ -56,4 +56,19 @@ enum kv_status kv_append(struct kv_store *s, const char *key, size_t klen,
 
 const char *kv_status_name(enum kv_status st);
 
+/*
+ * The whole store as bytes, for a successor process (zero-downtime
+ * restart): per key, its length (1 byte), its value's length (4 bytes,
+ * little endian), the key, the value. Return: a malloc'd buffer in *@buf
+ * (NULL for an empty store) and its length in *@len; 0, or -1 with ENOMEM.
+ */
+int kv_store_save(const struct kv_store *s, void **buf, size_t *len);
+
+/*
+ * Put every key of a kv_store_save() image into @s (normally empty).
+ * Return: 0, or -1 with errno EINVAL (malformed image), ENOSPC (more keys
+ * than @s allows) or ENOMEM; @s may then hold part of the image.
+ */
+int kv_store_load(struct kv_store *s, const void *buf, size_t len);
+
 #endif

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../kv/kv_store.h"
@@ -15,6 +16,57 @@ static int value_is(struct kv_store *s, const char *key, const char *want)
 
 	return kv_get(s, key, strlen(key), &v, &len) == KV_OK &&
 	       len == strlen(want) && !memcmp(v, want, len);
+}
+
+/* Every key of @a is in @b with the same value, and they count the same. */
+static int same_store(struct kv_store *a, struct kv_store *b)
+{
+	char key[16];
+	const char *va, *vb;
+	size_t la, lb;
+	int i;
+
+	if (a->count != b->count)
+		return 0;
+	for (i = 0; i < 5000; i++) {
+		snprintf(key, sizeof(key), "key%d", i);
+		if (kv_get(a, key, strlen(key), &va, &la) != KV_OK ||
+		    kv_get(b, key, strlen(key), &vb, &lb) != KV_OK ||
+		    la != lb || memcmp(va, vb, la))
+			return 0;
+	}
+	return kv_get(b, "x", 1, &vb, &lb) == KV_OK && lb == KV_VALUE_MAX - 1 &&
+	       kv_get(b, "a\0b", 3, &vb, &lb) == KV_OK && lb == 1 && *vb == '1';
+}
+
+/* The image a server hands its successor (zero-downtime restart). */
+static void save_load(struct kv_store *s)
+{
+	struct kv_store t, small;
+	void *buf = NULL;
+	size_t len = 0;
+
+	TAP_OK(kv_store_save(s, &buf, &len) == 0 && buf && len > 0,
+	       "save: the store as one buffer");
+	TAP_OK(kv_store_init(&t, 100000) == 0 && kv_store_load(&t, buf, len) == 0 &&
+	       same_store(s, &t), "load: the same keys and values, byte for byte");
+	kv_store_free(&t);
+	kv_store_init(&t, 100000);
+	errno = 0;
+	TAP_OK(kv_store_load(&t, buf, len - 1) == -1 && errno == EINVAL,
+	       "load: a cut image is EINVAL");
+	kv_store_free(&t);
+	kv_store_init(&small, 10);
+	errno = 0;
+	TAP_OK(kv_store_load(&small, buf, len) == -1 && errno == ENOSPC,
+	       "load: more keys than the store allows is ENOSPC");
+	kv_store_free(&small);
+	free(buf);
+	kv_store_init(&t, 1);
+	TAP_OK(kv_store_save(&t, &buf, &len) == 0 && !buf && len == 0 &&
+	       kv_store_load(&t, NULL, 0) == 0 && t.count == 0,
+	       "save and load of an empty store");
+	kv_store_free(&t);
 }
 
 void suite_kv_store(void)
@@ -86,6 +138,7 @@ void suite_kv_store(void)
 	}
 	TAP_OK(all, "5000 keys (chains longer than the buckets) all found");
 	TAP_OK(s.count == 5000 + 4, "the store counts its keys");
+	save_load(&s);
 	kv_store_free(&s);
 
 	TAP_OK(strcmp(kv_status_name(KV_TOO_BIG), "value too big") == 0 &&

@@ -84,6 +84,11 @@ static void serve_args(void)
 	       !strcmp(o.cmd[0], "tr") && !strcmp(o.cmd[1], "-d") &&
 	       !strcmp(o.cmd[2], "x") && !o.cmd[3],
 	       "serve args: options after ADDR; CMD's own options left to CMD");
+	TAP_OK(SERVE_PARSE(&o, "serve", "--handover-listen", "/run/a",
+			   "-F", "/run/b") == 0 &&
+	       !strcmp(o.handover_listen, "/run/a") &&
+	       !strcmp(o.handover_from, "/run/b"),
+	       "serve args: --handover-listen and --handover-from (-F) paths");
 	q = quiet();
 	TAP_OK(SERVE_PARSE(&o, "serve", "h:1", "--") == -1,
 	       "serve args: '--' without a command");
@@ -142,6 +147,10 @@ static void bench_args(void)
 			   "1000") == 0 &&
 	       o.close_sockets == 100000 && o.close_rounds == 1000,
 	       "bench args: close at its limits, 100000 sockets and 1000 rounds");
+	TAP_OK(BENCH_PARSE(&o, "bench", "client", "-b", "16", "h:1") == 0 &&
+	       o.batch == 16, "bench args: --batch for the eorpc client");
+	TAP_OK(BENCH_PARSE(&o, "bench", "server") == 0 && o.batch == 1,
+	       "bench args: no --batch is batches of 1");
 	q = quiet();
 	TAP_OK(BENCH_PARSE(&o, "bench", "client") == -1,
 	       "bench args: a client needs ADDR");
@@ -172,6 +181,12 @@ static void bench_args(void)
 	       "bench args: close with 0 or 1001 --rounds refused");
 	TAP_OK(BENCH_PARSE(&o, "bench", "close", "h:0", "h:1") == -1,
 	       "bench args: close takes one ADDR at most");
+	TAP_OK(BENCH_PARSE(&o, "bench", "client", "-t", "udp", "-b", "4", "h:1") == -1,
+	       "bench args: --batch refused for udp");
+	TAP_OK(BENCH_PARSE(&o, "bench", "client", "-b", "4", "-S", "8", "h:1") == -1,
+	       "bench args: --batch refused with several sessions per client");
+	TAP_OK(BENCH_PARSE(&o, "bench", "client", "-b", "65", "h:1") == -1,
+	       "bench args: --batch over 64 refused");
 	loud(q);
 }
 
