@@ -203,8 +203,9 @@ static int eorpc_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 	struct eorpc_send_args args;
 	int err;
 
+	/* MSG_BATCH: sendmmsg()'s "more follow"; each call starts at once. */
 	if (msg->msg_flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL | MSG_EOR |
-			       MSG_CMSG_COMPAT))
+			       MSG_BATCH | MSG_CMSG_COMPAT))
 		return -EOPNOTSUPP;
 	if (len > EORPC_MAX_PAYLOAD)
 		return -EMSGSIZE;

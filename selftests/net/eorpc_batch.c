@@ -129,38 +129,12 @@ static void prep_calls(struct slot *s, struct mmsghdr *m, int n,
 
 /*
  * sendmmsg() flags every message but the last with MSG_BATCH ("more are
- * coming"). A module that refuses that flag fails the whole batch with
- * EOPNOTSUPP, while a batch of one works. The tests below then send
- * their batches one message per sendmmsg(), still testing the rest, and
- * the test that needs real batches says why it skips.
+ * coming"): the module must take it, or a batch of more than one fails.
  */
-static int batch_refused;
-
 static int send_batch(int fd, struct mmsghdr *m, int n)
 {
-	int i, r;
-
-	if (!batch_refused) {
-		r = sendmmsg(fd, m, n, 0);
-		if (!(r < 0 && errno == EOPNOTSUPP && n > 1))
-			return r;
-		batch_refused = 1;
-	}
-	for (i = 0; i < n; i++) {
-		r = sendmmsg(fd, m + i, 1, 0);
-		if (r != 1)
-			return i ? i : r;
-	}
-	return n;
+	return sendmmsg(fd, m, n, 0);
 }
-
-#define SKIP_IF_BATCH_REFUSED(fd, m)					\
-	do {								\
-		if (sendmmsg(fd, m, 2, 0) < 0 && errno == EOPNOTSUPP)	\
-			SKIP(return, "the module refuses MSG_BATCH, which " \
-			     "sendmmsg() sets on all but the last message " \
-			     "(kmod/af.c eorpc_sendmsg())");		\
-	} while (0)
 
 TEST_F(batch, mmsg_calls_requests_replies_completions)
 {
@@ -232,8 +206,6 @@ TEST_F(batch, mmsg_calls_requests_replies_completions)
 		EXPECT_EQ(1, seen[i]);
 	EXPECT_EQ(N, eo_stat("CallsCompleted"));
 	EXPECT_EQ(N, eo_stat("RequestsDelivered"));
-	if (batch_refused)
-		TH_LOG("sendmmsg() sent one message per call: MSG_BATCH refused");
 }
 
 /*
@@ -248,7 +220,7 @@ TEST_F(batch, sendmmsg_stops_at_a_failing_reply)
 	int i;
 
 	prep_calls(self->s, self->m, 2, &self->addr);
-	SKIP_IF_BATCH_REFUSED(self->cli, self->m);
+	ASSERT_EQ(2, send_batch(self->cli, self->m, 2));
 	for (i = 0; i < 2; i++)
 		slot_msg(&self->s[i], &self->m[i].msg_hdr, 0, NULL);
 	ASSERT_EQ(2, recvmmsg(self->srv, self->m, 2, 0, NULL));

@@ -780,6 +780,8 @@ static int send_flags(struct worker *w, int *fault)
 		f |= MSG_NOSIGNAL;
 	if (chance(w, 10))
 		f |= MSG_EOR;
+	if (chance(w, 10))
+		f |= MSG_BATCH;
 	if (chance(w, 4)) {
 		f |= bad[rnd(w, sizeof(bad) / sizeof(bad[0]))];
 		*fault = EOPNOTSUPP;
