@@ -22,18 +22,10 @@ tool=${EORPC_TOOL:-$repo/userspace/build/eorpc}
 # shellcheck source=../../userspace/demo/lib.sh
 . "$repo/userspace/demo/lib.sh"
 
-n=0
-failures=0
-tap() { # tap STATUS NAME: one TAP line; STATUS 0 is a pass
-	n=$((n + 1))
-	if [[ $1 == 0 ]]; then
-		echo "ok $n - handover: $2"
-	else
-		echo "not ok $n - handover: $2"
-		failures=$((failures + 1))
-	fi
-}
-check() { # check NAME COMMAND...: a test whose verdict is COMMAND's status
+# shellcheck source=../lib/tap.sh
+. "$here/../lib/tap.sh"
+tap() { result "$1" "handover: $2"; } # tap STATUS NAME
+check() { # check NAME COMMAND...
 	local name=$1
 	shift
 	"$@"
@@ -225,4 +217,4 @@ tap $? "the successor exits 0 on SIGTERM"
 
 echo "# handover.sh: $SECONDS s"
 echo "1..$n"
-exit $((failures > 0))
+exit $((failed > 0))

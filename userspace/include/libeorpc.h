@@ -386,6 +386,31 @@ int eorpc_handover_recv(int unix_fd, int *eorpc_fd, void **state, size_t *len,
  */
 int eorpc_handover_ack(int unix_fd);
 
+/**
+ * eorpc_handover_listen() - the unix socket a successor connects to
+ * @path: its file system path
+ *
+ * A non-blocking, close-on-exec AF_UNIX SOCK_STREAM socket listening on
+ * @path; a file already at @path is removed first (a predecessor's stale
+ * one). Poll it beside the server socket; on a connection, accept(2) it,
+ * unlink(2) @path (it is the successor's to bind from then on) and call
+ * eorpc_handover_send().
+ *
+ * Return: the descriptor, or -1 with errno (ENAMETOOLONG, EINVAL for NULL,
+ * socket(2), bind(2), listen(2) errors).
+ */
+int eorpc_handover_listen(const char *path);
+
+/**
+ * eorpc_handover_connect() - connect to a running server's handover socket
+ * @path: the path it passed to eorpc_handover_listen()
+ *
+ * Return: a connected, close-on-exec AF_UNIX SOCK_STREAM descriptor for
+ * eorpc_handover_recv(), or -1 with errno (ENAMETOOLONG, EINVAL for NULL,
+ * connect(2) errors: ENOENT or ECONNREFUSED when no server listens there).
+ */
+int eorpc_handover_connect(const char *path);
+
 #ifdef __cplusplus
 }
 #endif

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -248,4 +249,60 @@ int eorpc_handover_ack(int unix_fd)
 	char ack = HANDOVER_ACK;
 
 	return write_all(unix_fd, &ack, 1);
+}
+
+/* Fill @sun for @path; ENAMETOOLONG if it does not fit with its NUL. */
+static int unix_addr(struct sockaddr_un *sun, const char *path)
+{
+	if (!path) {
+		errno = EINVAL;
+		return -1;
+	}
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun->sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(sun->sun_path, path);
+	return 0;
+}
+
+int eorpc_handover_listen(const char *path)
+{
+	struct sockaddr_un sun;
+	int fd;
+
+	if (unix_addr(&sun, path))
+		return -1;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -1;
+	/*
+	 * A file left at @path is stale: a server removes its own when a
+	 * successor connects, before the successor binds the path in turn.
+	 */
+	unlink(path);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) || listen(fd, 1)) {
+		EORPC_SAVE_ERRNO(close(fd));
+		return -1;
+	}
+	return fd;
+}
+
+int eorpc_handover_connect(const char *path)
+{
+	struct sockaddr_un sun;
+	int fd;
+
+	if (unix_addr(&sun, path))
+		return -1;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun))) {
+		EORPC_SAVE_ERRNO(close(fd));
+		return -1;
+	}
+	return fd;
 }

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -182,6 +183,42 @@ static void errors(void)
 		  "handover: recv without a place for the descriptor is EINVAL");
 }
 
+static void paths(void)
+{
+	char *dir = strdup("/tmp/libeorpc-ho.XXXXXX"), path[200], longp[200];
+	int l, c, a, l2;
+
+	if (!dir || !mkdtemp(dir))
+		abort();
+	snprintf(path, sizeof(path), "%s/s", dir);
+	l = eorpc_handover_listen(path);
+	TAP_OK(l >= 0 && (fcntl(l, F_GETFL) & O_NONBLOCK) &&
+	       fcntl(l, F_GETFD) == FD_CLOEXEC,
+	       "handover_listen: non-blocking, close-on-exec");
+	c = eorpc_handover_connect(path);
+	a = accept(l, NULL, NULL);
+	TAP_OK(c >= 0 && a >= 0 && write(c, "x", 1) == 1,
+	       "handover_connect: reaches the listener");
+	/* A second server on the path replaces a stale socket file. */
+	l2 = eorpc_handover_listen(path);
+	TAP_OK(l2 >= 0, "handover_listen: a file left at the path is replaced");
+	close(a);
+	close(c);
+	close(l);
+	close(l2);
+	unlink(path);
+	CHECK_ERR(eorpc_handover_connect(path), ENOENT,
+		  "handover_connect: nobody there is ENOENT");
+	memset(longp, 'p', sizeof(longp) - 1);
+	longp[sizeof(longp) - 1] = 0;
+	CHECK_ERR(eorpc_handover_listen(longp), ENAMETOOLONG,
+		  "handover_listen: a path longer than sun_path is ENAMETOOLONG");
+	CHECK_ERR(eorpc_handover_connect(NULL), EINVAL,
+		  "handover_connect: NULL path is EINVAL");
+	rmdir(dir);
+	free(dir);
+}
+
 void suite_handover(void)
 {
 	char *path = tmpfile_with("2\n");
@@ -189,6 +226,7 @@ void suite_handover(void)
 	use_family_file(path);
 	round_trip();
 	errors();
+	paths();
 	use_family_file("/nonexistent/eorpc-family");
 	unlink(path);
 	free(path);

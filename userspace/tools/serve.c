@@ -14,7 +14,6 @@
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/time.h>
-#include <sys/un.h>
 
 #include <libeorpc.h>
 
@@ -179,52 +178,26 @@ static int open_server(const struct serve_opts *o, char *bound)
 	return fd;
 }
 
-static int unix_socket(const char *path, struct sockaddr_un *sun)
-{
-	memset(sun, 0, sizeof(*sun));
-	sun->sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sun->sun_path)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	strcpy(sun->sun_path, path);
-	return socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-}
-
-/*
- * The socket a successor connects to. A file at @path is stale: the
- * predecessor removed its own when we connected to it.
- */
 static int handover_listen(const char *path)
 {
-	struct sockaddr_un sun;
-	int fd = unix_socket(path, &sun);
+	int fd = eorpc_handover_listen(path);
 
 	if (fd < 0)
-		goto fail;
-	unlink(path);
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) || listen(fd, 1)) {
-		close(fd);
-		goto fail;
-	}
+		cli_err(errno, "handover socket %s", path);
 	return fd;
-fail:
-	cli_err(errno, "handover socket %s", path);
-	return -1;
 }
 
 /* The server socket and the count of calls answered, from the predecessor. */
 static int handover_take(const char *path, char *bound, uint64_t *served)
 {
 	struct sockaddr_eorpc sa;
-	struct sockaddr_un sun;
 	socklen_t len = sizeof(sa);
 	void *state = NULL;
 	size_t slen = 0;
 	int c, fd = -1;
 
-	c = unix_socket(path, &sun);
-	if (c < 0 || connect(c, (struct sockaddr *)&sun, sizeof(sun))) {
+	c = eorpc_handover_connect(path);
+	if (c < 0) {
 		cli_err(errno, "reaching the running server at %s", path);
 		goto out;
 	}

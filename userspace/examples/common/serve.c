@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
-#include <sys/un.h>
 #include <unistd.h>
 #include <libeorpc.h>
 
@@ -64,41 +63,13 @@ static int drain(int fd, const struct serve_ops *ops, void *ctx,
 /* Largest state a successor accepts from its predecessor. */
 #define HANDOVER_MAX_STATE (1UL << 32)
 
-static int unix_addr(struct sockaddr_un *sun, const char *path,
-		     const char *prog)
-{
-	memset(sun, 0, sizeof(*sun));
-	sun->sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sun->sun_path)) {
-		fprintf(stderr, "%s: handover path too long: %s\n", prog, path);
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	strcpy(sun->sun_path, path);
-	return 0;
-}
-
-/*
- * The unix socket a successor connects to. A file left at @path is stale:
- * the predecessor removed its own when a successor (we) connected.
- */
 static int handover_listen(const char *path, const char *prog)
 {
-	struct sockaddr_un sun;
-	int fd;
+	int fd = eorpc_handover_listen(path);
 
-	if (unix_addr(&sun, path, prog))
-		return -1;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
-		return -1;
-	unlink(path);
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) || listen(fd, 1)) {
 		fprintf(stderr, "%s: handover socket %s: %s\n", prog, path,
 			strerror(errno));
-		close(fd);
-		return -1;
-	}
 	return fd;
 }
 
@@ -106,15 +77,12 @@ static int handover_listen(const char *path, const char *prog)
 static int handover_take(const char *path, const char *prog,
 			 const struct serve_ops *ops, void *ctx)
 {
-	struct sockaddr_un sun;
 	void *state = NULL;
 	size_t len = 0;
 	int c, fd = -1;
 
-	if (unix_addr(&sun, path, prog))
-		return -1;
-	c = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (c < 0 || connect(c, (struct sockaddr *)&sun, sizeof(sun))) {
+	c = eorpc_handover_connect(path);
+	if (c < 0) {
 		fprintf(stderr, "%s: cannot reach the running server at %s: %s\n",
 			prog, path, strerror(errno));
 		goto fail;
