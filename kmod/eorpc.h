@@ -232,6 +232,7 @@ struct eorpc_icmp_report {
  * @dest: default server set by connect(), seo_family 0 if none
  * @listening: listen() was called: serve requests
  * @reuseport: EORPC_REUSEPORT, read when the socket binds
+ * @reuseport_group: bound with it: a member of a reuseport group
  * @dead: being released: timers and work must not rearm
  * @node: in the namespace's socket list
  * @reuseport_node: in the namespace's list of listening reuseport members
@@ -268,6 +269,7 @@ struct eorpc_sock {
 	struct sockaddr_eorpc	dest;
 	bool			listening;
 	bool			reuseport;
+	bool			reuseport_group;
 	bool			dead;
 	struct list_head	node;
 	struct list_head	reuseport_node;

@@ -39,9 +39,7 @@
 bool eorpc_reuseport_member(const struct eorpc_sock *ep)
 {
 	sock_owned_by_me(&ep->sk);
-	if (ep->udp)
-		return ep->udp->sk->sk_reuseport;
-	return ep->reuseport;
+	return ep->udp ? ep->reuseport_group : ep->reuseport;
 }
 
 /**
@@ -53,7 +51,7 @@ void eorpc_reuseport_listen(struct eorpc_sock *ep)
 	struct eorpc_net *en = eorpc_net(sock_net(&ep->sk));
 
 	sock_owned_by_me(&ep->sk);
-	if (!ep->udp || !ep->udp->sk->sk_reuseport || ep->reuseport_listed)
+	if (!ep->udp || !ep->reuseport_group || ep->reuseport_listed)
 		return;
 	spin_lock(&en->reuseport_lock);
 	list_add_tail_rcu(&ep->reuseport_node, &en->reuseport_servers);

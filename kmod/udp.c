@@ -213,6 +213,7 @@ int eorpc_udp_open(struct eorpc_sock *ep, const struct sockaddr_eorpc *addr)
 	len = eorpc_addr_to_udp(addr, family, &ss);
 	/* EORPC_REUSEPORT as it is now decides the group, as for UDP. */
 	sock->sk->sk_reuseport = ep->reuseport;
+	ep->reuseport_group = ep->reuseport;
 	err = kernel_bind(sock, (struct sockaddr_unsized *)&ss, len);
 	if (err)
 		goto err_release;
