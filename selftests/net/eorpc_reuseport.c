@@ -57,60 +57,55 @@ static int member_socket(const struct sockaddr_eorpc *a, int do_listen)
 	return fd;
 }
 
+struct member_args {
+	const struct sockaddr_eorpc *addr;
+	struct rp_shared *sh;
+	int m, do_listen;
+};
+
+static int member_setup(void *arg)
+{
+	struct member_args *ma = arg;
+
+	return member_socket(ma->addr, ma->do_listen);
+}
+
+/* An echo server that records what it executed; bound only: it waits. */
+static void member_serve(int fd, void *arg)
+{
+	struct member_args *ma = arg;
+	struct rp_shared *sh = ma->sh;
+	struct rp_req req;
+	struct eo_rx rx;
+	ssize_t n;
+
+	if (!ma->do_listen)
+		pause();
+	for (;;) {
+		n = eo_recv(fd, &req, sizeof(req), &rx, 0);
+		if (n != sizeof(req) || req.slot >= SLOTS ||
+		    req.client >= CLIENTS)
+			_exit(14);
+		__atomic_add_fetch(&sh->delivered[req.slot], 1,
+				   __ATOMIC_SEQ_CST);
+		__atomic_add_fetch(&sh->served[ma->m], 1, __ATOMIC_SEQ_CST);
+		__atomic_or_fetch(&sh->member_of[req.client], 1u << ma->m,
+				  __ATOMIC_SEQ_CST);
+		if (eo_reply(fd, rx.call_id, &req, sizeof(req)) < 0)
+			_exit(13);
+	}
+}
+
 /*
- * Fork member @m of the group on @a in namespace @ns: an echo server that
- * records what it executed. With !@do_listen it only binds. Returns its pid
- * once it is bound (and listening), or -1.
+ * Fork member @m of the group on @a in namespace @ns. With !@do_listen it
+ * only binds. Returns its pid once it is bound (and listening), or -1.
  */
 static pid_t member_start(const char *ns, const struct sockaddr_eorpc *a,
 			  struct rp_shared *sh, int m, int do_listen)
 {
-	int ready[2];
-	pid_t pid;
-	char c;
+	struct member_args ma = { a, sh, m, do_listen };
 
-	if (pipe(ready))
-		return -1;
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (!pid) {
-		struct rp_req req;
-		struct eo_rx rx;
-		ssize_t n;
-		int fd;
-
-		close(ready[0]);
-		if (ns && eo_ns_enter(ns))
-			_exit(10);
-		fd = member_socket(a, do_listen);
-		if (fd < 0 || write(ready[1], "r", 1) != 1)
-			_exit(11);
-		close(ready[1]);
-		if (!do_listen)
-			pause();
-		for (;;) {
-			n = eo_recv(fd, &req, sizeof(req), &rx, 0);
-			if (n != sizeof(req) || req.slot >= SLOTS ||
-			    req.client >= CLIENTS)
-				_exit(12);
-			__atomic_add_fetch(&sh->delivered[req.slot], 1,
-					   __ATOMIC_SEQ_CST);
-			__atomic_add_fetch(&sh->served[m], 1, __ATOMIC_SEQ_CST);
-			__atomic_or_fetch(&sh->member_of[req.client], 1u << m,
-					  __ATOMIC_SEQ_CST);
-			if (eo_reply(fd, rx.call_id, &req, sizeof(req)) < 0)
-				_exit(13);
-		}
-	}
-	close(ready[1]);
-	if (read(ready[0], &c, 1) != 1) {
-		close(ready[0]);
-		waitpid(pid, NULL, 0);
-		return -1;
-	}
-	close(ready[0]);
-	return pid;
+	return eo_fork_server(ns, member_setup, member_serve, &ma);
 }
 
 /* One blocking call; 0 if its echo came back, else the errno. */
