@@ -14,6 +14,7 @@
 #include "wait.h"
 #include "fault.h"
 #include "netns.h"
+#include "reuseport.h"
 
 static const struct proto_ops eorpc_ops;
 
@@ -368,6 +369,20 @@ static int eorpc_setsockopt(struct socket *sock, int level, int optname,
 		return 0;
 	case EORPC_WINDOW:
 		return -EPERM;	/* read-only: net.eorpc.window on the server */
+	case EORPC_REUSEPORT:
+		/*
+		 * SO_REUSEPORT's meaning at our level: the core takes that
+		 * option only from AF_INET and AF_INET6 sockets. Read when
+		 * the socket binds, as UDP reads SO_REUSEPORT.
+		 */
+		if (optlen < sizeof(int))
+			return -EINVAL;
+		if (copy_from_sockptr(&val, optval, sizeof(val)))
+			return -EFAULT;
+		lock_sock(&ep->sk);
+		ep->reuseport = !!val;
+		release_sock(&ep->sk);
+		return 0;
 	default:
 		return -ENOPROTOOPT;
 	}
@@ -392,6 +407,9 @@ static int eorpc_getsockopt(struct socket *sock, int level, int optname,
 		break;
 	case EORPC_WINDOW:
 		val = rounddown_pow_of_two(READ_ONCE(eorpc_net(sock_net(&ep->sk))->window));
+		break;
+	case EORPC_REUSEPORT:
+		val = READ_ONCE(ep->reuseport);
 		break;
 	default:
 		return -ENOPROTOOPT;
@@ -462,6 +480,7 @@ static int eorpc_release(struct socket *sock)
 	mutex_unlock(&en->lock);
 
 	lock_sock(sk);
+	eorpc_reuseport_leave(ep);
 	WRITE_ONCE(ep->dead, true);
 	eorpc_client_shutdown(ep);
 	eorpc_server_stop(ep);
@@ -507,6 +526,7 @@ struct eorpc_sock *eorpc_sock_alloc(struct net *net, struct socket *sock,
 	skb_queue_head_init(&ep->rx_backlog);
 	spin_lock_init(&ep->icmp_lock);
 	INIT_LIST_HEAD(&ep->partial);
+	INIT_LIST_HEAD(&ep->reuseport_node);
 	return ep;
 }
 

@@ -6,6 +6,7 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 #include "eorpc.h"
+#include "reuseport.h"
 #include "timer.h"
 #include "wait.h"
 #include "fault.h"
@@ -263,13 +264,16 @@ int eorpc_client_dest(const void *uaddr, int len, struct sockaddr_eorpc *dest)
  * @ep: the socket, locked
  * @dest: from eorpc_client_dest()
  *
- * Return: 0, an error from eorpc_udp_open(), or -EAFNOSUPPORT for an
- * IPv6 server from a socket bound to IPv4.
+ * Return: 0, an error from eorpc_udp_open(), -EAFNOSUPPORT for an
+ * IPv6 server from a socket bound to IPv4, or -EOPNOTSUPP for a member of a
+ * reuseport group: the UDP layer would spread its replies over the group.
  */
 int eorpc_client_autobind(struct eorpc_sock *ep,
 			  const struct sockaddr_eorpc *dest)
 {
 	sock_owned_by_me(&ep->sk);
+	if (eorpc_reuseport_member(ep))
+		return -EOPNOTSUPP;
 	if (!ep->udp) {
 		struct sockaddr_eorpc any = {
 			.seo_family = eorpc_family,

@@ -108,4 +108,18 @@ static inline void hrtimer_setup(struct hrtimer *timer,
 }
 #endif
 
+/*
+ * The memory cgroup a socket's memory is charged to (NULL: none). 6.17
+ * added mem_cgroup_from_sk(), the accessor code is meant to use (7.2 has
+ * it; patches under discussion keep flags in sk_memcg's low bits).
+ */
+static inline struct mem_cgroup *eorpc_sk_memcg(const struct sock *sk)
+{
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 17, 0)
+	return sk->sk_memcg;
+#else
+	return mem_cgroup_from_sk(sk);
+#endif
+}
+
 #endif /* EORPC_COMPAT_H */

@@ -6,6 +6,7 @@
  * and rearms the socket's hrtimer (timer.c) for the earliest thing still
  * pending.
  */
+#include <linux/sched/mm.h>
 #include "eorpc.h"
 #include "dispatch.h"
 #include "fault.h"
@@ -67,11 +68,19 @@ void eorpc_work(struct work_struct *work)
 {
 	struct eorpc_sock *ep = container_of(work, struct eorpc_sock, work);
 	struct eorpc_icmp_report icmp;
+	struct mem_cgroup *old_memcg;
 	struct sock *sk = &ep->sk;
 	struct sk_buff *skb;
 	ktime_t now, next = 0;
 
 	lock_sock(sk);
+	/*
+	 * What the protocol allocates here (server sessions, their history,
+	 * request and reply bodies) is the socket owner's: charge it to the
+	 * owner's memory cgroup, as the system calls' allocations are, not to
+	 * the kworker's (the root, which is never charged).
+	 */
+	old_memcg = set_active_memcg(eorpc_sk_memcg(sk));
 	while ((skb = skb_dequeue(&ep->rx_backlog))) {
 		if (!ep->dead)
 			eorpc_dispatch(ep, skb);
@@ -92,5 +101,6 @@ void eorpc_work(struct work_struct *work)
 		eorpc_server_timers(ep, now, &next);
 		eorpc_timer_arm(ep, next);
 	}
+	set_active_memcg(old_memcg);
 	release_sock(sk);
 }

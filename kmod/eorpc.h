@@ -11,9 +11,14 @@
  *   (rx_backlog, icmp[] under icmp_lock) and kick the work item.
  * - Lock order: the namespace's eorpc_net.lock (a mutex: the socket list,
  *   for /proc) before the socket lock; the cookie secret's spinlock and
- *   icmp_lock are innermost and never held across anything that sleeps.
+ *   icmp_lock are innermost and never held across anything that sleeps;
+ *   so is eorpc_net.reuseport_lock, taken under the socket lock.
  * - Read without the socket lock, so written with WRITE_ONCE: @dead (the
- *   kick), @icmp_count (the work item's peek), @tx_charged (poll).
+ *   kick), @icmp_count (the work item's peek), @tx_charged (poll),
+ *   @listening (the receive hook's reuseport steering), @reuseport
+ *   (getsockopt).
+ * - The UDP receive hook reads the namespace's list of reuseport members
+ *   under RCU; a member leaves it before close() unhooks its UDP socket.
  */
 #ifndef _EORPC_H
 #define _EORPC_H
@@ -226,8 +231,12 @@ struct eorpc_icmp_report {
  * @local: the bound address
  * @dest: default server set by connect(), seo_family 0 if none
  * @listening: listen() was called: serve requests
+ * @reuseport: EORPC_REUSEPORT, read when the socket binds
+ * @reuseport_group: bound with it: a member of a reuseport group
  * @dead: being released: timers and work must not rearm
  * @node: in the namespace's socket list
+ * @reuseport_node: in the namespace's list of listening reuseport members
+ * @reuseport_listed: on that list (reuseport.c)
  * @server_epoch: this socket's server incarnation
  * @default_deadline_ms: EORPC_DEFAULT_DEADLINE_MS
  * @client_sessions: client sessions, one per server
@@ -259,8 +268,12 @@ struct eorpc_sock {
 	struct sockaddr_eorpc	local;
 	struct sockaddr_eorpc	dest;
 	bool			listening;
+	bool			reuseport;
+	bool			reuseport_group;
 	bool			dead;
 	struct list_head	node;
+	struct list_head	reuseport_node;
+	bool			reuseport_listed;
 	u64			server_epoch;
 	u32			default_deadline_ms;
 	struct list_head	client_sessions;

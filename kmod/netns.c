@@ -152,6 +152,8 @@ static int __net_init eorpc_init_net(struct net *net)
 	eorpc_cookie_init(&en->cookie);
 	mutex_init(&en->lock);
 	INIT_LIST_HEAD(&en->sockets);
+	spin_lock_init(&en->reuseport_lock);
+	INIT_LIST_HEAD(&en->reuseport_servers);
 
 	en->stats = alloc_percpu(struct eorpc_stats);
 	if (!en->stats)

@@ -92,6 +92,9 @@ struct eorpc_stats {
  * @proc_dir: /proc/net/eorpc
  * @lock: protects @sockets
  * @sockets: every AF_EORPC socket of the namespace
+ * @reuseport_lock: protects @reuseport_servers for writers
+ * @reuseport_servers: listening SO_REUSEPORT members, read under RCU by
+ *	the UDP receive hook (reuseport.c)
  */
 struct eorpc_net {
 	unsigned int		rto_min_ms;
@@ -110,6 +113,8 @@ struct eorpc_net {
 	struct proc_dir_entry	*proc_dir;
 	struct mutex		lock;	/* protects @sockets */
 	struct list_head	sockets;
+	spinlock_t		reuseport_lock;	/* protects @reuseport_servers */
+	struct list_head	reuseport_servers;
 };
 
 extern unsigned int eorpc_net_id;

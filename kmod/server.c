@@ -9,6 +9,7 @@
 #include <linux/string.h>
 #include <linux/slab.h>
 #include "eorpc.h"
+#include "reuseport.h"
 #include "server_sessions.h"
 #include "timer.h"
 #include "fault.h"
@@ -574,9 +575,11 @@ int eorpc_server_start(struct eorpc_sock *ep)
 
 	sock_owned_by_me(&ep->sk);
 	err = eorpc_server_sessions_init(ep);
-	if (!err)
-		ep->listening = true;
-	return err;
+	if (err)
+		return err;
+	WRITE_ONCE(ep->listening, true);
+	eorpc_reuseport_listen(ep);
+	return 0;
 }
 
 /*

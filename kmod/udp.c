@@ -21,6 +21,7 @@
 #include "dispatch.h"
 #include "fault.h"
 #include "netns.h"
+#include "reuseport.h"
 #include "trace.h"
 #include "xmit.h"
 #include "tx_seam.h"
@@ -36,6 +37,8 @@ static int eorpc_encap_rcv(struct sock *udp_sk, struct sk_buff *skb)
 	ep = rcu_dereference_sk_user_data(udp_sk);
 	if (!ep || !pskb_pull(skb, sizeof(struct udphdr)))
 		goto drop;
+	if (udp_sk->sk_reuseport)
+		ep = eorpc_reuseport_steer(ep, skb);
 	if (skb_queue_len(&ep->rx_backlog) >= EORPC_BACKLOG_MAX) {
 		eorpc_drop(sock_net(&ep->sk), EORPC_STAT_RX_DROP_BACKLOG);
 		goto drop;
@@ -208,6 +211,9 @@ int eorpc_udp_open(struct eorpc_sock *ep, const struct sockaddr_eorpc *addr)
 	if (err)
 		return err;
 	len = eorpc_addr_to_udp(addr, family, &ss);
+	/* EORPC_REUSEPORT as it is now decides the group, as for UDP. */
+	sock->sk->sk_reuseport = ep->reuseport;
+	ep->reuseport_group = ep->reuseport;
 	err = kernel_bind(sock, (struct sockaddr_unsized *)&ss, len);
 	if (err)
 		goto err_release;

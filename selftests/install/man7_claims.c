@@ -182,6 +182,8 @@ static void unbound_socket(void)
 	      "Socket options: EORPC_WINDOW is net.eorpc.window (32)");
 	check_err(getopt_int(fd, SOL_EORPC, EORPC_CANCEL, &v), ENOPROTOOPT,
 		  "Socket options: EORPC_CANCEL is set only");
+	check(getopt_int(fd, SOL_EORPC, EORPC_REUSEPORT, &v) == 0 && v == 0,
+	      "Socket options: EORPC_REUSEPORT is off by default");
 	a = addr4("127.0.0.1", 0);
 	a.seo_scope_id = 1;
 	check_err(bind(fd, (void *)&a, sizeof(a)), EINVAL,

@@ -99,6 +99,23 @@ wait "$server_pid"
 rc=$?
 result $rc "serve --count 2: exits 0 after answering two calls" "rc=$rc"
 
+# ---- serve --reuseport: two servers on one port, each answering ----
+start_server rp1 127.0.0.1:0 --reuseport -v
+rp_addr=$addr rp1_pid=$server_pid
+start_server rp2 "$rp_addr" --reuseport -v
+result $? "serve --reuseport: a second server binds the same port" "$(cat "$dir/rp2.err")"
+rp2_pid=$server_pid
+# Each call is a new client socket, hence a new session; both servers get
+# some of 24 (all to one: 1 in 2^23 with the sender ports spread).
+for i in $(seq 24); do
+	[[ $("$eorpc" call -d 5000 "$rp_addr" "rp $i") == "rp $i" ]] || echo "call $i failed"
+done >"$dir/rp.calls"
+kill "$rp1_pid" "$rp2_pid"
+wait "$rp1_pid" "$rp2_pid" 2>/dev/null
+n1=$(grep -c ": call [0-9]* from" "$dir/rp1.err") n2=$(grep -c ": call [0-9]* from" "$dir/rp2.err")
+[[ ! -s $dir/rp.calls ]] && ((n1 > 0 && n2 > 0 && n1 + n2 == 24))
+result $? "serve --reuseport: 24 calls answered, each once, by both servers" "$n1 + $n2 $(cat "$dir/rp.calls")"
+
 echo "# cli.sh: $SECONDS s"
 # ---- exit statuses ----
 start_server slow 127.0.0.1:0 -- sleep 5

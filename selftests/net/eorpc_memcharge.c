@@ -6,6 +6,10 @@
  * compare the growth of unreclaimable slab memory with the growth of the
  * charge. The ratio must be within 1.1 either way.
  *
+ * The same sessions are charged to the server's memory cgroup, although the
+ * kernel allocates them in a kworker (the socket's work item), not in the
+ * server's own task.
+ *
  * Stock kernel only: KASAN's redzones and quarantine make the debug kernel's
  * slab a different size from what the charge models (run_all says so).
  *
@@ -13,6 +17,7 @@
  *          10.78.0.2                                      10.78.0.1
  */
 #include <netinet/in.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include "kselftest_harness.h"
 #include "eorpc_raw.h"
@@ -20,12 +25,49 @@
 enum { SRV_PORT = 4242, RAW_PORT = 5000, SESSIONS = 10000, BATCH = 64 };
 
 FIXTURE(memcharge) {
-	char srv_ns[32], cli_ns[32];
+	char srv_ns[32], cli_ns[32], cgroup[64];
 	struct sockaddr_eorpc server;
 	struct sockaddr_in srv_udp;
 	pid_t server_pid;
 	int us;
 };
+
+#define CGROOT "/sys/fs/cgroup"
+
+/* A cgroup2 memory cgroup for the server: 0, or -1 if none can be made. */
+static int cgroup_make(char *dir, size_t len)
+{
+	if (access(CGROOT "/cgroup.controllers", F_OK) &&
+	    eo_sh("mount -t cgroup2 none " CGROOT))
+		return -1;
+	if (eo_sh("grep -qw memory " CGROOT "/cgroup.subtree_control || "
+		  "echo +memory >" CGROOT "/cgroup.subtree_control"))
+		return -1;
+	snprintf(dir, len, CGROOT "/eorpc-mc-%d", getpid());
+	return mkdir(dir, 0755);
+}
+
+/* Move this process into the cgroup at @dir. */
+static int cgroup_enter(const char *dir)
+{
+	return eo_sh("echo %d >%s/cgroup.procs", getpid(), dir);
+}
+
+static long long cgroup_memory(const char *dir)
+{
+	char path[96];
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/memory.current", dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%lld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
 
 FIXTURE_SETUP(memcharge)
 {
@@ -40,7 +82,11 @@ FIXTURE_SETUP(memcharge)
 	self->us = -1;
 	ASSERT_EQ(0, eo_ns_pair(self->srv_ns, self->cli_ns));
 	self->server = eo_addr4("10.78.0.1", SRV_PORT);
+	/* The server starts in a cgroup of its own; the test does not stay. */
+	ASSERT_EQ(0, cgroup_make(self->cgroup, sizeof(self->cgroup)));
+	ASSERT_EQ(0, cgroup_enter(self->cgroup));
 	self->server_pid = eo_echo_server(self->srv_ns, &self->server, NULL, 0);
+	ASSERT_EQ(0, cgroup_enter(CGROOT));
 	ASSERT_GT(self->server_pid, 0);
 	ASSERT_EQ(0, eo_ns_enter(self->cli_ns));
 	self->us = socket(AF_INET, SOCK_DGRAM, 0);
@@ -62,6 +108,8 @@ FIXTURE_TEARDOWN(memcharge)
 		close(self->us);
 	eo_kill(self->server_pid);
 	eo_ns_del(self->srv_ns, self->cli_ns);
+	if (self->cgroup[0])
+		rmdir(self->cgroup);
 }
 
 /*
@@ -142,6 +190,33 @@ TEST_F_TIMEOUT(memcharge, idle_session_charge_matches_slab_growth, 600)
 	       ratio);
 	EXPECT_LE(ratio, 1.1);
 	EXPECT_GE(ratio, 1 / 1.1);
+}
+
+/*
+ * The sessions are allocated by the socket's work item, in a kworker of the
+ * root cgroup; they belong to the server, whose cgroup must pay for them
+ * (memory.current counts pages, with up to 64 per CPU cached ahead).
+ */
+TEST_F_TIMEOUT(memcharge, sessions_are_charged_to_the_server_cgroup, 600)
+{
+	long long mem0, charged0, mem, charged;
+
+	mem0 = cgroup_memory(self->cgroup);
+	charged0 = eo_stat_of(self->server_pid, "ServerStateBytes");
+	ASSERT_LT(0, mem0);
+	for (int first = 0; first < SESSIONS; first += BATCH) {
+		int count = SESSIONS - first < BATCH ? SESSIONS - first : BATCH;
+
+		ASSERT_EQ(count, open_sessions(self->us, &self->srv_udp,
+					       0x100000 + first, count));
+	}
+	mem = cgroup_memory(self->cgroup) - mem0;
+	charged = eo_stat_of(self->server_pid, "ServerStateBytes") - charged0;
+	TH_LOG("%d sessions: the server's cgroup grew %lld bytes, server state %lld bytes (%.2f)",
+	       SESSIONS, mem, charged, (double)mem / charged);
+	ASSERT_LT(0, charged);
+	EXPECT_GE(mem, charged * 8 / 10);
+	EXPECT_LE(mem, charged * 2);
 }
 
 TEST_HARNESS_MAIN

@@ -332,6 +332,92 @@ static inline struct eo_echo_counts *eo_echo_counts_new(void)
 }
 
 /*
+ * Fork a server: the child enters namespace @ns (NULL: ours), runs @setup,
+ * which returns its socket (or -1: the child exits 11), then @serve, which
+ * never returns. Returns the child's pid once @setup succeeded, or -1.
+ */
+static inline pid_t eo_fork_server(const char *ns, int (*setup)(void *arg),
+				   void (*serve)(int fd, void *arg), void *arg)
+{
+	int ready[2], fd;
+	pid_t pid;
+	char c;
+
+	if (pipe(ready))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		close(ready[0]);
+		if (ns && eo_ns_enter(ns))
+			_exit(10);
+		fd = setup(arg);
+		if (fd < 0 || write(ready[1], "r", 1) != 1)
+			_exit(11);
+		close(ready[1]);
+		serve(fd, arg);
+		_exit(12);
+	}
+	close(ready[1]);
+	if (read(ready[0], &c, 1) != 1) {
+		close(ready[0]);
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	close(ready[0]);
+	return pid;
+}
+
+struct eo_echo_args {
+	const struct sockaddr_eorpc *addr;
+	struct eo_echo_counts *counts;
+	size_t reply_len;
+	int rcvbuf;
+};
+
+static inline int eo_echo_setup(void *arg)
+{
+	struct eo_echo_args *e = arg;
+	int fd = eo_socket();
+
+	if (fd < 0 || (e->rcvbuf && setsockopt(fd, SOL_SOCKET, SO_RCVBUF,
+					       &e->rcvbuf, sizeof(e->rcvbuf))) ||
+	    bind(fd, (const struct sockaddr *)e->addr, sizeof(*e->addr)) ||
+	    listen(fd, 0))
+		return -1;
+	return fd;
+}
+
+static inline void eo_echo_serve(int fd, void *arg)
+{
+	static uint8_t buf[EOW_MAX_MSG];
+	struct eo_echo_args *e = arg;
+	struct eo_rx rx;
+	uint32_t slot;
+	ssize_t n;
+
+	for (;;) {
+		n = eo_recv(fd, buf, sizeof(buf), &rx, 0);
+		if (n < 0)
+			_exit(12);
+		if (e->counts && n >= 4) {
+			memcpy(&slot, buf, 4);
+			__atomic_add_fetch(&e->counts->delivered[slot % EO_ECHO_SLOTS],
+					   1, __ATOMIC_SEQ_CST);
+		}
+		if (e->counts)
+			__atomic_add_fetch(&e->counts->total, 1, __ATOMIC_SEQ_CST);
+		if ((size_t)n < e->reply_len) {
+			memset(buf + n, 'r', e->reply_len - n);
+			n = e->reply_len;
+		}
+		if (eo_reply(fd, rx.call_id, buf, n) < 0)
+			_exit(13);
+	}
+}
+
+/*
  * Fork a server listening on @addr, in namespace @ns (NULL: ours), that
  * echoes every request, padded to @reply_len bytes when that is larger,
  * with SO_RCVBUF @rcvbuf (0: the default). Returns its pid once it
@@ -342,59 +428,9 @@ static inline pid_t eo_echo_server_rcvbuf(const char *ns,
 					  struct eo_echo_counts *counts,
 					  size_t reply_len, int rcvbuf)
 {
-	int ready[2];
-	pid_t pid;
-	char c;
+	struct eo_echo_args e = { addr, counts, reply_len, rcvbuf };
 
-	if (pipe(ready))
-		return -1;
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (!pid) {
-		static uint8_t buf[EOW_MAX_MSG];
-		struct eo_rx rx;
-		uint32_t slot;
-		ssize_t n;
-		int fd;
-
-		close(ready[0]);
-		if (ns && eo_ns_enter(ns))
-			_exit(10);
-		fd = eo_socket();
-		if (fd < 0 || (rcvbuf && setsockopt(fd, SOL_SOCKET, SO_RCVBUF,
-						    &rcvbuf, sizeof(rcvbuf))) ||
-		    bind(fd, (const struct sockaddr *)addr, sizeof(*addr)) ||
-		    listen(fd, 0) || write(ready[1], "r", 1) != 1)
-			_exit(11);
-		close(ready[1]);
-		for (;;) {
-			n = eo_recv(fd, buf, sizeof(buf), &rx, 0);
-			if (n < 0)
-				_exit(12);
-			if (counts && n >= 4) {
-				memcpy(&slot, buf, 4);
-				__atomic_add_fetch(&counts->delivered[slot % EO_ECHO_SLOTS],
-						   1, __ATOMIC_SEQ_CST);
-			}
-			if (counts)
-				__atomic_add_fetch(&counts->total, 1, __ATOMIC_SEQ_CST);
-			if ((size_t)n < reply_len) {
-				memset(buf + n, 'r', reply_len - n);
-				n = reply_len;
-			}
-			if (eo_reply(fd, rx.call_id, buf, n) < 0)
-				_exit(13);
-		}
-	}
-	close(ready[1]);
-	if (read(ready[0], &c, 1) != 1) {
-		close(ready[0]);
-		waitpid(pid, NULL, 0);
-		return -1;
-	}
-	close(ready[0]);
-	return pid;
+	return eo_fork_server(ns, eo_echo_setup, eo_echo_serve, &e);
 }
 
 static inline pid_t eo_echo_server(const char *ns,

@@ -93,6 +93,7 @@ enum {
 	SI_SHUT_RD = 2,
 	SI_SHUT_WR = 4,
 	SI_LISTEN = 8,
+	SI_REUSEPORT = 16,	/* EORPC_REUSEPORT was set: calls EOPNOTSUPP */
 };
 
 struct sockinfo {
@@ -970,6 +971,8 @@ static void op_connect(struct worker *w)
 	r = connect(slots[s].fd, (struct sockaddr *)&a, len);
 	e = errno;
 	record(w, OP_CONNECT, s, ntohs(a.seo_port), r, e);
+	if (si_flags(slots[s].sock) & SI_REUSEPORT)
+		es_add(&ok, EOPNOTSUPP);
 	{
 		struct msghdr m = { .msg_name = &a, .msg_namelen = len };
 		char d[300] = "connect ";
@@ -1124,6 +1127,9 @@ static void op_call(struct worker *w)
 	e = errno;
 	disarm(w);
 	record(w, OP_CALL, s, id, r, e);
+	/* A reuseport member makes no calls (checked after: flags race). */
+	if (si_flags(slots[s].sock) & SI_REUSEPORT)
+		es_add(&ok, EOPNOTSUPP);
 	{
 		char d[400] = "sendmsg (call) ";
 
@@ -1574,11 +1580,14 @@ static void op_setsockopt(struct worker *w)
 			(uint32_t)rnd64(w);
 		if (opt == EORPC_DEFAULT_DEADLINE_MS && v.u32)
 			si_set(slots[s].sock, SI_DEADLINE);
+		/* Before the call: a racing sendmsg must find the flag. */
+		if (opt == EORPC_REUSEPORT && v.u32)
+			si_set(slots[s].sock, SI_REUSEPORT);
 		if (opt == EORPC_WINDOW) {
 			es_add(&ok, EPERM);
 			faulty = 1;
 		} else if (opt != EORPC_DEFAULT_DEADLINE_MS &&
-			   opt != EORPC_CANCEL) {
+			   opt != EORPC_CANCEL && opt != EORPC_REUSEPORT) {
 			es_add(&ok, ENOPROTOOPT);
 			faulty = 1;
 		} else if (opt == EORPC_CANCEL) {
@@ -1597,6 +1606,10 @@ static void op_setsockopt(struct worker *w)
 			if (len != want &&
 			    (opt == EORPC_CANCEL ||
 			     opt == EORPC_DEFAULT_DEADLINE_MS)) {
+				es_add(&ok, EINVAL);
+				faulty = 1;
+			}
+			if (len < 4 && opt == EORPC_REUSEPORT) {
 				es_add(&ok, EINVAL);
 				faulty = 1;
 			}
@@ -1684,7 +1697,8 @@ static void op_getsockopt(struct worker *w)
 		opt = chance(w, 90) ? (chance(w, 50) ? EORPC_WINDOW :
 				       EORPC_DEFAULT_DEADLINE_MS) :
 		      chance(w, 50) ? EORPC_CANCEL : (int)rnd(w, 30);
-		if (opt != EORPC_WINDOW && opt != EORPC_DEFAULT_DEADLINE_MS) {
+		if (opt != EORPC_WINDOW && opt != EORPC_DEFAULT_DEADLINE_MS &&
+		    opt != EORPC_REUSEPORT) {
 			es_add(&ok, ENOPROTOOPT);
 			faulty = 1;
 		}

@@ -91,11 +91,18 @@ enum eorpc_cmsg_type {
  * EORPC_DEFAULT_DEADLINE_MS (get/set, __u32): deadline for calls that carry no
  *	EORPC_CMSG_DEADLINE_MS; 0 (the default) means none.
  * EORPC_WINDOW (get, __u32): calls in flight allowed per server session.
+ * EORPC_REUSEPORT (get/set, int): SO_REUSEPORT for AF_EORPC (the core takes
+ *	SO_REUSEPORT from IP sockets only). Set before bind(): server sockets
+ *	of one user bound to the same address and port share it, new client
+ *	sessions are spread over those listening, and each session stays
+ *	with the socket that welcomed it. A member makes no calls
+ *	(EOPNOTSUPP).
  */
 enum eorpc_sockopt {
 	EORPC_CANCEL = 1,
 	EORPC_DEFAULT_DEADLINE_MS = 2,
 	EORPC_WINDOW = 3,
+	EORPC_REUSEPORT = 4,
 };
 
 /*

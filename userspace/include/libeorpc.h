@@ -106,14 +106,22 @@ int eorpc_addr_format(const struct sockaddr_eorpc *sa, char *buf, size_t len);
  * eorpc_server_open() - open a server socket
  * @addr: local address to bind (its seo_family is replaced by the number in
  *	use, so an address parsed before the module was loaded still works)
- * @flags: 0 or an OR of SOCK_NONBLOCK and SOCK_CLOEXEC
+ * @flags: 0 or an OR of SOCK_NONBLOCK, SOCK_CLOEXEC and
+ *	EORPC_SERVER_REUSEPORT
  *
  * socket(), bind() and listen(): only a listening AF_EORPC socket serves.
+ * With EORPC_SERVER_REUSEPORT, EORPC_REUSEPORT is set before bind(): other
+ * server sockets of the same user may bind the same address and port (one
+ * per process or thread, say), the kernel spreads new client sessions over
+ * them and keeps each session with its socket (eorpc(7)).
  *
  * Return: the descriptor, or -1 with errno of the step that failed (the
  * socket is closed then).
  */
 int eorpc_server_open(const struct sockaddr_eorpc *addr, int flags);
+
+/* eorpc_server_open(): join a reuseport group; no SOCK_* flag has this bit. */
+#define EORPC_SERVER_REUSEPORT	0x1
 
 /**
  * eorpc_client_open() - open a client socket

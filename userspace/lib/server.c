@@ -40,19 +40,22 @@ int eorpc_server_open(const struct sockaddr_eorpc *addr, int flags)
 {
 	const struct eorpc_sys_ops *sys = eorpc__sys();
 	struct sockaddr_eorpc local;
-	int fd, family;
+	int fd, family, one = 1;
 
 	if (!addr) {
 		errno = EINVAL;
 		return -1;
 	}
-	fd = eorpc_socket(flags);
+	fd = eorpc_socket(flags & ~EORPC_SERVER_REUSEPORT);
 	if (fd < 0)
 		return -1;
 	family = eorpc_family();	/* cached by eorpc_socket() */
 	local = *addr;
 	local.seo_family = (__kernel_sa_family_t)family;
-	if (sys->bind(fd, (const struct sockaddr *)&local, sizeof(local)) < 0 ||
+	if (((flags & EORPC_SERVER_REUSEPORT) &&
+	     sys->setsockopt(fd, SOL_EORPC, EORPC_REUSEPORT, &one,
+			     sizeof(one)) < 0) ||
+	    sys->bind(fd, (const struct sockaddr *)&local, sizeof(local)) < 0 ||
 	    sys->listen(fd, SOMAXCONN) < 0) {
 		EORPC_SAVE_ERRNO(close(fd));
 		return -1;

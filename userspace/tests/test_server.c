@@ -47,11 +47,27 @@ static void open_server(void)
 		  "server_open: listen error passed on");
 	TAP_OK(fcntl(c->socket_fd, F_GETFD) == -1 && errno == EBADF,
 	       "server_open: ...and the socket closed");
+	TAP_OK(c->n_setsockopt == 0,
+	       "server_open: no option set without EORPC_SERVER_REUSEPORT");
+	fd = eorpc_server_open(&addr, EORPC_SERVER_REUSEPORT | SOCK_CLOEXEC);
+	TAP_OK(fd >= 0 && c->n_setsockopt == 1 && c->sso_level == SOL_EORPC &&
+	       c->sso_name == EORPC_REUSEPORT && c->sso_len == sizeof(int) &&
+	       *(int *)c->sso_val == 1 &&
+	       c->socket_type == (SOCK_DGRAM | SOCK_CLOEXEC) &&
+	       c->n_bind == 4 && c->n_listen == 3,
+	       "server_open: EORPC_SERVER_REUSEPORT sets EORPC_REUSEPORT, then binds");
+	if (fd >= 0)
+		eorpc_close(fd);
+	fake_fail_setsockopt(ENOPROTOOPT);
+	CHECK_ERR(eorpc_server_open(&addr, EORPC_SERVER_REUSEPORT), ENOPROTOOPT,
+		  "server_open: a kernel without EORPC_REUSEPORT says so");
+	TAP_OK(fcntl(c->socket_fd, F_GETFD) == -1 && errno == EBADF &&
+	       c->n_bind == 4, "server_open: ...the socket closed, not bound");
 	CHECK_ERR(eorpc_server_open(NULL, 0), EINVAL, "server_open: NULL addr");
 	CHECK_ERR(eorpc_server_open(&addr, 0x4000000), EINVAL,
 		  "server_open: unknown flag -> EINVAL");
 	fd = eorpc_client_open(0);
-	TAP_OK(fd >= 0 && c->n_bind == 3 && c->n_listen == 2 &&
+	TAP_OK(fd >= 0 && c->n_bind == 4 && c->n_listen == 3 &&
 	       c->socket_type == SOCK_DGRAM,
 	       "client_open: socket only, no bind or listen");
 	if (fd >= 0)

@@ -49,6 +49,7 @@ struct bench_opts {
 	unsigned int close_sockets;	/* close: sockets closed per round */
 	unsigned int close_rounds;	/* close: rounds per transport */
 	unsigned int batch;	/* AF_EORPC: messages per recvmmsg/sendmmsg */
+	bool reuseport;		/* server: share the address with others */
 };
 
 /* 0: run; 1: --help printed; -1: usage error printed. */

@@ -30,6 +30,8 @@ static void usage(FILE *f)
 "Server:\n"
 "  -T, --threads N       threads answering calls (default 1)\n"
 "  -r, --ready-file FILE once listening, write the bound address to FILE\n"
+"      --reuseport       share ADDR with other servers started so\n"
+"                        (EORPC_REUSEPORT, SO_REUSEPORT for UDP and TCP)\n"
 "Client:\n"
 "  -s, --size BYTES      request (and reply) size, 8..65536, K/KiB suffix\n"
 "                        allowed (default 64; UDP at most 65507)\n"
@@ -119,7 +121,8 @@ static int check(struct bench_opts *o)
 
 int bench_parse_args(int argc, char **argv, struct bench_opts *o)
 {
-	enum { OPT_CSV = 256, OPT_NO_HEADER, OPT_LABEL, OPT_PERF_CTL };
+	enum { OPT_CSV = 256, OPT_NO_HEADER, OPT_LABEL, OPT_PERF_CTL,
+	       OPT_REUSEPORT };
 	static const struct option longopts[] = {
 		{ "transport", required_argument, NULL, 't' },
 		{ "threads", required_argument, NULL, 'T' },
@@ -138,6 +141,7 @@ int bench_parse_args(int argc, char **argv, struct bench_opts *o)
 		{ "no-header", no_argument, NULL, OPT_NO_HEADER },
 		{ "label", required_argument, NULL, OPT_LABEL },
 		{ "perf-ctl", required_argument, NULL, OPT_PERF_CTL },
+		{ "reuseport", no_argument, NULL, OPT_REUSEPORT },
 		{ "bind", required_argument, NULL, 'B' },
 		{ "sockets", required_argument, NULL, 'N' },
 		{ "rounds", required_argument, NULL, 'R' },
@@ -246,6 +250,9 @@ int bench_parse_args(int argc, char **argv, struct bench_opts *o)
 			break;
 		case OPT_LABEL:
 			o->label = optarg;
+			break;
+		case OPT_REUSEPORT:
+			o->reuseport = true;
 			break;
 		case OPT_PERF_CTL:
 			o->perf_ctl = optarg;

@@ -315,7 +315,8 @@ static int open_socket(const struct bench_opts *o, const struct bench_addr *a,
 	int fd, one = 1;
 
 	if (o->transport == TR_EORPC) {
-		fd = eorpc_server_open(&a->eo, SOCK_CLOEXEC);
+		fd = eorpc_server_open(&a->eo, SOCK_CLOEXEC |
+				       (o->reuseport ? EORPC_SERVER_REUSEPORT : 0));
 		if (fd < 0)
 			return -1;
 		bnet_set_buffers(fd);
@@ -333,7 +334,9 @@ static int open_socket(const struct bench_opts *o, const struct bench_addr *a,
 		return -1;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	bnet_set_buffers(fd);
-	if (bind(fd, (const struct sockaddr *)&a->ip, a->iplen) ||
+	if ((o->reuseport &&
+	     setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one))) ||
+	    bind(fd, (const struct sockaddr *)&a->ip, a->iplen) ||
 	    (o->transport == TR_TCP && listen(fd, 4096)) ||
 	    getsockname(fd, (struct sockaddr *)&ss, &len)) {
 		int e = errno;

@@ -75,6 +75,7 @@ struct serve_opts {
 	bool quiet, verbose;
 	const char *handover_listen;	/* unix path a successor connects to */
 	const char *handover_from;	/* take the socket from the server there */
+	bool reuseport;		/* share the address: EORPC_SERVER_REUSEPORT */
 };
 int serve_parse_args(int argc, char **argv, struct serve_opts *o);
 

@@ -45,6 +45,8 @@ static void usage(FILE *f)
 "  -F, --handover-from PATH\n"
 "                         take the server socket from the one listening on\n"
 "                         PATH instead of opening one (ADDR is ignored)\n"
+"  -R, --reuseport        share ADDR with other servers started with -R by\n"
+"                         the same user: sessions are spread over them\n"
 "  -h, --help             this text\n"
 "\n"
 "SIGINT or SIGTERM stops it (exit 0). See eorpc(1).\n");
@@ -59,6 +61,7 @@ int serve_parse_args(int argc, char **argv, struct serve_opts *o)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "handover-listen", required_argument, NULL, 'H' },
 		{ "handover-from", required_argument, NULL, 'F' },
+		{ "reuseport", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -83,7 +86,7 @@ int serve_parse_args(int argc, char **argv, struct serve_opts *o)
 	/* Options may follow ADDR: CMD was cut off above, so permuting is safe. */
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "n:r:qvH:F:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:r:qvH:F:Rh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			if (parse_u64(optarg, 1, UINT64_MAX, &o->count)) {
@@ -106,6 +109,9 @@ int serve_parse_args(int argc, char **argv, struct serve_opts *o)
 			break;
 		case 'F':
 			o->handover_from = optarg;
+			break;
+		case 'R':
+			o->reuseport = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -162,7 +168,8 @@ static int open_server(const struct serve_opts *o, char *bound)
 		cli_err(err, "address '%s'", o->addr);
 		return -status_of_setup_error(err);
 	}
-	fd = eorpc_server_open(&sa, SOCK_CLOEXEC);
+	fd = eorpc_server_open(&sa, SOCK_CLOEXEC |
+			       (o->reuseport ? EORPC_SERVER_REUSEPORT : 0));
 	if (fd < 0) {
 		err = errno;
 		cli_err(err, "listening on %s%s", o->addr,

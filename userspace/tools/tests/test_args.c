@@ -89,6 +89,10 @@ static void serve_args(void)
 	       !strcmp(o.handover_listen, "/run/a") &&
 	       !strcmp(o.handover_from, "/run/b"),
 	       "serve args: --handover-listen and --handover-from (-F) paths");
+	TAP_OK(SERVE_PARSE(&o, "serve", "h:1") == 0 && !o.reuseport &&
+	       SERVE_PARSE(&o, "serve", "--reuseport", "h:1") == 0 &&
+	       o.reuseport && SERVE_PARSE(&o, "serve", "-R") == 0 && o.reuseport,
+	       "serve args: --reuseport (-R), off by default");
 	q = quiet();
 	TAP_OK(SERVE_PARSE(&o, "serve", "h:1", "--") == -1,
 	       "serve args: '--' without a command");
@@ -114,8 +118,11 @@ static void bench_args(void)
 	       o.sessions == 3 && o.transport == TR_EORPC && o.size == 64,
 	       "bench args: sessions default to one per client; eorpc and 64 B by default");
 	TAP_OK(BENCH_PARSE(&o, "bench", "server", "-t", "tcp", "-T", "2") == 0 &&
-	       o.mode == BENCH_SERVER && o.addr && o.threads == 2,
+	       o.mode == BENCH_SERVER && o.addr && o.threads == 2 &&
+	       !o.reuseport,
 	       "bench args: server with a default address");
+	TAP_OK(BENCH_PARSE(&o, "bench", "server", "--reuseport", "h:1") == 0 &&
+	       o.reuseport, "bench args: server --reuseport");
 	TAP_OK(BENCH_PARSE(&o, "bench", "client", "-s", "16KiB", "-n", "7",
 			   "h:1") == 0 && o.size == 16384 && o.count == 7,
 	       "bench args: KiB suffix, --count");
