@@ -111,7 +111,8 @@ static inline void hrtimer_setup(struct hrtimer *timer,
 /*
  * The memory cgroup a socket's memory is charged to (NULL: none). 6.17
  * added mem_cgroup_from_sk(), the accessor code is meant to use (7.2 has
- * it; patches under discussion keep flags in sk_memcg's low bits).
+ * it, and so has Debian's 6.12.117 by a stable backport; patches under
+ * discussion keep flags in sk_memcg's low bits).
  */
 static inline struct mem_cgroup *eorpc_sk_memcg(const struct sock *sk)
 {
