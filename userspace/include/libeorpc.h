@@ -400,14 +400,28 @@ int eorpc_handover_ack(int unix_fd);
  *
  * A non-blocking, close-on-exec AF_UNIX SOCK_STREAM socket listening on
  * @path; a file already at @path is removed first (a predecessor's stale
- * one). Poll it beside the server socket; on a connection, accept(2) it,
- * unlink(2) @path (it is the successor's to bind from then on) and call
- * eorpc_handover_send().
+ * one). Poll it beside the server socket; when it is readable, take the
+ * successor with eorpc_handover_accept() and call eorpc_handover_send().
  *
  * Return: the descriptor, or -1 with errno (ENAMETOOLONG, EINVAL for NULL,
  * socket(2), bind(2), listen(2) errors).
  */
 int eorpc_handover_listen(const char *path);
+
+/**
+ * eorpc_handover_accept() - take the successor that connected
+ * @listen_fd: from eorpc_handover_listen(); closed and set to -1 on success
+ * @path: the path it listens on; removed on success, since the successor
+ *	binds it for its own successor
+ *
+ * The connection gets a 30 s SO_RCVTIMEO: a successor that hangs must not
+ * stop the server for good (eorpc_handover_send() then fails, and the
+ * server may listen again and serve on).
+ *
+ * Return: a close-on-exec descriptor for eorpc_handover_send(), or -1 with
+ * errno (EAGAIN: nobody connected; the listener is kept; EINVAL).
+ */
+int eorpc_handover_accept(int *listen_fd, const char *path);
 
 /**
  * eorpc_handover_connect() - connect to a running server's handover socket

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -288,6 +289,26 @@ int eorpc_handover_listen(const char *path)
 		return -1;
 	}
 	return fd;
+}
+
+int eorpc_handover_accept(int *listen_fd, const char *path)
+{
+	struct timeval hang = { .tv_sec = 30 };
+	int c;
+
+	if (!listen_fd || *listen_fd < 0 || !path) {
+		errno = EINVAL;
+		return -1;
+	}
+	c = accept4(*listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	if (c < 0)
+		return -1;
+	/* Removing the path later could remove the successor's own. */
+	close(*listen_fd);
+	*listen_fd = -1;
+	unlink(path);
+	setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &hang, sizeof(hang));
+	return c;
 }
 
 int eorpc_handover_connect(const char *path)

@@ -183,6 +183,31 @@ static void errors(void)
 		  "handover: recv without a place for the descriptor is EINVAL");
 }
 
+static void accept_successor(const char *path)
+{
+	struct timeval tv = { 0 };
+	socklen_t tl = sizeof(tv);
+	int l = eorpc_handover_listen(path), c, a;
+
+	CHECK_ERR(eorpc_handover_accept(&l, path), EAGAIN,
+		  "handover_accept: nobody connected is EAGAIN");
+	TAP_OK(l >= 0 && access(path, F_OK) == 0,
+	       "handover_accept: ...and keeps the listener and the path");
+	c = eorpc_handover_connect(path);
+	a = eorpc_handover_accept(&l, path);
+	TAP_OK(a >= 0 && l == -1 && access(path, F_OK) == -1 &&
+	       errno == ENOENT && fcntl(a, F_GETFD) == FD_CLOEXEC,
+	       "handover_accept: closes the listener, frees the path");
+	TAP_OK(a >= 0 && !getsockopt(a, SOL_SOCKET, SO_RCVTIMEO, &tv, &tl) &&
+	       tv.tv_sec == 30, "handover_accept: 30 s receive timeout");
+	TAP_OK(c >= 0 && a >= 0 && write(c, "y", 1) == 1 &&
+	       read(a, &tv, 1) == 1, "handover_accept: connected to the successor");
+	CHECK_ERR(eorpc_handover_accept(&l, path), EINVAL,
+		  "handover_accept: a closed listener is EINVAL");
+	close(a);
+	close(c);
+}
+
 static void paths(void)
 {
 	char *dir = strdup("/tmp/libeorpc-ho.XXXXXX"), path[200], longp[200];
@@ -209,6 +234,7 @@ static void paths(void)
 	unlink(path);
 	CHECK_ERR(eorpc_handover_connect(path), ENOENT,
 		  "handover_connect: nobody there is ENOENT");
+	accept_successor(path);
 	memset(longp, 'p', sizeof(longp) - 1);
 	longp[sizeof(longp) - 1] = 0;
 	CHECK_ERR(eorpc_handover_listen(longp), ENAMETOOLONG,

@@ -13,7 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 
 #include <libeorpc.h>
 
@@ -234,16 +233,10 @@ out:
  */
 static int handover_give(int *hfd, const char *path, int fd, uint64_t served)
 {
-	int c = accept4(*hfd, NULL, NULL, SOCK_CLOEXEC), rc;
+	int c = eorpc_handover_accept(hfd, path), rc;
 
 	if (c < 0)
 		return 0;
-	/* From now on the path is the successor's to bind. */
-	close(*hfd);
-	unlink(path);
-	*hfd = -1;
-	setsockopt(c, SOL_SOCKET, SO_RCVTIMEO,
-		   &(struct timeval){ .tv_sec = 30 }, sizeof(struct timeval));
 	rc = !eorpc_handover_send(c, fd, &served, sizeof(served));
 	if (!rc) {
 		cli_err(errno, "handing over to a successor; serving on");

@@ -121,19 +121,9 @@ static int handover_give(int *hfd, const char *path, int fd, const char *prog,
 	size_t len = 0;
 	int c, rc = 0;
 
-	c = accept4(*hfd, NULL, NULL, SOCK_CLOEXEC);
+	c = eorpc_handover_accept(hfd, path);
 	if (c < 0)
 		return 0;
-	/*
-	 * The path is the successor's from now on (it binds it for its own
-	 * successor once it serves): removing it later could remove theirs.
-	 */
-	close(*hfd);
-	unlink(path);
-	*hfd = -1;
-	/* A successor that hangs must not stop this server for good. */
-	setsockopt(c, SOL_SOCKET, SO_RCVTIMEO,
-		   &(struct timeval){ .tv_sec = 30 }, sizeof(struct timeval));
 	if (ops->save && ops->save(ctx, &state, &len)) {
 		fprintf(stderr, "%s: handover: saving the state: %s\n", prog,
 			strerror(errno));
