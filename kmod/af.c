@@ -208,7 +208,7 @@ static int eorpc_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 	if (msg->msg_flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL | MSG_EOR |
 			       MSG_BATCH | MSG_CMSG_COMPAT))
 		return -EOPNOTSUPP;
-	if (len > EORPC_MAX_PAYLOAD)
+	if (len > eorpc_max_msg(ep))
 		return -EMSGSIZE;
 	err = parse_cmsgs(msg, &args);
 	if (err)
@@ -369,6 +369,8 @@ static int eorpc_setsockopt(struct socket *sock, int level, int optname,
 		return 0;
 	case EORPC_WINDOW:
 		return -EPERM;	/* read-only: net.eorpc.window on the server */
+	case EORPC_MAX_MSG:
+		return -EPERM;	/* read-only: net.eorpc.max_msg_bytes */
 	case EORPC_REUSEPORT:
 		/*
 		 * SO_REUSEPORT's meaning at our level: the core takes that
@@ -410,6 +412,9 @@ static int eorpc_getsockopt(struct socket *sock, int level, int optname,
 		break;
 	case EORPC_REUSEPORT:
 		val = READ_ONCE(ep->reuseport);
+		break;
+	case EORPC_MAX_MSG:
+		val = eorpc_max_msg(ep);
 		break;
 	default:
 		return -ENOPROTOOPT;
@@ -462,6 +467,7 @@ static void eorpc_release_rcu(struct work_struct *work)
 	}
 	WARN_ON_ONCE(atomic_read(&sk->sk_rmem_alloc));
 	WARN_ON_ONCE(ep->tx_charged);
+	WARN_ON_ONCE(ep->partial_bytes);
 	sock_put(sk);
 }
 

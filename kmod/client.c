@@ -124,6 +124,8 @@ static int errno_stat(int err)
 		return EORPC_STAT_ERR_REFUSED;
 	case EPROTO:
 		return EORPC_STAT_ERR_PROTO;
+	case EMSGSIZE:
+		return EORPC_STAT_ERR_MSGSIZE;
 	default:
 		return EORPC_STAT_ERR_ABORTED;
 	}
@@ -139,7 +141,8 @@ static void reply_drop(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 	if (!call->reply.data)
 		return;
 	eorpc_rmem_uncharge(ep, call->reply.len);
-	cs->partial_bytes -= call->reply.len;
+	if (!eorpc_msg_complete(&call->reply))
+		eorpc_partial_end(ep, &cs->partial_bytes, call->reply.len);
 	eorpc_msg_free(&call->reply);
 }
 
@@ -345,7 +348,7 @@ int eorpc_client_sendmsg(struct eorpc_sock *ep, struct msghdr *msg,
 	} else {
 		return -EDESTADDRREQ;
 	}
-	if (len > EORPC_MAX_PAYLOAD)
+	if (len > eorpc_max_msg(ep))
 		return -EMSGSIZE;
 	if (ep->sk.sk_shutdown & SEND_SHUTDOWN)
 		return -EPIPE;
@@ -461,6 +464,13 @@ static void on_reply(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 		return;
 	}
 	if (!call->reply.have && !call->reply.data) {
+		/* The request ran, but its reply is more than we take. */
+		if (pkt->msg_len > eorpc_max_msg(ep)) {
+			eorpc_drop(net, EORPC_STAT_RX_DROP_TOO_BIG);
+			call_finish(ep, call, EMSGSIZE);
+			cs_pump(ep, cs);
+			return;
+		}
 		if (!eorpc_rmem_room(ep)) {
 			eorpc_drop(net, EORPC_STAT_RX_DROP_RCVBUF);
 			return;
@@ -474,7 +484,7 @@ static void on_reply(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 			return;
 		}
 		eorpc_rmem_charge(ep, pkt->msg_len);
-		cs->partial_bytes += pkt->msg_len;
+		eorpc_partial_start(ep, &cs->partial_bytes, pkt->msg_len);
 	} else if (call->reply.len != pkt->msg_len) {
 		eorpc_drop(net, EORPC_STAT_RX_DROP_FIELD);
 		return;
@@ -485,7 +495,7 @@ static void on_reply(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 	}
 	if (!eorpc_msg_complete(&call->reply))
 		return;
-	cs->partial_bytes -= call->reply.len;
+	eorpc_partial_end(ep, &cs->partial_bytes, call->reply.len);
 	eorpc_inc(net, EORPC_STAT_REPLIES_RECEIVED);
 	/* Karn: a retransmitted call's reply may answer either copy. */
 	if (call->ntx == 1)
@@ -545,6 +555,18 @@ static void on_error(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 		 * copy may have been delivered (spin model finding F4). Ignore
 		 * it; the call goes on to its reply, an error or its deadline.
 		 */
+		return;
+	case EORPC_WERR_TOO_BIG:
+		/*
+		 * Refused before delivery; but the server's limit may have
+		 * been raised since, and an earlier copy delivered: the call
+		 * ends, with no claim that it did not run.
+		 */
+		call = cs_call(cs, pkt->request_id);
+		if (call && pkt->server_epoch == cs->server_epoch) {
+			call_finish(ep, call, EMSGSIZE);
+			cs_pump(ep, cs);
+		}
 		return;
 	case EORPC_WERR_WINDOW:
 		/*
@@ -693,7 +715,7 @@ static bool cs_timers(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 		    eorpc_msg_abandoned(ep, &call->reply, now)) {
 			eorpc_inc(sock_net(&ep->sk), EORPC_STAT_PARTIALS_ABANDONED);
 			trace_eorpc_abandon(&cs->peer, call->id, call->reply.len,
-					    hweight64(call->reply.have),
+					    call->reply.have,
 					    eorpc_nfrags(call->reply.len));
 			reply_drop(ep, cs, call);
 		}

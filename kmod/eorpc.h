@@ -46,17 +46,24 @@ extern int eorpc_family;
 extern struct workqueue_struct *eorpc_wq;
 
 /**
- * struct eorpc_msg - a request or reply body, reassembled from fragments
+ * struct eorpc_msg - a request or reply body, whole or being reassembled
  * @data: @len bytes (kvmalloc)
  * @len: message length
- * @have: bit i set: fragment i is in @data
+ * @have: fragments in @data
+ * @frags: bit i set: fragment i is in @data; the bitmap is @frags.word when
+ *	eorpc_nfrags(@len) bits fit in a long (every message up to 84 KiB on
+ *	64-bit: no second allocation), else @frags.map (see eorpc_msg_frags())
  * @progress: when the last new fragment arrived: a partial message that
  *	makes no progress for the abandonment horizon is dropped
  */
 struct eorpc_msg {
 	u8	*data;
 	u32	len;
-	u64	have;
+	u32	have;
+	union {
+		unsigned long	word;
+		unsigned long	*map;
+	} frags;
 	ktime_t	progress;
 };
 
@@ -260,6 +267,7 @@ struct eorpc_icmp_report {
  * @timer_at: when @timer fires, 0 if not armed
  * @gc_at: next scan for expired server sessions
  * @tx_charged: bytes of requests held for retransmission
+ * @partial_bytes: bytes of messages being reassembled, all sessions
  * @release_work: the rest of close(), once no UDP hook can see the socket
  */
 struct eorpc_sock {
@@ -296,6 +304,7 @@ struct eorpc_sock {
 	ktime_t			timer_at;
 	ktime_t			gc_at;
 	u32			tx_charged;
+	u32			partial_bytes;
 	struct rcu_work		release_work;
 };
 
@@ -332,6 +341,7 @@ int eorpc_msg_from_iter(struct eorpc_msg *m, struct iov_iter *from, u32 len);
 bool eorpc_msg_add_frag(struct eorpc_msg *m, const struct sk_buff *skb,
 			const struct eorpc_pkt *pkt);
 bool eorpc_msg_complete(const struct eorpc_msg *m);
+bool eorpc_msg_has_frag(const struct eorpc_msg *m, u32 frag);
 void eorpc_msg_free(struct eorpc_msg *m);
 size_t eorpc_msg_charge(u32 len);
 bool eorpc_msg_abandoned(const struct eorpc_sock *ep,
@@ -340,6 +350,9 @@ void eorpc_rmem_charge(struct eorpc_sock *ep, u32 bytes);
 void eorpc_rmem_uncharge(struct eorpc_sock *ep, u32 bytes);
 bool eorpc_rmem_room(const struct eorpc_sock *ep);
 bool eorpc_partial_room(const struct eorpc_sock *ep, u32 held, u32 len);
+void eorpc_partial_start(struct eorpc_sock *ep, u32 *held, u32 len);
+void eorpc_partial_end(struct eorpc_sock *ep, u32 *held, u32 len);
+u32 eorpc_max_msg(const struct eorpc_sock *ep);
 
 /* udp.c */
 int eorpc_udp_open(struct eorpc_sock *ep, const struct sockaddr_eorpc *addr);

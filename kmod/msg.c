@@ -11,6 +11,22 @@
 #include "fault.h"
 #include "netns.h"
 
+static bool frags_in_word(u32 len)
+{
+	return eorpc_nfrags(len) <= BITS_PER_LONG;
+}
+
+static unsigned long *msg_frags(struct eorpc_msg *m)
+{
+	return frags_in_word(m->len) ? &m->frags.word : m->frags.map;
+}
+
+static size_t frags_map_size(u32 len)
+{
+	return frags_in_word(len) ? 0 : BITS_TO_LONGS(eorpc_nfrags(len)) *
+					sizeof(unsigned long);
+}
+
 /**
  * eorpc_msg_alloc() - an empty body of @len bytes, no fragment yet
  * @m: the message
@@ -24,16 +40,27 @@
  */
 int eorpc_msg_alloc(struct eorpc_msg *m, u32 len)
 {
+	size_t map_size = frags_map_size(len);
+
 	m->len = 0;
 	m->have = 0;
 	m->data = NULL;
+	m->frags.word = 0;
 	if (!len)
 		return 0;
 	if (eorpc_should_fail_alloc())
 		return -ENOMEM;
+	if (map_size) {
+		m->frags.map = kzalloc(map_size, GFP_KERNEL_ACCOUNT);
+		if (!m->frags.map)
+			return -ENOMEM;
+	}
 	m->data = kvmalloc(len, GFP_KERNEL_ACCOUNT);
-	if (!m->data)
+	if (!m->data) {
+		kfree(m->frags.map);
+		m->frags.map = NULL;
 		return -ENOMEM;
+	}
 	m->len = len;
 	return 0;
 }
@@ -48,8 +75,15 @@ int eorpc_msg_from_iter(struct eorpc_msg *m, struct iov_iter *from, u32 len)
 		eorpc_msg_free(m);
 		return -EFAULT;
 	}
-	m->have = ~0ULL;
+	m->have = eorpc_nfrags(len);
+	bitmap_fill(msg_frags(m), m->have);
 	return 0;
+}
+
+bool eorpc_msg_has_frag(const struct eorpc_msg *m, u32 frag)
+{
+	return test_bit(frag, frags_in_word(m->len) ? &m->frags.word :
+						      m->frags.map);
 }
 
 /**
@@ -63,16 +97,17 @@ int eorpc_msg_from_iter(struct eorpc_msg *m, struct iov_iter *from, u32 len)
 bool eorpc_msg_add_frag(struct eorpc_msg *m, const struct sk_buff *skb,
 			const struct eorpc_pkt *pkt)
 {
-	u64 bit = 1ULL << pkt->frag;
+	unsigned long *frags = msg_frags(m);
 
-	if (m->have & bit)
+	if (test_bit(pkt->frag, frags))
 		return false;
 	if (pkt->data_len &&
 	    skb_copy_bits(skb, pkt->data_off,
 			  m->data + (u32)pkt->frag * EORPC_FRAG_DATA,
 			  pkt->data_len))
 		return false;
-	m->have |= bit;
+	__set_bit(pkt->frag, frags);
+	m->have++;
 	/*
 	 * Only a message still partial can be abandoned: no clock read for
 	 * single-fragment messages, the common case.
@@ -84,18 +119,18 @@ bool eorpc_msg_add_frag(struct eorpc_msg *m, const struct sk_buff *skb,
 
 bool eorpc_msg_complete(const struct eorpc_msg *m)
 {
-	u32 n = eorpc_nfrags(m->len);
-	u64 all = n == 64 ? ~0ULL : (1ULL << n) - 1;
-
-	return (m->have & all) == all;
+	return m->have == eorpc_nfrags(m->len);
 }
 
 void eorpc_msg_free(struct eorpc_msg *m)
 {
+	if (!frags_in_word(m->len))
+		kfree(m->frags.map);
 	kvfree(m->data);
 	m->data = NULL;
 	m->len = 0;
 	m->have = 0;
+	m->frags.word = 0;
 }
 
 /*
@@ -104,7 +139,10 @@ void eorpc_msg_free(struct eorpc_msg *m)
  */
 size_t eorpc_msg_charge(u32 len)
 {
-	return len ? kmalloc_size_roundup(len) : 0;
+	size_t map_size = frags_map_size(len);
+
+	return (len ? kmalloc_size_roundup(len) : 0) +
+	       (map_size ? kmalloc_size_roundup(map_size) : 0);
 }
 
 /*
@@ -137,16 +175,22 @@ void eorpc_rmem_uncharge(struct eorpc_sock *ep, u32 bytes)
 }
 
 /*
- * May a new message start? UDP's rule: while the buffer is not full, so the
- * last message admitted may overshoot SO_RCVBUF and a socket always takes
- * at least one message however large (as one call always fits the send
- * budget). A rule that needed room for the whole message would refuse a
- * message larger than the buffer forever, and its call would retry to its
- * deadline.
+ * May a new message start? UDP's rule for what waits for the application:
+ * while the buffer is not full, so the last message admitted may overshoot
+ * SO_RCVBUF and a socket always takes at least one message however large
+ * (as one call always fits the send budget). A rule that needed room for
+ * the whole message would refuse a message larger than the buffer forever,
+ * and its call would retry to its deadline.
+ *
+ * Messages still being reassembled are charged too, but do not count here:
+ * one peer's unfinished 1 MiB message would otherwise shut every other
+ * peer out until it is abandoned. They are bounded per session instead
+ * (eorpc_partial_room()), and at a server by the namespace's state cap.
  */
 bool eorpc_rmem_room(const struct eorpc_sock *ep)
 {
-	return atomic_read(&ep->sk.sk_rmem_alloc) < READ_ONCE(ep->sk.sk_rcvbuf);
+	return atomic_read(&ep->sk.sk_rmem_alloc) - (int)ep->partial_bytes <
+	       READ_ONCE(ep->sk.sk_rcvbuf);
 }
 
 /*
@@ -160,4 +204,26 @@ bool eorpc_partial_room(const struct eorpc_sock *ep, u32 held, u32 len)
 {
 	return eorpc_nfrags(len) == 1 || !held ||
 	       held + len <= READ_ONCE(ep->sk.sk_rcvbuf) / 2;
+}
+
+/* A session holding @held partial bytes starts reassembling @len more. */
+void eorpc_partial_start(struct eorpc_sock *ep, u32 *held, u32 len)
+{
+	*held += len;
+	ep->partial_bytes += len;
+}
+
+/* ...and one of them completed or was dropped. */
+void eorpc_partial_end(struct eorpc_sock *ep, u32 *held, u32 len)
+{
+	*held -= len;
+	ep->partial_bytes -= len;
+}
+
+/* The largest request or reply the socket's namespace sends or takes. */
+u32 eorpc_max_msg(const struct eorpc_sock *ep)
+{
+	/* What a user may send is what the protocol carries. */
+	BUILD_BUG_ON(EORPC_WIRE_MAX_MSG != EORPC_MAX_MSG_LEN);
+	return READ_ONCE(eorpc_net(sock_net(&ep->sk))->max_msg_bytes);
 }

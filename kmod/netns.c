@@ -28,6 +28,8 @@ static unsigned long server_state_min = 1 << 16;
 static unsigned long server_state_limit = 1UL << 40;
 static unsigned int reply_bytes_min = EORPC_MAX_PAYLOAD;
 static unsigned int reply_bytes_limit = 1 << 30;
+static unsigned int msg_bytes_min = EORPC_MAX_PAYLOAD;
+static unsigned int msg_bytes_limit = EORPC_MAX_MSG_LEN;
 
 static const struct ctl_table eorpc_sysctl_template[] = {
 	{
@@ -96,6 +98,15 @@ static const struct ctl_table eorpc_sysctl_template[] = {
 		.extra1		= &reply_bytes_min,
 		.extra2		= &reply_bytes_limit,
 	},
+	{
+		/* Never below what every kernel took: old programs work. */
+		.procname	= "max_msg_bytes",
+		.maxlen		= sizeof(unsigned int),
+		.mode		= 0644,
+		.proc_handler	= proc_douintvec_minmax,
+		.extra1		= &msg_bytes_min,
+		.extra2		= &msg_bytes_limit,
+	},
 	EORPC_SYSCTL_END
 };
 
@@ -105,6 +116,7 @@ static int eorpc_sysctl_init_net(struct net *net, struct eorpc_net *en)
 		&en->rto_min_ms, &en->rto_max_ms, &en->rto_initial_ms,
 		&en->window, &en->session_timeout_ms, &en->max_sessions,
 		&en->max_history_bytes, &en->session_max_reply_bytes,
+		&en->max_msg_bytes,
 	};
 	struct ctl_table *table;
 	int i;
@@ -147,6 +159,7 @@ static int __net_init eorpc_init_net(struct net *net)
 	en->max_sessions = EORPC_DEFAULT_MAX_SESSIONS;
 	en->max_history_bytes = EORPC_DEFAULT_MAX_HISTORY_BYTES;
 	en->session_max_reply_bytes = EORPC_DEFAULT_SESSION_MAX_REPLY_BYTES;
+	en->max_msg_bytes = EORPC_MAX_MSG_LEN;
 	atomic_set(&en->sessions, 0);
 	atomic_long_set(&en->server_state_bytes, 0);
 	eorpc_cookie_init(&en->cookie);

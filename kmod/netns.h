@@ -41,6 +41,7 @@ enum eorpc_stat {
 	EORPC_STAT_REQUESTS_REFUSED_MEM,
 	EORPC_STAT_RX_DROP_RCVBUF,
 	EORPC_STAT_RX_DROP_PARTIAL,
+	EORPC_STAT_RX_DROP_TOO_BIG,
 	EORPC_STAT_PARTIALS_ABANDONED,
 	EORPC_STAT_RX_DROP_BACKLOG,
 	EORPC_STAT_RX_DROP_NOMEM,
@@ -66,6 +67,7 @@ enum eorpc_stat {
 	EORPC_STAT_ERR_REFUSED,
 	EORPC_STAT_ERR_ABORTED,
 	EORPC_STAT_ERR_PROTO,
+	EORPC_STAT_ERR_MSGSIZE,
 	EORPC_STAT_MAX
 };
 
@@ -84,6 +86,7 @@ struct eorpc_stats {
  * @max_history_bytes: net.eorpc.max_history_bytes, server state in the
  *	namespace: sessions, history entries, requests and cached replies
  * @session_max_reply_bytes: net.eorpc.session_max_reply_bytes, per session
+ * @max_msg_bytes: net.eorpc.max_msg_bytes, the largest request or reply
  * @sessions: server sessions now
  * @server_state_bytes: bytes of server state now (see @max_history_bytes)
  * @cookie: keys for address validation
@@ -105,6 +108,7 @@ struct eorpc_net {
 	unsigned int		max_sessions;
 	unsigned long		max_history_bytes;
 	unsigned int		session_max_reply_bytes;
+	unsigned int		max_msg_bytes;
 	atomic_t		sessions;
 	atomic_long_t		server_state_bytes;
 	struct eorpc_cookie_secret cookie;

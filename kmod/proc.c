@@ -41,6 +41,7 @@ const char *const eorpc_stat_names[EORPC_STAT_MAX] = {
 	[EORPC_STAT_REQUESTS_REFUSED_MEM] = "RequestsBusyMemory",
 	[EORPC_STAT_RX_DROP_RCVBUF] = "RxDropRcvbuf",
 	[EORPC_STAT_RX_DROP_PARTIAL] = "RxDropSessionPartial",
+	[EORPC_STAT_RX_DROP_TOO_BIG] = "RxDropTooBig",
 	[EORPC_STAT_PARTIALS_ABANDONED] = "PartialsAbandoned",
 	[EORPC_STAT_RX_DROP_BACKLOG] = "RxDropBacklog",
 	[EORPC_STAT_RX_DROP_NOMEM] = "RxDropNomem",
@@ -66,6 +67,7 @@ const char *const eorpc_stat_names[EORPC_STAT_MAX] = {
 	[EORPC_STAT_ERR_REFUSED] = "CallErrRefused",
 	[EORPC_STAT_ERR_ABORTED] = "CallErrNeverSent",
 	[EORPC_STAT_ERR_PROTO] = "CallErrProtocol",
+	[EORPC_STAT_ERR_MSGSIZE] = "CallErrMsgSize",
 };
 
 static int stats_show(struct seq_file *seq, void *v)

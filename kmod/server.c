@@ -70,10 +70,10 @@ static size_t server_call_bytes(const struct eorpc_server_call *sc)
 }
 
 /* A request stops being partial: complete, abandoned or freed. */
-static void partial_done(struct eorpc_server_call *sc)
+static void partial_done(struct eorpc_sock *ep, struct eorpc_server_call *sc)
 {
 	list_del(&sc->rx.link);
-	sc->sess->partial_bytes -= sc->msg.len;
+	eorpc_partial_end(ep, &sc->sess->partial_bytes, sc->msg.len);
 }
 
 static void server_call_free(struct eorpc_server_call *sc)
@@ -96,7 +96,7 @@ static void drop_entry(struct eorpc_sock *ep, struct eorpc_server_call *sc)
 		sc->sess = NULL;
 		return;
 	case EORPC_HE_RECEIVING:
-		partial_done(sc);
+		partial_done(ep, sc);
 		eorpc_rmem_uncharge(ep, sc->msg.len);
 		break;
 	case EORPC_HE_QUEUED:
@@ -307,6 +307,17 @@ static void new_request(struct eorpc_sock *ep, struct eorpc_server_session *ss,
 	size_t need = server_call_charge(pkt->msg_len);
 	struct eorpc_server_call *sc;
 
+	/*
+	 * More than this namespace takes: never delivered. The client is
+	 * told once per transmission, at its first fragment.
+	 */
+	if (pkt->msg_len > eorpc_max_msg(ep)) {
+		eorpc_drop(net, EORPC_STAT_RX_DROP_TOO_BIG);
+		if (!pkt->frag)
+			eorpc_send_error(ep, &ss->peer, pkt,
+					 EORPC_WERR_TOO_BIG);
+		return;
+	}
 	/* No room: keep no state; the retransmission starts over. */
 	if (!eorpc_rmem_room(ep)) {
 		eorpc_drop(net, EORPC_STAT_RX_DROP_RCVBUF);
@@ -348,7 +359,7 @@ static void new_request(struct eorpc_sock *ep, struct eorpc_server_session *ss,
 		return;
 	}
 	list_add_tail(&sc->rx.link, &ep->partial);
-	ss->partial_bytes += pkt->msg_len;
+	eorpc_partial_start(ep, &ss->partial_bytes, pkt->msg_len);
 }
 
 static void on_request(struct eorpc_sock *ep, struct eorpc_server_session *ss,
@@ -382,7 +393,7 @@ static void on_request(struct eorpc_sock *ep, struct eorpc_server_session *ss,
 			return;
 		}
 		if (eorpc_msg_complete(&sc->msg)) {
-			partial_done(sc);
+			partial_done(ep, sc);
 			queue_request(ep, sc);
 			return;
 		}
@@ -543,7 +554,7 @@ int eorpc_server_reply(struct eorpc_sock *ep, u64 call_id, struct msghdr *msg,
 	int err;
 
 	sock_owned_by_me(&ep->sk);
-	if (len > EORPC_MAX_PAYLOAD)
+	if (len > eorpc_max_msg(ep))
 		return -EMSGSIZE;
 	if (!lower_32_bits(call_id))
 		return -ENOENT;
@@ -597,7 +608,7 @@ static void abandon_partials(struct eorpc_sock *ep, ktime_t now)
 			break;	/* the rest made progress later */
 		eorpc_inc(sock_net(&ep->sk), EORPC_STAT_PARTIALS_ABANDONED);
 		trace_eorpc_abandon(&sc->peer, sc->he.id, sc->msg.len,
-				    hweight64(sc->msg.have),
+				    sc->msg.have,
 				    eorpc_nfrags(sc->msg.len));
 		eorpc_history_remove(&sc->sess->history, &sc->he);
 		drop_entry(ep, sc);

@@ -13,7 +13,7 @@ enum eorpc_wire_limits {
 	EORPC_WIRE_HDR_LEN = 56,
 	/* 1400-byte datagrams: no IP fragmentation on a 1500-byte link. */
 	EORPC_FRAG_DATA = 1344,
-	EORPC_WIRE_MAX_MSG = 65536,
+	EORPC_WIRE_MAX_MSG = 1 << 20,
 	EORPC_MAX_FRAGS = (EORPC_WIRE_MAX_MSG + EORPC_FRAG_DATA - 1) /
 			  EORPC_FRAG_DATA,
 	/* Largest window a server may grant: the client's ack bitmap is a u64. */
@@ -46,7 +46,8 @@ enum eorpc_wire_error {
 	EORPC_WERR_NOT_SERVER = 4,
 	EORPC_WERR_WINDOW = 5,
 	EORPC_WERR_REFUSED = 6,
-	EORPC_WERR_MAX = 6,
+	EORPC_WERR_TOO_BIG = 7,
+	EORPC_WERR_MAX = 7,
 };
 
 /* Why eorpc_wire_decode() refused a datagram; each has a drop counter. */

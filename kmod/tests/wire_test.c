@@ -31,7 +31,8 @@ static void wire__header_is_56_bytes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sizeof(struct eorpc_wire_hdr),
 			(size_t)EORPC_WIRE_HDR_LEN);
 	KUNIT_EXPECT_EQ(test, EORPC_WIRE_HDR_LEN + EORPC_FRAG_DATA, 1400);
-	KUNIT_EXPECT_LE(test, EORPC_MAX_FRAGS, 64);
+	/* Every fragment index of the largest message fits the u16 field. */
+	KUNIT_EXPECT_LE(test, EORPC_MAX_FRAGS, 65536);
 	/* No amplification: a COOKIE answer is exactly its HELLO's size. */
 	KUNIT_EXPECT_EQ(test, sizeof(struct eorpc_wire_cookie),
 			(size_t)EORPC_COOKIE_LEN);
@@ -187,6 +188,8 @@ static void wire__frag_arithmetic(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, eorpc_nfrags(EORPC_FRAG_DATA), 1U);
 	KUNIT_EXPECT_EQ(test, eorpc_nfrags(EORPC_FRAG_DATA + 1), 2U);
 	KUNIT_EXPECT_EQ(test, eorpc_nfrags(EORPC_WIRE_MAX_MSG), (u32)EORPC_MAX_FRAGS);
+	KUNIT_EXPECT_EQ(test, eorpc_nfrags(1 << 20), 781U);
+	KUNIT_EXPECT_EQ(test, eorpc_frag_len(1 << 20, 780), (1U << 20) - 780 * 1344);
 	KUNIT_EXPECT_EQ(test, eorpc_frag_len(EORPC_FRAG_DATA + 1, 1), 1U);
 	KUNIT_EXPECT_EQ(test, eorpc_frag_len(EORPC_FRAG_DATA + 1, 2), 0U);
 }

@@ -17,7 +17,7 @@
 enum {
 	HDR_LEN = 56,
 	FRAG_DATA = 1344,
-	MAX_MSG = 65536,
+	MAX_MSG = 1 << 20,
 	WELCOME_LEN = 8,	/* window, session_timeout_ms: two be32 */
 	COOKIE_LEN = 16,	/* the cookie of HELLO and COOKIE */
 };
@@ -26,7 +26,7 @@ static_assert(sizeof(struct eorpc_wire_hdr) == HDR_LEN, "header layout");
 static_assert((int)EORPC_FRAG_DATA == FRAG_DATA, "fragment size");
 static_assert((int)EORPC_WIRE_MAX_MSG == MAX_MSG, "message size");
 /* What a user may send (uapi) must be what a receiver accepts. */
-static_assert((int)EORPC_WIRE_MAX_MSG == EORPC_MAX_PAYLOAD, "uapi payload size");
+static_assert((int)EORPC_WIRE_MAX_MSG == EORPC_MAX_MSG_LEN, "uapi message size");
 static_assert(sizeof(struct eorpc_wire_welcome) == WELCOME_LEN, "WELCOME data");
 static_assert(sizeof(struct eorpc_wire_cookie) == COOKIE_LEN, "cookie data");
 

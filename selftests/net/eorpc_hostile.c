@@ -175,7 +175,7 @@ TEST_F_TIMEOUT(hostile, malformed_headers_are_dropped_and_counted, 120)
 			h.msg_len = 2000;
 			data = 2000;
 			break;
-		case 5:	/* a jumbo datagram claiming a whole 64 KiB message */
+		case 5:	/* a jumbo datagram claiming a whole 1 MiB message */
 			h.msg_len = EOW_MAX_MSG;
 			data = sizeof(buf) - EOW_HDR_LEN;
 			break;

@@ -113,7 +113,7 @@ static void client_range(int c, uint64_t *first, uint64_t *count)
 
 static void serve(int fd)
 {
-	static uint8_t buf[EORPC_MAX_PAYLOAD];
+	static uint8_t buf[EORPC_MAX_MSG_LEN];
 	struct soak_req *rq = (struct soak_req *)buf;
 	struct soak_rep rp = { .magic = REP_MAGIC };
 	struct eo_rx rx;
@@ -527,7 +527,7 @@ static void parse_args(int argc, char **argv)
 	}
 	if (optind != argc || !opt.calls || opt.calls >= UINT32_MAX - 1 ||
 	    opt.clients < 1 || opt.clients > MAX_CLIENTS || opt.inflight < 1 ||
-	    opt.payload < 0 || opt.payload > EORPC_MAX_PAYLOAD ||
+	    opt.payload < 0 || opt.payload > EORPC_MAX_MSG_LEN ||
 	    opt.stall_s < 1 || opt.progress_s < 1)
 		usage(argv[0], 2);
 }

@@ -14,7 +14,8 @@
  *  - every errno is one eorpc(7) (or udp(7), socket(7) for what the socket
  *    layer does) allows for that operation and those arguments; an argument
  *    fault the fuzzer planted must fail;
- *  - values: SO_TYPE/SO_DOMAIN/SO_PROTOCOL/SO_ERROR, EORPC_WINDOW, addresses
+ *  - values: SO_TYPE/SO_DOMAIN/SO_PROTOCOL/SO_ERROR, EORPC_WINDOW,
+ *    EORPC_MAX_MSG, addresses
  *    the kernel returns, POLLERR never set, POLLHUP/POLLRDHUP only after
  *    shutdown, recvmsg lengths and MSG_TRUNC, payload bytes intact;
  *  - the guarantees, from ids carried in every payload and recorded in
@@ -61,7 +62,7 @@
 #define NSOCK		(1u << 16)	/* sockets tracked */
 #define NPEND		32
 #define TRACE		48
-#define BUFSZ		(EORPC_MAX_PAYLOAD + 4096)
+#define BUFSZ		(EORPC_MAX_MSG_LEN + 4096)
 #define HDR		16	/* payload header: magic, length, id */
 #define REQ_MAGIC	0x52455121u	/* "REQ!" */
 #define REP_MAGIC	0x52455021u	/* "REP!" */
@@ -800,9 +801,10 @@ static uint32_t fuzz_len(struct worker *w, int *fault)
 		return 1 + rnd(w, HDR - 1);
 	case 4:
 		*fault = EMSGSIZE;
-		return EORPC_MAX_PAYLOAD + 1 + rnd(w, 4000);
+		return EORPC_MAX_MSG_LEN + 1 + rnd(w, 4000);
 	case 5:
-		return EORPC_MAX_PAYLOAD;
+		/* The largest message is rare: 781 datagrams each way. */
+		return rnd(w, 8) ? EORPC_MAX_PAYLOAD : EORPC_MAX_MSG_LEN;
 	case 6: case 7: case 8:
 		return 4096 + rnd(w, EORPC_MAX_PAYLOAD - 4096);
 	case 9: case 10: case 11: case 12: case 13:
@@ -1583,8 +1585,8 @@ static void op_setsockopt(struct worker *w)
 		/* Before the call: a racing sendmsg must find the flag. */
 		if (opt == EORPC_REUSEPORT && v.u32)
 			si_set(slots[s].sock, SI_REUSEPORT);
-		if (opt == EORPC_WINDOW) {
-			es_add(&ok, EPERM);
+		if (opt == EORPC_WINDOW || opt == EORPC_MAX_MSG) {
+			es_add(&ok, EPERM);	/* read-only */
 			faulty = 1;
 		} else if (opt != EORPC_DEFAULT_DEADLINE_MS &&
 			   opt != EORPC_CANCEL && opt != EORPC_REUSEPORT) {
@@ -1698,7 +1700,7 @@ static void op_getsockopt(struct worker *w)
 				       EORPC_DEFAULT_DEADLINE_MS) :
 		      chance(w, 50) ? EORPC_CANCEL : (int)rnd(w, 30);
 		if (opt != EORPC_WINDOW && opt != EORPC_DEFAULT_DEADLINE_MS &&
-		    opt != EORPC_REUSEPORT) {
+		    opt != EORPC_REUSEPORT && opt != EORPC_MAX_MSG) {
 			es_add(&ok, ENOPROTOOPT);
 			faulty = 1;
 		}
@@ -1732,6 +1734,10 @@ static void op_getsockopt(struct worker *w)
 					    (v.u32 & (v.u32 - 1))))
 			fail(w, "EORPC_WINDOW %u: not a power of two in 1..64",
 			     v.u32);
+		if (opt == EORPC_MAX_MSG && (v.u32 < EORPC_MAX_PAYLOAD ||
+					     v.u32 > EORPC_MAX_MSG_LEN))
+			fail(w, "EORPC_MAX_MSG %u: outside %d..%d", v.u32,
+			     EORPC_MAX_PAYLOAD, EORPC_MAX_MSG_LEN);
 	} else if (!r && len >= 4) {
 		uint32_t want = ~0u;
 

@@ -23,8 +23,16 @@
 /* Level for getsockopt/setsockopt and for control messages. */
 #define SOL_EORPC		299
 
-/* Largest request or reply payload; larger sends fail with EMSGSIZE. */
+/*
+ * Message sizes. A request or reply may be up to the limit in force in the
+ * sender's network namespace (sysctl net.eorpc.max_msg_bytes, read with
+ * getsockopt EORPC_MAX_MSG); larger sends fail with EMSGSIZE. The limit is
+ * never below EORPC_MAX_PAYLOAD, the size every AF_EORPC kernel has taken
+ * (buffers sized by it keep working), nor above EORPC_MAX_MSG_LEN, the
+ * protocol's largest message.
+ */
 #define EORPC_MAX_PAYLOAD	65536
+#define EORPC_MAX_MSG_LEN	1048576	/* 1 MiB */
 
 /**
  * struct sockaddr_eorpc - an AF_EORPC endpoint: a UDP address and port
@@ -91,6 +99,8 @@ enum eorpc_cmsg_type {
  * EORPC_DEFAULT_DEADLINE_MS (get/set, __u32): deadline for calls that carry no
  *	EORPC_CMSG_DEADLINE_MS; 0 (the default) means none.
  * EORPC_WINDOW (get, __u32): calls in flight allowed per server session.
+ * EORPC_MAX_MSG (get, __u32): the largest request or reply this socket may
+ *	send or receive (net.eorpc.max_msg_bytes of its namespace).
  * EORPC_REUSEPORT (get/set, int): SO_REUSEPORT for AF_EORPC (the core takes
  *	SO_REUSEPORT from IP sockets only). Set before bind(): server sockets
  *	of one user bound to the same address and port share it, new client
@@ -103,6 +113,7 @@ enum eorpc_sockopt {
 	EORPC_DEFAULT_DEADLINE_MS = 2,
 	EORPC_WINDOW = 3,
 	EORPC_REUSEPORT = 4,
+	EORPC_MAX_MSG = 5,
 };
 
 /*
@@ -116,6 +127,10 @@ enum eorpc_sockopt {
  *			(session expired or evicted)
  *	ESHUTDOWN	the client socket was shut down with the call in flight
  *	EPROTO		the server reported a protocol violation (a bug)
+ *	EMSGSIZE	the request or the reply is larger than the receiving
+ *			namespace's net.eorpc.max_msg_bytes (the request ran
+ *			only if the reply was the larger one, or if the
+ *			server's limit was raised while the call was in flight)
  * The request was certainly not delivered:
  *	ECONNREFUSED	refused: not a server socket, at capacity, or nothing
  *			listens on that port (ICMP port unreachable answering

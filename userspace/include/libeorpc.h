@@ -149,7 +149,7 @@ int eorpc_close(int fd);
  * @fd: client socket
  * @server: server address, or NULL on a connect()ed socket
  * @req: request payload (may be NULL if @req_len is 0)
- * @req_len: request length, at most EORPC_MAX_PAYLOAD
+ * @req_len: request length, at most EORPC_MAX_MSG_LEN
  * @reply: buffer for the reply
  * @reply_cap: size of @reply
  * @timeout_ms: call deadline in milliseconds, sent as EORPC_CMSG_DEADLINE_MS;
@@ -222,13 +222,13 @@ ssize_t eorpc_wait(int fd, uint64_t tag, void *reply, size_t reply_cap,
  * @fd: client socket
  * @server: server address, or NULL on a connect()ed socket
  * @req: request payload (may be NULL if @len is 0)
- * @len: request length, at most EORPC_MAX_PAYLOAD
+ * @len: request length, at most EORPC_MAX_MSG_LEN
  * @tag: user tag returned with the completion (keep EORPC_TAG_LIBRARY clear)
  * @deadline_ms: EORPC_CMSG_DEADLINE_MS to send (0: no deadline), or
  *	EORPC_DEADLINE_DEFAULT for the socket's default
  * @flags: sendmsg(2) flags, e.g. MSG_DONTWAIT
  *
- * Return: 0, or -1 with errno (EMSGSIZE above EORPC_MAX_PAYLOAD; EAGAIN when
+ * Return: 0, or -1 with errno (EMSGSIZE above EORPC_MAX_MSG_LEN; EAGAIN when
  * the socket's send buffer (SO_SNDBUF), which holds the requests of calls in
  * flight and of calls waiting for window space, is full on a non-blocking
  * send; sendmsg(2) errors). On failure
@@ -274,7 +274,7 @@ ssize_t eorpc_recv_reply(int fd, void *buf, size_t cap, uint64_t *tag,
  * eorpc_recv_request() - receive the next request on a server socket
  * @fd: server socket
  * @buf: buffer for the request
- * @cap: size of @buf (EORPC_MAX_PAYLOAD never truncates)
+ * @cap: size of @buf (EORPC_MAX_MSG_LEN never truncates)
  * @call_id: set to the call id to answer with eorpc_reply()
  * @client: if not NULL, set to the client's address
  * @flags: recvmsg(2) flags, e.g. MSG_DONTWAIT
@@ -293,7 +293,7 @@ ssize_t eorpc_recv_request(int fd, void *buf, size_t cap, uint64_t *call_id,
  * @fd: server socket
  * @call_id: the id eorpc_recv_request() gave
  * @buf: reply payload (may be NULL if @len is 0)
- * @len: reply length, at most EORPC_MAX_PAYLOAD
+ * @len: reply length, at most EORPC_MAX_MSG_LEN
  * @flags: sendmsg(2) flags
  *
  * Return: 0, or -1 with errno (EMSGSIZE, ENOENT for an unknown or already

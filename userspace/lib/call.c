@@ -9,7 +9,7 @@
  * takes any completion except those a thread is blocked on (st->waiters),
  * so an event loop and blocking callers can share a socket.
  *
- * The reader receives into a private EORPC_MAX_PAYLOAD buffer, and the stash
+ * The reader receives into a private EORPC_MAX_MSG_LEN buffer, and the stash
  * entry for a foreign completion is allocated before recvmsg, so nothing is
  * ever read and then lost for want of memory or of room in a caller's
  * buffer.
@@ -53,7 +53,7 @@ static int send_call(int fd, const struct sockaddr_eorpc *server,
 	struct msghdr msg;
 	int family, saved;
 
-	if (len > EORPC_MAX_PAYLOAD) {
+	if (len > EORPC_MAX_MSG_LEN) {
 		errno = EMSGSIZE;
 		return -1;
 	}
@@ -172,7 +172,7 @@ static int read_one(int fd, struct eorpc__fd *st, int flags,
 
 	memset(&msg, 0, sizeof(msg));
 	iov.iov_base = st->rxbuf;
-	iov.iov_len = EORPC_MAX_PAYLOAD;
+	iov.iov_len = EORPC_MAX_MSG_LEN;
 	msg.msg_iov = &iov;
 	msg.msg_iovlen = 1;
 	msg.msg_control = ctl.buf;
@@ -208,8 +208,8 @@ static int read_one(int fd, struct eorpc__fd *st, int flags,
 		d->error = EPROTO;
 	d->trunc = !!(msg.msg_flags & MSG_TRUNC);
 	d->len = (size_t)n;
-	if (d->len > EORPC_MAX_PAYLOAD) {
-		d->len = EORPC_MAX_PAYLOAD;
+	if (d->len > EORPC_MAX_MSG_LEN) {
+		d->len = EORPC_MAX_MSG_LEN;
 		d->trunc = 1;
 	}
 	return 0;
@@ -253,7 +253,7 @@ static ssize_t take(struct eorpc__fd *st, int fd, int any, uint64_t want,
 
 		/* Become the reader; allocate first so nothing gets lost. */
 		if (!st->rxbuf)
-			st->rxbuf = malloc(EORPC_MAX_PAYLOAD);
+			st->rxbuf = malloc(EORPC_MAX_MSG_LEN);
 		if (!st->spare)
 			st->spare = malloc(sizeof(*st->spare));
 		if (!st->rxbuf || !st->spare) {

@@ -17,6 +17,7 @@ int eorpc_may_have_executed(int err)
 	case ESTALE:
 	case ESHUTDOWN:
 	case EPROTO:
+	case EMSGSIZE:
 		return 1;
 	case ECONNREFUSED:
 	case ECONNABORTED:
@@ -46,6 +47,9 @@ const char *eorpc_strerror(int err)
 	case EPROTO:
 		return "protocol violation reported by the server, or unreadable "
 		       "control data: the request may have executed";
+	case EMSGSIZE:
+		return "request or reply larger than the receiving side takes "
+		       "(net.eorpc.max_msg_bytes): the request may have executed";
 	case ECONNREFUSED:
 		return "refused (not a server, at capacity, or nothing listens there): "
 		       "the request certainly did not execute";

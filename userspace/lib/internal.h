@@ -112,7 +112,7 @@ struct eorpc__fd {
 	struct eorpc__done *head, **tailp;
 	size_t nstash;
 	struct eorpc__waiter *waiters;
-	void *rxbuf;		/* EORPC_MAX_PAYLOAD bytes, reader's */
+	void *rxbuf;		/* EORPC_MAX_MSG_LEN bytes, reader's */
 	struct eorpc__done *spare;	/* preallocated stash entry */
 };
 

@@ -124,7 +124,7 @@ int eorpc_reply(int fd, uint64_t call_id, const void *buf, size_t len,
 	struct iovec iov;
 	struct msghdr msg;
 
-	if (len > EORPC_MAX_PAYLOAD) {
+	if (len > EORPC_MAX_MSG_LEN) {
 		errno = EMSGSIZE;
 		return -1;
 	}

@@ -42,10 +42,12 @@ import os
 __all__ = ["Client", "Server", "Request", "Address", "parse_address",
            "Error", "AddressError", "CallError", "NotExecutedError",
            "MayHaveExecutedError", "may_have_executed", "strerror",
-           "MAX_PAYLOAD"]
+           "MAX_PAYLOAD", "MAX_MSG_LEN"]
 
-# uapi/linux/eorpc.h
+# uapi/linux/eorpc.h: every kernel takes MAX_PAYLOAD; none more than
+# MAX_MSG_LEN (the limit in force is net.eorpc.max_msg_bytes).
 MAX_PAYLOAD = 65536
+MAX_MSG_LEN = 1 << 20
 ADDRSTRLEN = 70  # EORPC_ADDRSTRLEN, with the NUL
 
 
@@ -189,10 +191,14 @@ def _call_error(err, sent):
     """The exception for a call that failed with @err; @sent: the request
     was handed to the kernel (the library set the call's tag)."""
     ran = may_have_executed(err)
-    if ran is None:
-        # A system error: before sendmsg took the request nothing can have
-        # run; after it, the library lost track of a call that may have.
-        ran = sent
+    if not sent:
+        # Refused before sendmsg took the request (EMSGSIZE over the
+        # namespace's limit, say): nothing can have run.
+        ran = False
+    elif ran is None:
+        # A system error after sendmsg took the request: the library lost
+        # track of a call that may have run.
+        ran = True
     return (MayHaveExecutedError if ran else NotExecutedError)(err)
 
 
@@ -324,7 +330,7 @@ class Client(_Socket):
             raise OSError(err, "bind %s: %s" % (local, os.strerror(err)))
 
     def call(self, data, timeout_ms=5000):
-        """Send @data (bytes, at most MAX_PAYLOAD) and return the reply.
+        """Send @data (bytes, at most MAX_MSG_LEN) and return the reply.
 
         @timeout_ms: the call's deadline; 0 waits until the socket closes,
         None applies the socket's default (EORPC_DEFAULT_DEADLINE_MS).
@@ -332,20 +338,20 @@ class Client(_Socket):
         most once. Raises NotExecutedError or MayHaveExecutedError.
         """
         data = bytes(data)
-        if len(data) > MAX_PAYLOAD:
+        if len(data) > MAX_MSG_LEN:
             raise NotExecutedError(_errno.EMSGSIZE,
-                                   "request longer than %d bytes" % MAX_PAYLOAD)
+                                   "request longer than %d bytes" % MAX_MSG_LEN)
         lib = _load()
-        reply = ctypes.create_string_buffer(MAX_PAYLOAD)
+        reply = ctypes.create_string_buffer(MAX_MSG_LEN)
         tag = ctypes.c_uint64(0)
         deadline = -1 if timeout_ms is None else int(timeout_ms)
         n = lib.eorpc_call_tagged(self._fd, ctypes.byref(self.server._sa),
-                                  data, len(data), reply, MAX_PAYLOAD,
+                                  data, len(data), reply, MAX_MSG_LEN,
                                   deadline, ctypes.byref(tag))
         # A signal (EINTR) leaves the call in flight: Python's handler runs
         # between these waits, and may raise to abandon it.
         while n < 0 and ctypes.get_errno() == _errno.EINTR and tag.value:
-            n = lib.eorpc_wait(self._fd, tag.value, reply, MAX_PAYLOAD, 0)
+            n = lib.eorpc_wait(self._fd, tag.value, reply, MAX_MSG_LEN, 0)
         if n < 0:
             raise _call_error(ctypes.get_errno(), bool(tag.value))
         return reply.raw[:n]
@@ -380,11 +386,11 @@ class Server(_Socket):
         """Wait for the next request; returns a Request. Every request is
         delivered once and must be answered with reply(). Raises OSError
         (ESHUTDOWN once the socket is shut down for reading)."""
-        buf = ctypes.create_string_buffer(MAX_PAYLOAD)
+        buf = ctypes.create_string_buffer(MAX_MSG_LEN)
         call_id = ctypes.c_uint64(0)
         client = _Sockaddr()
         while True:
-            n = _load().eorpc_recv_request(self._fd, buf, MAX_PAYLOAD,
+            n = _load().eorpc_recv_request(self._fd, buf, MAX_MSG_LEN,
                                            ctypes.byref(call_id),
                                            ctypes.byref(client), 0)
             # EINTR: nothing was delivered; Python's handler runs, then wait
@@ -396,7 +402,7 @@ class Server(_Socket):
                        Address._from_sockaddr(client))
 
     def reply(self, call_id, data):
-        """Answer the request @call_id with @data (at most MAX_PAYLOAD
+        """Answer the request @call_id with @data (at most MAX_MSG_LEN
         bytes). Raises OSError (ENOENT: unknown or already answered)."""
         data = bytes(data)
         _check(_load().eorpc_reply(self._fd, call_id, data, len(data), 0),

@@ -97,7 +97,8 @@ static void call_errors(void)
 {
 	static const int errs[] = { ETIMEDOUT, ECANCELED, ECONNRESET, ESTALE,
 				    ESHUTDOWN, ECONNREFUSED, ECONNABORTED };
-	char reply[16], big[EORPC_MAX_PAYLOAD + 1];
+	static char big[EORPC_MAX_MSG_LEN + 1];
+	char reply[16];
 	uint64_t tag;
 	size_t i;
 	int fd;
@@ -118,12 +119,12 @@ static void call_errors(void)
 	/* Oversized request: refused before sendmsg. */
 	i = (size_t)fake_nsent();
 	CHECK_ERR(eorpc_call(fd, &server, big, sizeof(big), reply, sizeof(reply), 1),
-		  EMSGSIZE, "errors: request > EORPC_MAX_PAYLOAD -> EMSGSIZE");
+		  EMSGSIZE, "errors: request > EORPC_MAX_MSG_LEN -> EMSGSIZE");
 	TAP_OK((size_t)fake_nsent() == i, "errors: ...without calling sendmsg");
 	CHECK_ERR(eorpc_send(fd, &server, big, sizeof(big), 1, 1, 0), EMSGSIZE,
-		  "errors: eorpc_send > EORPC_MAX_PAYLOAD -> EMSGSIZE");
-	TAP_OK(eorpc_send(fd, &server, big, EORPC_MAX_PAYLOAD, 1, 1, 0) == 0,
-	       "errors: exactly EORPC_MAX_PAYLOAD is sent");
+		  "errors: eorpc_send > EORPC_MAX_MSG_LEN -> EMSGSIZE");
+	TAP_OK(eorpc_send(fd, &server, big, EORPC_MAX_MSG_LEN, 1, 1, 0) == 0,
+	       "errors: exactly EORPC_MAX_MSG_LEN is sent");
 	CHECK_ERR(eorpc_call(fd, &server, NULL, 3, reply, sizeof(reply), 1),
 		  EINVAL, "errors: NULL request with a length -> EINVAL");
 	CHECK_ERR(eorpc_call(fd, &server, "a", 1, NULL, 3, 1), EINVAL,

@@ -144,7 +144,7 @@ static void requests(void)
 static void replies(void)
 {
 	const struct fake_sent *s;
-	static char big[EORPC_MAX_PAYLOAD + 1];
+	static char big[EORPC_MAX_MSG_LEN + 1];
 	int fd;
 
 	fake_install();
@@ -161,7 +161,7 @@ static void replies(void)
 	TAP_OK(eorpc_reply(fd, 1, NULL, 0, 0) == 0 && fake_sent(1)->len == 0,
 	       "reply: empty reply");
 	CHECK_ERR(eorpc_reply(fd, 1, big, sizeof(big), 0), EMSGSIZE,
-		  "reply: > EORPC_MAX_PAYLOAD -> EMSGSIZE");
+		  "reply: > EORPC_MAX_MSG_LEN -> EMSGSIZE");
 	TAP_OK(fake_nsent() == 2, "reply: ...not sent");
 	CHECK_ERR(eorpc_reply(fd, 1, NULL, 5, 0), EINVAL,
 		  "reply: NULL buffer with a length -> EINVAL");

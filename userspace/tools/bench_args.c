@@ -86,7 +86,7 @@ static int bad(const char *opt, const char *arg, const char *what)
 
 static int check(struct bench_opts *o)
 {
-	uint64_t max = o->transport == TR_UDP ? BENCH_MAX_UDP : EORPC_MAX_PAYLOAD;
+	uint64_t max = o->transport == TR_UDP ? BENCH_MAX_UDP : EORPC_MAX_MSG_LEN;
 
 	if (o->mode == BENCH_CLOSE)
 		return 0;	/* the load's options do not apply */
@@ -197,7 +197,7 @@ int bench_parse_args(int argc, char **argv, struct bench_opts *o)
 			o->ready_file = optarg;
 			break;
 		case 's':
-			if (parse_size(optarg, EORPC_MAX_PAYLOAD, &v))
+			if (parse_size(optarg, EORPC_MAX_MSG_LEN, &v))
 				return bad("--size", optarg, "a size of at most 64K");
 			o->size = v;
 			break;

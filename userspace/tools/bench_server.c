@@ -34,13 +34,13 @@ struct server {
 struct tcp_conn {
 	int fd;
 	size_t len;
-	char buf[];		/* 4 + EORPC_MAX_PAYLOAD */
+	char buf[];		/* 4 + EORPC_MAX_MSG_LEN */
 };
 
 static void *eorpc_loop(void *arg)
 {
 	struct server *s = arg;
-	char *buf = malloc(EORPC_MAX_PAYLOAD);
+	char *buf = malloc(EORPC_MAX_MSG_LEN);
 	union {
 		char b[3 * CMSG_SPACE(sizeof(uint64_t)) + 64];
 		struct cmsghdr align;
@@ -53,7 +53,7 @@ static void *eorpc_loop(void *arg)
 	ssize_t n;
 
 	while (buf) {
-		iov = (struct iovec){ buf, EORPC_MAX_PAYLOAD };
+		iov = (struct iovec){ buf, EORPC_MAX_MSG_LEN };
 		m = (struct msghdr){ .msg_iov = &iov, .msg_iovlen = 1,
 				     .msg_control = ctl.b,
 				     .msg_controllen = sizeof(ctl.b) };
@@ -108,15 +108,15 @@ static void *eorpc_batch_loop(void *arg)
 		} rctl, sctl;
 	} *bm = calloc(b, sizeof(*bm));
 	struct mmsghdr *rv = calloc(b, sizeof(*rv)), *sv = calloc(b, sizeof(*sv));
-	char *bufs = malloc((size_t)b * EORPC_MAX_PAYLOAD);
+	char *bufs = malloc((size_t)b * EORPC_MAX_MSG_LEN);
 	struct cmsghdr *cm;
 	uint64_t id;
 	int n;
 
 	while (bm && rv && sv && bufs) {
 		for (i = 0; i < b; i++) {
-			bm[i].iov = (struct iovec){ bufs + (size_t)i * EORPC_MAX_PAYLOAD,
-						    EORPC_MAX_PAYLOAD };
+			bm[i].iov = (struct iovec){ bufs + (size_t)i * EORPC_MAX_MSG_LEN,
+						    EORPC_MAX_MSG_LEN };
 			rv[i].msg_hdr = (struct msghdr){
 				.msg_iov = &bm[i].iov, .msg_iovlen = 1,
 				.msg_control = bm[i].rctl.b,
@@ -223,7 +223,7 @@ static bool tcp_serve_conn(struct tcp_conn *c)
 	ssize_t n;
 
 	for (;;) {
-		n = recv(c->fd, c->buf + c->len, 4 + EORPC_MAX_PAYLOAD - c->len,
+		n = recv(c->fd, c->buf + c->len, 4 + EORPC_MAX_MSG_LEN - c->len,
 			 MSG_DONTWAIT);
 		if (n < 0)
 			return errno == EAGAIN || errno == EINTR;
@@ -234,7 +234,7 @@ static bool tcp_serve_conn(struct tcp_conn *c)
 		while (c->len - off >= 4) {
 			memcpy(&flen, c->buf + off, 4);
 			flen = ntohl(flen);
-			if (flen > EORPC_MAX_PAYLOAD)
+			if (flen > EORPC_MAX_MSG_LEN)
 				return false;
 			if (c->len - off < 4 + flen)
 				break;
@@ -291,7 +291,7 @@ static void *tcp_accept(void *arg)
 		}
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		bnet_set_buffers(fd);
-		c = malloc(sizeof(*c) + 4 + EORPC_MAX_PAYLOAD);
+		c = malloc(sizeof(*c) + 4 + EORPC_MAX_MSG_LEN);
 		if (!c) {
 			close(fd);
 			continue;

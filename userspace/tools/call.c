@@ -102,7 +102,7 @@ static int parse_addr(struct sockaddr_eorpc *sa, const char *text,
 
 int cmd_call(int argc, char **argv)
 {
-	static char reply[EORPC_MAX_PAYLOAD];
+	static char reply[EORPC_MAX_MSG_LEN];
 	struct sockaddr_eorpc server, local;
 	struct call_opts o;
 	char *req = NULL;
@@ -121,7 +121,7 @@ int cmd_call(int argc, char **argv)
 		return rc;
 
 	if (!strcmp(o.payload, "-")) {
-		if (read_all(STDIN_FILENO, &req, &req_len, EORPC_MAX_PAYLOAD)) {
+		if (read_all(STDIN_FILENO, &req, &req_len, EORPC_MAX_MSG_LEN)) {
 			err = errno;
 			cli_err(err, "reading the request from standard input%s",
 				err == EMSGSIZE ? " (at most 65536 bytes)" : "");
@@ -129,9 +129,9 @@ int cmd_call(int argc, char **argv)
 		}
 	} else {
 		req_len = strlen(o.payload);
-		if (req_len > EORPC_MAX_PAYLOAD) {
+		if (req_len > EORPC_MAX_MSG_LEN) {
 			cli_usage_err("the payload is %zu bytes; at most %d fit in a call",
-				      req_len, EORPC_MAX_PAYLOAD);
+				      req_len, EORPC_MAX_MSG_LEN);
 			return ST_USAGE;
 		}
 	}

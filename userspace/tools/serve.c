@@ -264,7 +264,7 @@ static int wait_event(int fd, int *hfd, const struct serve_opts *o,
 
 int cmd_serve(int argc, char **argv)
 {
-	static char req[EORPC_MAX_PAYLOAD], out[EORPC_MAX_PAYLOAD];
+	static char req[EORPC_MAX_MSG_LEN], out[EORPC_MAX_MSG_LEN];
 	char bound[EORPC_ADDRSTRLEN], peer[EORPC_ADDRSTRLEN];
 	struct sockaddr_eorpc client;
 	struct sigaction sa = { .sa_handler = on_stop };

@@ -21,7 +21,7 @@ local bit = bit32 or bit
 
 local HDR_LEN = 56
 local FRAG_DATA = 1344
-local MAX_MSG = 65536
+local MAX_MSG = 1048576
 local VERSION = 1
 local COOKIE_LEN = 16
 local WELCOME_LEN = 8
@@ -40,10 +40,10 @@ local F_RETRANS, F_CLOSE = 0x01, 0x02
 local F_ALL = 0x03
 
 -- enum eorpc_wire_error, named as the client's errno would say them
-local WERR_MAX = 6
+local WERR_MAX = 7
 local error_names = {
 	[0] = "none", [1] = "SERVER_RESTARTED", [2] = "SESSION_UNKNOWN", [3] = "SERVER_CLOSED",
-	[4] = "NOT_SERVER", [5] = "WINDOW", [6] = "REFUSED",
+	[4] = "NOT_SERVER", [5] = "WINDOW", [6] = "REFUSED", [7] = "TOO_BIG",
 }
 
 -- enum eorpc_wire_verdict

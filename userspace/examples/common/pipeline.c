@@ -25,7 +25,7 @@ int pipeline_run(int fd, const struct sockaddr_eorpc *server, uint64_t calls,
 		 const struct pipeline_ops *ops, void *ctx,
 		 struct pipeline_result *res)
 {
-	static unsigned char req[EORPC_MAX_PAYLOAD], rep[EORPC_MAX_PAYLOAD];
+	static unsigned char req[EORPC_MAX_MSG_LEN], rep[EORPC_MAX_MSG_LEN];
 	uint64_t sent_at[CLIENT_MAX_INFLIGHT], started = 0, ended = 0, tag;
 	int busy[CLIENT_MAX_INFLIGHT] = { 0 };
 	uint64_t t0 = now_us();
@@ -61,7 +61,7 @@ int pipeline_run(int fd, const struct sockaddr_eorpc *server, uint64_t calls,
 		n = eorpc_recv_reply(fd, rep, sizeof(rep), &tag, &call_error, 0);
 		if (n < 0 && errno == EINTR)
 			continue;
-		/* A reply over EORPC_MAX_PAYLOAD cannot come; count it failed. */
+		/* A reply over EORPC_MAX_MSG_LEN cannot come; count it failed. */
 		if (n < 0 && errno == EMSGSIZE)
 			call_error = EMSGSIZE;
 		else if (n < 0)

@@ -34,7 +34,7 @@ static int signals_open(void)
 static int drain(int fd, const struct serve_ops *ops, void *ctx,
 		 struct serve_stats *st)
 {
-	static unsigned char req[EORPC_MAX_PAYLOAD], rep[EORPC_MAX_PAYLOAD];
+	static unsigned char req[EORPC_MAX_MSG_LEN], rep[EORPC_MAX_MSG_LEN];
 	uint64_t call_id;
 	ssize_t n;
 	size_t len;
@@ -45,7 +45,7 @@ static int drain(int fd, const struct serve_ops *ops, void *ctx,
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return 0;
 		/*
-		 * Never with a buffer of EORPC_MAX_PAYLOAD, but a truncated
+		 * Never with a buffer of EORPC_MAX_MSG_LEN, but a truncated
 		 * request was delivered and must be answered: as malformed.
 		 */
 		if (n < 0 && errno == EMSGSIZE)

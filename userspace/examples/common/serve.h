@@ -19,7 +19,7 @@ struct serve_stats {
 struct serve_ops {
 	/*
 	 * Compute the reply to @req (@len bytes) into @rep (@cap bytes,
-	 * EORPC_MAX_PAYLOAD) and return its length. Must answer malformed
+	 * EORPC_MAX_MSG_LEN) and return its length. Must answer malformed
 	 * input too, with the protocol's error reply.
 	 */
 	size_t (*handle)(void *ctx, const void *req, size_t len, void *rep,

@@ -71,7 +71,8 @@ class AddressTest(unittest.TestCase):
 class ClassifyTest(unittest.TestCase):
     def test_may_have_executed(self):
         for e in (errno.ETIMEDOUT, errno.ECANCELED, errno.ECONNRESET,
-                  errno.ESTALE, errno.ESHUTDOWN, errno.EPROTO):
+                  errno.ESTALE, errno.ESHUTDOWN, errno.EPROTO,
+                  errno.EMSGSIZE):
             self.assertIs(eorpc.may_have_executed(e), True, e)
         for e in (errno.ECONNREFUSED, errno.ECONNABORTED):
             self.assertIs(eorpc.may_have_executed(e), False, e)
@@ -148,7 +149,8 @@ class CallErrorTest(unittest.TestCase):
 
     def test_may_have_run(self):
         for err in (errno.ETIMEDOUT, errno.ECANCELED, errno.ECONNRESET,
-                    errno.ESTALE, errno.ESHUTDOWN, errno.EPROTO):
+                    errno.ESTALE, errno.ESHUTDOWN, errno.EPROTO,
+                    errno.EMSGSIZE):
             with self.subTest(err=errno.errorcode[err]):
                 e = self.fail_with(err)
                 self.assertIsInstance(e, eorpc.MayHaveExecutedError)
@@ -171,6 +173,13 @@ class CallErrorTest(unittest.TestCase):
         self.assertIsInstance(e, eorpc.NotExecutedError)
         self.assertEqual(e.errno, errno.ENOBUFS)
 
+    def test_refused_before_send(self):
+        # sendmsg refused it (over net.eorpc.max_msg_bytes): nothing ran,
+        # although a completion with EMSGSIZE means it may have.
+        e = self.fail_with(errno.EMSGSIZE, sent=False)
+        self.assertIsInstance(e, eorpc.NotExecutedError)
+        self.assertEqual(e.errno, errno.EMSGSIZE)
+
     def test_system_error_after_send(self):
         # The request was handed over, then waiting failed: it may run.
         e = self.fail_with(errno.EBADF, sent=True)
@@ -184,7 +193,7 @@ class CallErrorTest(unittest.TestCase):
 
     def test_too_long(self):
         with self.assertRaises(eorpc.NotExecutedError) as cm:
-            self.client.call(bytes(eorpc.MAX_PAYLOAD + 1))
+            self.client.call(bytes(eorpc.MAX_MSG_LEN + 1))
         self.assertEqual(cm.exception.errno, errno.EMSGSIZE)
 
     def test_close(self):
