@@ -6,7 +6,7 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 #include "eorpc.h"
-#include "reuseport.h"
+#include "client.h"
 #include "timer.h"
 #include "wait.h"
 #include "fault.h"
@@ -90,7 +90,7 @@ static void call_transmit(struct eorpc_sock *ep, struct eorpc_client_session *cs
 }
 
 /* Give waiting calls request ids while the window allows, and send them. */
-static void cs_pump(struct eorpc_sock *ep, struct eorpc_client_session *cs)
+void eorpc_cs_pump(struct eorpc_sock *ep, struct eorpc_client_session *cs)
 {
 	struct eorpc_call *call, *tmp;
 	ktime_t now = ktime_get();
@@ -204,8 +204,8 @@ static void cs_fail(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 	cs_free(cs);
 }
 
-static struct eorpc_client_session *
-cs_find(struct eorpc_sock *ep, const struct sockaddr_eorpc *peer)
+struct eorpc_client_session *
+eorpc_cs_find(struct eorpc_sock *ep, const struct sockaddr_eorpc *peer)
 {
 	struct eorpc_client_session *cs;
 
@@ -215,8 +215,8 @@ cs_find(struct eorpc_sock *ep, const struct sockaddr_eorpc *peer)
 	return NULL;
 }
 
-static struct eorpc_client_session *
-cs_create(struct eorpc_sock *ep, const struct sockaddr_eorpc *peer)
+struct eorpc_client_session *
+eorpc_cs_create(struct eorpc_sock *ep, const struct sockaddr_eorpc *peer)
 {
 	struct eorpc_net *en = ep_net(ep);
 	struct eorpc_client_session *cs;
@@ -239,163 +239,6 @@ cs_create(struct eorpc_sock *ep, const struct sockaddr_eorpc *peer)
 	cs->hello_next = ktime_add_us(now, cs->hello_rto);
 	eorpc_timer_arm(ep, cs->hello_next);
 	return cs;
-}
-
-/**
- * eorpc_client_dest() - a server address from the application
- * @uaddr: what connect() or sendmsg() got
- * @len: its length
- * @dest: filled in, normalised
- *
- * Return: 0, or -EINVAL for a malformed address, a wildcard or port 0.
- */
-int eorpc_client_dest(const void *uaddr, int len, struct sockaddr_eorpc *dest)
-{
-	int err = eorpc_addr_check(uaddr, len);
-
-	if (err)
-		return err;
-	eorpc_addr_normalize(dest, uaddr);
-	if (eorpc_addr_is_any(dest) || !dest->seo_port)
-		return -EINVAL;
-	return 0;
-}
-
-/**
- * eorpc_client_autobind() - make sure the socket can reach @dest, binding
- *	it to a wildcard address of @dest's family if it is not bound
- * @ep: the socket, locked
- * @dest: from eorpc_client_dest()
- *
- * Return: 0, an error from eorpc_udp_open(), -EAFNOSUPPORT for an
- * IPv6 server from a socket bound to IPv4, or -EOPNOTSUPP for a member of a
- * reuseport group: the UDP layer would spread its replies over the group.
- */
-int eorpc_client_autobind(struct eorpc_sock *ep,
-			  const struct sockaddr_eorpc *dest)
-{
-	sock_owned_by_me(&ep->sk);
-	if (eorpc_reuseport_member(ep))
-		return -EOPNOTSUPP;
-	if (!ep->udp) {
-		struct sockaddr_eorpc any = {
-			.seo_family = eorpc_family,
-			.seo_transport = dest->seo_transport,
-		};
-		int err = eorpc_udp_open(ep, &any);
-
-		if (err)
-			return err;
-	}
-	if (ep->local.seo_transport == AF_INET &&
-	    dest->seo_transport != AF_INET)
-		return -EAFNOSUPPORT;
-	return 0;
-}
-
-static bool send_budget_ok(struct eorpc_sock *ep, u32 charge)
-{
-	/* One call always fits, however large, as one datagram does in UDP. */
-	return !ep->tx_charged ||
-	       ep->tx_charged + charge <= READ_ONCE(ep->sk.sk_sndbuf);
-}
-
-/* Socket locked, as completions are: a writer that waits is woken. */
-static bool send_possible(struct eorpc_sock *ep, u32 charge)
-{
-	if (send_budget_ok(ep, charge) || (ep->sk.sk_shutdown & SEND_SHUTDOWN))
-		return true;
-	eorpc_note_nospace(&ep->sk);
-	return false;
-}
-
-static int wait_send_budget(struct eorpc_sock *ep, u32 charge, bool nonblock)
-{
-	int err = eorpc_wait(ep, sock_sndtimeo(&ep->sk, nonblock),
-			     send_possible, charge);
-
-	if (!err && (ep->sk.sk_shutdown & SEND_SHUTDOWN))
-		err = -EPIPE;
-	return err;
-}
-
-/**
- * eorpc_client_sendmsg() - start a call
- * @ep: the socket, locked
- * @msg: destination in msg_name (or the connect()ed one), request in msg_iter
- * @len: request length
- * @tag: EORPC_CMSG_USER_TAG
- * @deadline_ms: relative deadline, 0 for none
- *
- * Return: @len once the call is started, or a negative errno.
- */
-int eorpc_client_sendmsg(struct eorpc_sock *ep, struct msghdr *msg,
-			 size_t len, u64 tag, s64 deadline_ms)
-{
-	struct sockaddr_eorpc dest;
-	struct eorpc_client_session *cs;
-	struct eorpc_call *call;
-	u32 charge;
-	int err;
-
-	sock_owned_by_me(&ep->sk);
-	if (msg->msg_name) {
-		err = eorpc_client_dest(msg->msg_name, msg->msg_namelen, &dest);
-		if (err)
-			return err;
-	} else if (ep->dest.seo_family) {
-		dest = ep->dest;	/* checked by connect() */
-	} else {
-		return -EDESTADDRREQ;
-	}
-	if (len > eorpc_max_msg(ep))
-		return -EMSGSIZE;
-	if (ep->sk.sk_shutdown & SEND_SHUTDOWN)
-		return -EPIPE;
-	err = eorpc_client_autobind(ep, &dest);
-	if (err)
-		return err;
-
-	charge = len + sizeof(*call);
-	err = wait_send_budget(ep, charge, msg->msg_flags & MSG_DONTWAIT);
-	if (err)
-		return err;
-
-	if (eorpc_should_fail_alloc())
-		return -ENOMEM;
-	call = kzalloc(sizeof(*call), GFP_KERNEL_ACCOUNT);
-	if (!call)
-		return -ENOMEM;
-	err = eorpc_msg_from_iter(&call->req, &msg->msg_iter, len);
-	if (err) {
-		kfree(call);
-		return err;
-	}
-	call->rx.kind = EORPC_RX_COMPLETION;
-	call->user_tag = tag;
-	call->peer = dest;
-	if (deadline_ms > 0)
-		call->deadline = ktime_add_ms(ktime_get(), deadline_ms);
-
-	cs = cs_find(ep, &dest);
-	if (!cs) {
-		cs = cs_create(ep, &dest);
-		if (!cs) {
-			eorpc_msg_free(&call->req);
-			kfree(call);
-			return -ENOMEM;
-		}
-	}
-	call->sess = cs;
-	call->charge = charge;
-	WRITE_ONCE(ep->tx_charged, ep->tx_charged + charge);
-	ep->calls_out++;
-	list_add_tail(&call->link, &cs->waiting);
-	eorpc_inc(sock_net(&ep->sk), EORPC_STAT_CALLS);
-	if (call->deadline)
-		eorpc_timer_arm(ep, call->deadline);
-	cs_pump(ep, cs);
-	return len;
 }
 
 static struct eorpc_call *cs_call(struct eorpc_client_session *cs, u64 id)
@@ -432,7 +275,7 @@ static void on_welcome(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 	if (cs->hello_rto == ms_to_us(READ_ONCE(en->rto_initial_ms)))
 		rtt_sample(ep, cs, cs->last_active);
 	cs->state = EORPC_CS_ESTABLISHED;
-	cs_pump(ep, cs);
+	eorpc_cs_pump(ep, cs);
 }
 
 /* The server wants proof we receive at our address: HELLO again with it. */
@@ -468,7 +311,7 @@ static void on_reply(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 		if (pkt->msg_len > eorpc_max_msg(ep)) {
 			eorpc_drop(net, EORPC_STAT_RX_DROP_TOO_BIG);
 			call_finish(ep, call, EMSGSIZE);
-			cs_pump(ep, cs);
+			eorpc_cs_pump(ep, cs);
 			return;
 		}
 		if (!eorpc_rmem_room(ep)) {
@@ -501,7 +344,7 @@ static void on_reply(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 	if (call->ntx == 1)
 		rtt_sample(ep, cs, call->first_tx);
 	call_finish(ep, call, 0);
-	cs_pump(ep, cs);
+	eorpc_cs_pump(ep, cs);
 }
 
 static void on_busy(struct eorpc_sock *ep, struct eorpc_client_session *cs,
@@ -565,7 +408,7 @@ static void on_error(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 		call = cs_call(cs, pkt->request_id);
 		if (call && pkt->server_epoch == cs->server_epoch) {
 			call_finish(ep, call, EMSGSIZE);
-			cs_pump(ep, cs);
+			eorpc_cs_pump(ep, cs);
 		}
 		return;
 	case EORPC_WERR_WINDOW:
@@ -577,7 +420,7 @@ static void on_error(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 		call = cs_call(cs, pkt->request_id);
 		if (call && pkt->server_epoch == cs->server_epoch) {
 			call_finish(ep, call, EPROTO);
-			cs_pump(ep, cs);
+			eorpc_cs_pump(ep, cs);
 		}
 		return;
 	}
@@ -598,7 +441,7 @@ void eorpc_client_input(struct eorpc_sock *ep, struct sk_buff *skb,
 	struct eorpc_client_session *cs;
 
 	sock_owned_by_me(&ep->sk);
-	cs = cs_find(ep, from);
+	cs = eorpc_cs_find(ep, from);
 	if (!cs) {
 		/* A server socket with no call out to this peer; else a stray. */
 		if (ep->listening)
@@ -642,9 +485,9 @@ void eorpc_client_input(struct eorpc_sock *ep, struct sk_buff *skb,
  * @r: what the UDP error hook read from the ICMP error's quote
  *
  * Acts only for a session still in HELLO, and only on a quote of its HELLO:
- * such a session has sent no request (cs_pump() waits for WELCOME), so its
- * calls certainly did not run and end with ECONNREFUSED, as when the server
- * refuses the handshake. An established session ignores it: the error may be
+ * such a session has sent no request (eorpc_cs_pump() waits for WELCOME),
+ * so its calls certainly did not run and end with ECONNREFUSED, as when the
+ * server refuses the handshake. An established session ignores it: the error may be
  * stale or forged, and a request of the session may have run (G4), so its
  * calls go on to a reply, an error of the server or their deadline.
  */
@@ -655,7 +498,7 @@ void eorpc_client_icmp(struct eorpc_sock *ep,
 	struct eorpc_client_session *cs;
 
 	sock_owned_by_me(&ep->sk);
-	cs = cs_find(ep, &r->peer);
+	cs = eorpc_cs_find(ep, &r->peer);
 	/* The epoch is random per session: an off-path sender cannot know it. */
 	if (!cs || cs->client_epoch != r->client_epoch) {
 		eorpc_drop(net, EORPC_STAT_ICMP_DROPPED);
@@ -725,7 +568,7 @@ static bool cs_timers(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 		}
 		*next = eorpc_earliest(*next, eorpc_earliest(call->next_tx, call->deadline));
 	}
-	cs_pump(ep, cs);
+	eorpc_cs_pump(ep, cs);
 	if (cs->ack_due && cs->ack_due <= now) {
 		cs_send_control(ep, cs, EORPC_PKT_ACK, 0);
 		cs->ack_due = 0;
@@ -792,7 +635,7 @@ int eorpc_client_cancel(struct eorpc_sock *ep, u64 tag)
 			call_finish(ep, call, ECONNABORTED);
 			found = 1;
 		}
-		cs_pump(ep, cs);
+		eorpc_cs_pump(ep, cs);
 	}
 	return found ? 0 : -ENOENT;
 }
