@@ -74,14 +74,26 @@ static void call_transmit(struct eorpc_sock *ep, struct eorpc_client_session *cs
 		.msg_len = call->req.len,
 	};
 
-	if (call->ntx)
+	if (!call->ntx) {
+		eorpc_udp_send_msg(ep, &cs->peer, &cs->route, &pkt, &call->req);
+		eorpc_inc(net, EORPC_STAT_REQUESTS_SENT);
+	} else if (call->reply.data && !eorpc_msg_complete(&call->reply)) {
+		/* The request ran: ask for the reply's missing fragments. */
+		pkt.type = EORPC_PKT_NEED_REPLY;
+		pkt.flags = 0;
+		eorpc_udp_send_need(ep, &cs->peer, &cs->route, &pkt,
+				    &call->reply);
+	} else {
+		/* What the server has not said it has, and the last. */
 		trace_eorpc_retransmit(&cs->peer, &pkt);
-	eorpc_udp_send_msg(ep, &cs->peer, &cs->route, &pkt, &call->req);
+		eorpc_udp_send_missing(ep, &cs->peer, &cs->route, &pkt,
+				       &call->req, NULL);
+		eorpc_inc(net, EORPC_STAT_REQUESTS_SENT);
+	}
 	if (call->ntx++)
 		eorpc_inc(net, EORPC_STAT_RETRANSMITS);
 	else
 		call->first_tx = now;
-	eorpc_inc(net, EORPC_STAT_REQUESTS_SENT);
 	/* The request carried the ack: no separate ACK needed. */
 	cs->ack_due = 0;
 	cs->last_active = now;
@@ -296,6 +308,24 @@ static void on_cookie(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 	eorpc_timer_arm(ep, cs->hello_next);
 }
 
+/* Tell the server which fragments of a partial reply are here. */
+static void send_need_reply(struct eorpc_sock *ep,
+			    struct eorpc_client_session *cs,
+			    struct eorpc_call *call)
+{
+	struct eorpc_pkt pkt = {
+		.type = EORPC_PKT_NEED_REPLY,
+		.client_epoch = cs->client_epoch,
+		.server_epoch = cs->server_epoch,
+		.session_id = cs->session_id,
+		.request_id = call->id,
+		.ack = cs->ids.ack,
+	};
+
+	eorpc_udp_send_need(ep, &cs->peer, &cs->route, &pkt, &call->reply);
+	cs->ack_due = 0;
+}
+
 static void on_reply(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 		     struct sk_buff *skb, const struct eorpc_pkt *pkt)
 {
@@ -334,10 +364,17 @@ static void on_reply(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 	}
 	if (!eorpc_msg_add_frag(&call->reply, skb, pkt)) {
 		eorpc_drop(net, EORPC_STAT_DUP_FRAGMENTS);
+		/* A retransmission ends here: say again what lacks. */
+		if (eorpc_pkt_last_frag(pkt) &&
+		    !eorpc_msg_complete(&call->reply))
+			send_need_reply(ep, cs, call);
 		return;
 	}
-	if (!eorpc_msg_complete(&call->reply))
+	if (!eorpc_msg_complete(&call->reply)) {
+		if (eorpc_msg_wants_need(&call->reply, pkt->frag))
+			send_need_reply(ep, cs, call);
 		return;
+	}
 	eorpc_partial_end(ep, &cs->partial_bytes, call->reply.len);
 	eorpc_inc(net, EORPC_STAT_REPLIES_RECEIVED);
 	/* Karn: a retransmitted call's reply may answer either copy. */
@@ -345,6 +382,40 @@ static void on_reply(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 		rtt_sample(ep, cs, call->first_tx);
 	call_finish(ep, call, 0);
 	eorpc_cs_pump(ep, cs);
+}
+
+/* The server lacks fragments of a request: only those go again. */
+static void on_need_request(struct eorpc_sock *ep,
+			    struct eorpc_client_session *cs,
+			    struct sk_buff *skb, const struct eorpc_pkt *pkt)
+{
+	struct eorpc_call *call = cs_call(cs, pkt->request_id);
+	u8 bits[(EORPC_MAX_FRAGS + 7) / 8];
+	struct eorpc_pkt req;
+
+	eorpc_inc(sock_net(&ep->sk), EORPC_STAT_NEEDS_RECEIVED);
+	/* A reply under way: the request is whole there. */
+	if (!call || call->req.len != pkt->msg_len || call->reply.data ||
+	    skb_copy_bits(skb, pkt->data_off, bits, pkt->data_len))
+		return;
+	/*
+	 * Only a report that changes what is known sends any: a duplicated
+	 * NEED changes nothing, and the timer covers a lost batch.
+	 */
+	if (!eorpc_msg_peer_has(&call->req, bits))
+		return;
+	req = (struct eorpc_pkt){
+		.type = EORPC_PKT_REQUEST,
+		.flags = EORPC_F_RETRANS,
+		.client_epoch = cs->client_epoch,
+		.server_epoch = cs->server_epoch,
+		.session_id = cs->session_id,
+		.request_id = call->id,
+		.ack = cs->ids.ack,
+	};
+	eorpc_udp_send_missing(ep, &cs->peer, &cs->route, &req, &call->req,
+			       NULL);
+	cs->ack_due = 0;
 }
 
 static void on_busy(struct eorpc_sock *ep, struct eorpc_client_session *cs,
@@ -475,6 +546,8 @@ void eorpc_client_input(struct eorpc_sock *ep, struct sk_buff *skb,
 	cs->last_active = ktime_get();
 	if (pkt->type == EORPC_PKT_REPLY)
 		on_reply(ep, cs, skb, pkt);
+	else if (pkt->type == EORPC_PKT_NEED_REQUEST)
+		on_need_request(ep, cs, skb, pkt);
 	else
 		on_busy(ep, cs, pkt);
 }

@@ -55,6 +55,7 @@ void eorpc_dispatch(struct eorpc_sock *ep, struct sk_buff *skb)
 	switch (pkt.type) {
 	case EORPC_PKT_HELLO:
 	case EORPC_PKT_REQUEST:
+	case EORPC_PKT_NEED_REPLY:
 	case EORPC_PKT_ACK:
 		eorpc_server_input(ep, skb, &pkt, &from);
 		break;

@@ -50,7 +50,9 @@ extern struct workqueue_struct *eorpc_wq;
  * @data: @len bytes (kvmalloc)
  * @len: message length
  * @have: fragments in @data
- * @frags: bit i set: fragment i is in @data; the bitmap is @frags.word when
+ * @frags: bit i set: fragment i is in @data (a message being received), or
+ *	its receiver said it has fragment i (one being sent, built whole from
+ *	the user's data: eorpc_msg_peer_has()); the bitmap is @frags.word when
  *	eorpc_nfrags(@len) bits fit in a long (every message up to 84 KiB on
  *	64-bit: no second allocation), else @frags.map (see eorpc_msg_frags())
  * @progress: when the last new fragment arrived: a partial message that
@@ -342,6 +344,9 @@ bool eorpc_msg_add_frag(struct eorpc_msg *m, const struct sk_buff *skb,
 			const struct eorpc_pkt *pkt);
 bool eorpc_msg_complete(const struct eorpc_msg *m);
 bool eorpc_msg_has_frag(const struct eorpc_msg *m, u32 frag);
+bool eorpc_msg_wants_need(const struct eorpc_msg *m, u32 frag);
+void eorpc_msg_need_bits(const struct eorpc_msg *m, u8 *bits);
+bool eorpc_msg_peer_has(struct eorpc_msg *m, const u8 *bits);
 void eorpc_msg_free(struct eorpc_msg *m);
 size_t eorpc_msg_charge(u32 len);
 bool eorpc_msg_abandoned(const struct eorpc_sock *ep,
@@ -363,6 +368,13 @@ int eorpc_udp_send(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 int eorpc_udp_send_msg(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 		       struct eorpc_route *route, struct eorpc_pkt *pkt,
 		       const struct eorpc_msg *m);
+u32 eorpc_udp_send_missing(struct eorpc_sock *ep,
+			   const struct sockaddr_eorpc *to,
+			   struct eorpc_route *route, struct eorpc_pkt *pkt,
+			   const struct eorpc_msg *m, const u8 *peer_bits);
+int eorpc_udp_send_need(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
+			struct eorpc_route *route, struct eorpc_pkt *pkt,
+			const struct eorpc_msg *m);
 bool eorpc_udp_icmp_next(struct eorpc_sock *ep, struct eorpc_icmp_report *r);
 
 /* client.c */

@@ -75,8 +75,8 @@ int eorpc_msg_from_iter(struct eorpc_msg *m, struct iov_iter *from, u32 len)
 		eorpc_msg_free(m);
 		return -EFAULT;
 	}
+	/* Whole here; none known at the receiver yet (see NEED). */
 	m->have = eorpc_nfrags(len);
-	bitmap_fill(msg_frags(m), m->have);
 	return 0;
 }
 
@@ -115,6 +115,55 @@ bool eorpc_msg_add_frag(struct eorpc_msg *m, const struct sk_buff *skb,
 	if (!eorpc_msg_complete(m))
 		m->progress = ktime_get();
 	return true;
+}
+
+/*
+ * Should the receiver of fragment @frag say what it lacks (a NEED)? When
+ * the message is still partial and nothing after @frag is missing: the
+ * end of a transmission reached it with holes before. Senders go in
+ * index order and always end with the message's last fragment, so this
+ * fires about once a transmission, not once a fragment.
+ */
+bool eorpc_msg_wants_need(const struct eorpc_msg *m, u32 frag)
+{
+	u32 n = eorpc_nfrags(m->len);
+
+	return !eorpc_msg_complete(m) &&
+	       find_next_zero_bit(msg_frags((struct eorpc_msg *)m), n,
+				  frag + 1) >= n;
+}
+
+/* A NEED's data: bit i % 8 of byte i / 8 set if fragment i is here. */
+void eorpc_msg_need_bits(const struct eorpc_msg *m, u8 *bits)
+{
+	u32 n = eorpc_nfrags(m->len), i;
+
+	memset(bits, 0, eorpc_need_len(m->len));
+	for (i = 0; i < n; i++)
+		if (eorpc_msg_has_frag(m, i))
+			bits[i / 8] |= 1 << (i % 8);
+}
+
+/*
+ * Fragments of a message being sent that its receiver has, as a NEED
+ * reports them: the report replaces what was known, since the receiver
+ * may have dropped a partial message (abandoned) and started it over.
+ * Return: true if the report differs from what was known.
+ */
+bool eorpc_msg_peer_has(struct eorpc_msg *m, const u8 *bits)
+{
+	u32 n = eorpc_nfrags(m->len), i;
+	unsigned long *frags = msg_frags(m);
+	bool changed = false, has;
+
+	for (i = 0; i < n; i++) {
+		has = bits[i / 8] & (1 << (i % 8));
+		if (has == test_bit(i, frags))
+			continue;
+		__assign_bit(i, frags, has);
+		changed = true;
+	}
+	return changed;
 }
 
 bool eorpc_msg_complete(const struct eorpc_msg *m)

@@ -123,6 +123,7 @@ struct eorpc_sock *eorpc_reuseport_steer(struct eorpc_sock *ep,
 			m = find_member(ep, 0);
 		break;
 	case EORPC_PKT_REQUEST:
+	case EORPC_PKT_NEED_REPLY:
 	case EORPC_PKT_ACK:
 		/* server_epoch is set when the socket is made, never again. */
 		epoch = be64_to_cpu(hdr->server_epoch);

@@ -292,6 +292,21 @@ static void send_reply(struct eorpc_sock *ep, struct eorpc_server_session *ss,
 	eorpc_udp_send_msg(ep, &ss->peer, &ss->route, &pkt, &sc->msg);
 }
 
+/* Tell the client which fragments of its partial request are here. */
+static void send_need(struct eorpc_sock *ep, struct eorpc_server_session *ss,
+		      struct eorpc_server_call *sc)
+{
+	struct eorpc_pkt pkt = {
+		.type = EORPC_PKT_NEED_REQUEST,
+		.client_epoch = ss->client_epoch,
+		.server_epoch = ep->server_epoch,
+		.session_id = ss->session_id,
+		.request_id = sc->he.id,
+	};
+
+	eorpc_udp_send_need(ep, &ss->peer, &ss->route, &pkt, &sc->msg);
+}
+
 static void queue_request(struct eorpc_sock *ep, struct eorpc_server_call *sc)
 {
 	sc->he.state = EORPC_HE_QUEUED;
@@ -309,11 +324,11 @@ static void new_request(struct eorpc_sock *ep, struct eorpc_server_session *ss,
 
 	/*
 	 * More than this namespace takes: never delivered. The client is
-	 * told once per transmission, at its first fragment.
+	 * told once per transmission, at its last fragment.
 	 */
 	if (pkt->msg_len > eorpc_max_msg(ep)) {
 		eorpc_drop(net, EORPC_STAT_RX_DROP_TOO_BIG);
-		if (!pkt->frag)
+		if (eorpc_pkt_last_frag(pkt))
 			eorpc_send_error(ep, &ss->peer, pkt,
 					 EORPC_WERR_TOO_BIG);
 		return;
@@ -360,6 +375,8 @@ static void new_request(struct eorpc_sock *ep, struct eorpc_server_session *ss,
 	}
 	list_add_tail(&sc->rx.link, &ep->partial);
 	eorpc_partial_start(ep, &ss->partial_bytes, pkt->msg_len);
+	if (eorpc_msg_wants_need(&sc->msg, pkt->frag))
+		send_need(ep, ss, sc);
 }
 
 static void on_request(struct eorpc_sock *ep, struct eorpc_server_session *ss,
@@ -390,6 +407,9 @@ static void on_request(struct eorpc_sock *ep, struct eorpc_server_session *ss,
 		}
 		if (!eorpc_msg_add_frag(&sc->msg, skb, pkt)) {
 			eorpc_drop(net, EORPC_STAT_DUP_FRAGMENTS);
+			/* A retransmission ends here: say again what lacks. */
+			if (eorpc_pkt_last_frag(pkt))
+				send_need(ep, ss, sc);
 			return;
 		}
 		if (eorpc_msg_complete(&sc->msg)) {
@@ -399,10 +419,12 @@ static void on_request(struct eorpc_sock *ep, struct eorpc_server_session *ss,
 		}
 		/* Progress: to the back of the abandonment line. */
 		list_move_tail(&sc->rx.link, &ep->partial);
+		if (eorpc_msg_wants_need(&sc->msg, pkt->frag))
+			send_need(ep, ss, sc);
 		return;
 	}
-	/* A whole retransmission: answer it once, at its first fragment. */
-	if (pkt->frag)
+	/* A retransmission: answer it once, at its last fragment. */
+	if (!eorpc_pkt_last_frag(pkt))
 		return;
 	if (sc->he.state == EORPC_HE_REPLIED) {
 		eorpc_inc(net, EORPC_STAT_DUP_FROM_HISTORY);
@@ -415,8 +437,36 @@ static void on_request(struct eorpc_sock *ep, struct eorpc_server_session *ss,
 	}
 }
 
+/* The client lacks fragments of a reply: only those go again. */
+static void on_need_reply(struct eorpc_sock *ep, struct eorpc_server_session *ss,
+			  struct sk_buff *skb, const struct eorpc_pkt *pkt)
+{
+	u8 bits[(EORPC_MAX_FRAGS + 7) / 8];
+	struct eorpc_server_call *sc;
+	struct eorpc_hentry *he;
+	struct eorpc_pkt rep;
+
+	eorpc_inc(sock_net(&ep->sk), EORPC_STAT_NEEDS_RECEIVED);
+	if (eorpc_history_classify(&ss->history, pkt->request_id, &he) !=
+	    EORPC_HIST_KNOWN)
+		return;
+	sc = container_of(he, struct eorpc_server_call, he);
+	if (sc->he.state != EORPC_HE_REPLIED || sc->msg.len != pkt->msg_len ||
+	    skb_copy_bits(skb, pkt->data_off, bits, pkt->data_len))
+		return;
+	rep = (struct eorpc_pkt){
+		.type = EORPC_PKT_REPLY,
+		.flags = EORPC_F_RETRANS,
+		.client_epoch = ss->client_epoch,
+		.server_epoch = ep->server_epoch,
+		.session_id = ss->session_id,
+		.request_id = sc->he.id,
+	};
+	eorpc_udp_send_missing(ep, &ss->peer, &ss->route, &rep, &sc->msg, bits);
+}
+
 /**
- * eorpc_server_input() - a HELLO, REQUEST or ACK arrived
+ * eorpc_server_input() - a HELLO, REQUEST, NEED_REPLY or ACK arrived
  * @ep: the socket, locked
  * @skb: the datagram
  * @pkt: its validated header
@@ -442,7 +492,7 @@ void eorpc_server_input(struct eorpc_sock *ep, struct sk_buff *skb,
 		return;
 	}
 	if (pkt->server_epoch != ep->server_epoch) {
-		if (pkt->type == EORPC_PKT_REQUEST && !pkt->frag)
+		if (pkt->type == EORPC_PKT_REQUEST && eorpc_pkt_last_frag(pkt))
 			eorpc_send_error(ep, from, pkt,
 					 EORPC_WERR_SERVER_RESTARTED);
 		eorpc_drop(net, EORPC_STAT_RX_DROP_SESSION);
@@ -450,7 +500,7 @@ void eorpc_server_input(struct eorpc_sock *ep, struct sk_buff *skb,
 	}
 	ss = eorpc_server_session_by_id(ep, pkt->session_id);
 	if (!ss) {
-		if (pkt->type == EORPC_PKT_REQUEST && !pkt->frag)
+		if (pkt->type == EORPC_PKT_REQUEST && eorpc_pkt_last_frag(pkt))
 			eorpc_send_error(ep, from, pkt,
 					 EORPC_WERR_SESSION_UNKNOWN);
 		/* An ACK for ids this server never saw: nothing to answer. */
@@ -472,6 +522,10 @@ void eorpc_server_input(struct eorpc_sock *ep, struct sk_buff *skb,
 			eorpc_inc(net, EORPC_STAT_SESSIONS_CLOSED);
 			ss_free(ep, ss);
 		}
+		return;
+	}
+	if (pkt->type == EORPC_PKT_NEED_REPLY) {
+		on_need_reply(ep, ss, skb, pkt);
 		return;
 	}
 	on_request(ep, ss, skb, pkt);

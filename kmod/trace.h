@@ -25,6 +25,8 @@ TRACE_DEFINE_ENUM(EORPC_PKT_BUSY);
 TRACE_DEFINE_ENUM(EORPC_PKT_ACK);
 TRACE_DEFINE_ENUM(EORPC_PKT_ERROR);
 TRACE_DEFINE_ENUM(EORPC_PKT_COOKIE);
+TRACE_DEFINE_ENUM(EORPC_PKT_NEED_REQUEST);
+TRACE_DEFINE_ENUM(EORPC_PKT_NEED_REPLY);
 
 #define show_pkt_type(type)						\
 	__print_symbolic(type,						\
@@ -35,7 +37,9 @@ TRACE_DEFINE_ENUM(EORPC_PKT_COOKIE);
 			 { EORPC_PKT_BUSY, "BUSY" },			\
 			 { EORPC_PKT_ACK, "ACK" },			\
 			 { EORPC_PKT_ERROR, "ERROR" },			\
-			 { EORPC_PKT_COOKIE, "COOKIE" })
+			 { EORPC_PKT_COOKIE, "COOKIE" },		\
+			 { EORPC_PKT_NEED_REQUEST, "NEED_REQUEST" },	\
+			 { EORPC_PKT_NEED_REPLY, "NEED_REPLY" })
 
 void eorpc_trace_peer(u8 *buf, const struct sockaddr_eorpc *peer);
 

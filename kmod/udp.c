@@ -133,7 +133,7 @@ static void eorpc_icmp_error(struct sock *udp_sk, struct sk_buff *skb,
 		goto out;
 	}
 	if (hdr->type != EORPC_PKT_HELLO && hdr->type != EORPC_PKT_REQUEST &&
-	    hdr->type != EORPC_PKT_ACK) {
+	    hdr->type != EORPC_PKT_ACK && hdr->type != EORPC_PKT_NEED_REPLY) {
 		/* About a server's answer: a server acts on no ICMP error. */
 		eorpc_drop(net, EORPC_STAT_ICMP_IGNORED);
 		goto out;
@@ -335,4 +335,71 @@ int eorpc_udp_send_msg(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 			first = err;
 	}
 	return first;
+}
+
+static bool peer_bit(const u8 *bits, u32 i)
+{
+	return bits[i / 8] & (1 << (i % 8));
+}
+
+/**
+ * eorpc_udp_send_missing() - send again the fragments a receiver lacks
+ * @ep: the socket
+ * @to: destination
+ * @route: its session's kept route, or NULL
+ * @pkt: header fields; frag and msg_len are set here
+ * @m: the message
+ * @peer_bits: the receiver's fragments, as in a NEED; NULL: use @m's
+ *	record of them (a message being sent, eorpc_msg_peer_has())
+ *
+ * The last fragment always goes, had or not: it makes the receiver say
+ * again what it lacks, or answer a duplicate of a message it has whole.
+ *
+ * Return: the number of fragments sent.
+ */
+u32 eorpc_udp_send_missing(struct eorpc_sock *ep,
+			   const struct sockaddr_eorpc *to,
+			   struct eorpc_route *route, struct eorpc_pkt *pkt,
+			   const struct eorpc_msg *m, const u8 *peer_bits)
+{
+	u32 n = eorpc_nfrags(m->len), i, sent = 0;
+
+	pkt->msg_len = m->len;
+	for (i = 0; i < n; i++) {
+		if (i != n - 1 && (peer_bits ? peer_bit(peer_bits, i) :
+				   eorpc_msg_has_frag(m, i)))
+			continue;
+		pkt->frag = i;
+		eorpc_udp_send(ep, to, route, pkt,
+			       m->data ? m->data + i * EORPC_FRAG_DATA : NULL,
+			       eorpc_frag_len(m->len, i));
+		eorpc_inc(sock_net(&ep->sk), EORPC_STAT_FRAGMENTS_RESENT);
+		sent++;
+	}
+	return sent;
+}
+
+/**
+ * eorpc_udp_send_need() - tell a sender which fragments of @m are here
+ * @ep: the socket
+ * @to: the sender
+ * @route: its session's kept route, or NULL
+ * @pkt: header fields (type, epochs, session, request id, ack); msg_len
+ *	and frag are set here
+ * @m: the partial message
+ *
+ * Return: 0 or a negative errno.
+ */
+int eorpc_udp_send_need(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
+			struct eorpc_route *route, struct eorpc_pkt *pkt,
+			const struct eorpc_msg *m)
+{
+	u8 bits[(EORPC_MAX_FRAGS + 7) / 8];
+
+	pkt->msg_len = m->len;
+	pkt->frag = 0;
+	eorpc_msg_need_bits(m, bits);
+	eorpc_inc(sock_net(&ep->sk), EORPC_STAT_NEEDS_SENT);
+	return eorpc_udp_send(ep, to, route, pkt, bits,
+			      eorpc_need_len(m->len));
 }

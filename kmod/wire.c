@@ -11,6 +11,11 @@ static bool type_has_message(u8 type)
 	return type == EORPC_PKT_REQUEST || type == EORPC_PKT_REPLY;
 }
 
+static bool type_is_need(u8 type)
+{
+	return type == EORPC_PKT_NEED_REQUEST || type == EORPC_PKT_NEED_REPLY;
+}
+
 /* Exact data length of control packets. */
 static u32 control_data_len(u8 type)
 {
@@ -44,7 +49,7 @@ static bool ids_valid(const struct eorpc_pkt *pkt)
 		/* An ERROR may answer a HELLO (no session yet). */
 		return pkt->server_epoch;
 	default:
-		/* REQUEST, REPLY, BUSY name a request of a session. */
+		/* REQUEST, REPLY, BUSY, NEED name a request of a session. */
 		return pkt->server_epoch && pkt->session_id && pkt->request_id &&
 		       pkt->ack < pkt->request_id;
 	}
@@ -96,6 +101,14 @@ enum eorpc_wire_verdict eorpc_wire_decode(const void *buf, u32 len,
 	if (!ids_valid(pkt))
 		return EORPC_WIRE_FIELD_BAD;
 
+	/* Only a message of several fragments is ever partial. */
+	if (type_is_need(pkt->type)) {
+		if (pkt->frag || pkt->msg_len <= EORPC_FRAG_DATA ||
+		    pkt->msg_len > EORPC_WIRE_MAX_MSG ||
+		    data_len != eorpc_need_len(pkt->msg_len))
+			return EORPC_WIRE_LEN_BAD;
+		return EORPC_WIRE_OK;
+	}
 	if (!type_has_message(pkt->type)) {
 		if (pkt->frag || pkt->msg_len ||
 		    data_len != control_data_len(pkt->type))

@@ -29,7 +29,15 @@ enum eorpc_pkt_type {
 	EORPC_PKT_ACK = 6,
 	EORPC_PKT_ERROR = 7,
 	EORPC_PKT_COOKIE = 8,
-	EORPC_PKT_TYPE_MAX = 8,
+	/*
+	 * The receiver of a partial message tells its sender which fragments
+	 * it has (data: a bitmap, fragment i in bit i % 8 of byte i / 8), so
+	 * that only the others are sent again: the server about a request,
+	 * the client about a reply.
+	 */
+	EORPC_PKT_NEED_REQUEST = 9,
+	EORPC_PKT_NEED_REPLY = 10,
+	EORPC_PKT_TYPE_MAX = 10,
 };
 
 enum eorpc_pkt_flags {
@@ -159,6 +167,21 @@ static inline u32 eorpc_frag_len(u32 msg_len, u32 frag)
 	if (off >= msg_len)
 		return 0;
 	return msg_len - off < EORPC_FRAG_DATA ? msg_len - off : EORPC_FRAG_DATA;
+}
+
+/*
+ * The last fragment of its message: every transmission ends with it, so
+ * a duplicate is answered there (from history, BUSY, an error) once.
+ */
+static inline bool eorpc_pkt_last_frag(const struct eorpc_pkt *pkt)
+{
+	return pkt->frag == eorpc_nfrags(pkt->msg_len) - 1;
+}
+
+/* Data bytes of a NEED about a @msg_len-byte message: one bit a fragment. */
+static inline u32 eorpc_need_len(u32 msg_len)
+{
+	return (eorpc_nfrags(msg_len) + 7) / 8;
 }
 
 enum eorpc_wire_verdict eorpc_wire_decode(const void *buf, u32 len,

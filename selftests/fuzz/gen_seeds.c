@@ -145,6 +145,12 @@ static void valid(void)
 	p = message(EORPC_PKT_BUSY, 0, 0);
 	put("ok-busy", &p, 0);
 
+	/* What a receiver of a partial message has: 2 and 781 fragments. */
+	p = message(EORPC_PKT_NEED_REQUEST, EORPC_FRAG_DATA + 1, 0);
+	put("ok-need-request-2-fragments", &p, 1);
+	p = message(EORPC_PKT_NEED_REPLY, EORPC_WIRE_MAX_MSG, 0);
+	put("ok-need-reply-1mib", &p, eorpc_need_len(EORPC_WIRE_MAX_MSG));
+
 	p = pkt(EORPC_PKT_ACK);
 	p.ack = 7;
 	put("ok-ack", &p, 0);
@@ -291,6 +297,15 @@ static void bad_lengths(void)
 	put("len_bad-message-4g", &p, EORPC_FRAG_DATA);
 	p = message(EORPC_PKT_REPLY, EORPC_WIRE_MAX_MSG, 0xffff);
 	put("len_bad-frag-65535", &p, 0);
+	/* A NEED: never about one fragment, exactly its bitmap, frag 0. */
+	p = message(EORPC_PKT_NEED_REPLY, EORPC_FRAG_DATA, 0);
+	put("len_bad-need-single-fragment", &p, 1);
+	p = message(EORPC_PKT_NEED_REQUEST, 3 * EORPC_FRAG_DATA, 0);
+	put("len_bad-need-bitmap-long", &p, 2);
+	p = message(EORPC_PKT_NEED_REQUEST, 3 * EORPC_FRAG_DATA, 1);
+	put("len_bad-need-frag-1", &p, 1);
+	p = message(EORPC_PKT_NEED_REPLY, EORPC_WIRE_MAX_MSG + 1, 0);
+	put("len_bad-need-over-max", &p, eorpc_need_len(EORPC_WIRE_MAX_MSG + 1));
 }
 
 int main(int argc, char **argv)

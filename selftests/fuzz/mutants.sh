@@ -32,6 +32,10 @@ mutants=(
 	"s/(pkt->flags \\& EORPC_F_CLOSE) \\&\\& pkt->type != EORPC_PKT_ACK/0/"
 	"frag truncated to a byte"
 	"s/pkt->frag = be16_to_cpu/pkt->frag = (u8)be16_to_cpu/"
+	"NEED of any length accepted"
+	"s/data_len != eorpc_need_len(pkt->msg_len)/0/"
+	"NEED about a single fragment accepted"
+	"s/pkt->msg_len <= EORPC_FRAG_DATA ||/pkt->msg_len == 0 ||/"
 )
 
 n=0

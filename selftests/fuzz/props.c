@@ -105,6 +105,14 @@ static void check_fields(const uint8_t *buf, size_t len, const struct eorpc_pkt 
 	    p->data_len > EORPC_FRAG_DATA)
 		fail(buf, len, "accepted fragment %u of a %u-byte message with %u bytes",
 		     p->frag, p->msg_len, p->data_len);
+	/* A NEED carries a bitmap of a message of several fragments. */
+	if (p->type == EORPC_PKT_NEED_REQUEST || p->type == EORPC_PKT_NEED_REPLY) {
+		if (p->frag || eorpc_nfrags(p->msg_len) < 2 ||
+		    p->data_len != eorpc_need_len(p->msg_len))
+			fail(buf, len, "accepted a NEED about %u bytes, frag %u, with %u bytes",
+			     p->msg_len, p->frag, p->data_len);
+		return;
+	}
 	if (p->msg_len && p->data_len != eorpc_frag_len(p->msg_len, p->frag))
 		fail(buf, len, "fragment %u of %u bytes carries %u bytes",
 		     p->frag, p->msg_len, p->data_len);

@@ -39,7 +39,8 @@ struct rule {
 	enum need session_id;
 	enum need request_id;
 	enum need ack;
-	int data_len;		/* exact data bytes; -1: a message fragment */
+	int data_len;		/* exact data bytes; -1: a message fragment;
+				 * -2: a bitmap of a message's fragments */
 	bool close_ok;		/* EORPC_F_CLOSE allowed */
 };
 
@@ -59,6 +60,9 @@ static const struct rule rules[] = {
 	[EORPC_PKT_ACK] = { true, NONZERO, NONZERO, ZERO, ANY, 0, true },
 	[EORPC_PKT_ERROR] = { true, NONZERO, ANY, ANY, ANY, 0, false },
 	[EORPC_PKT_COOKIE] = { true, NONZERO, ZERO, ZERO, ZERO, COOKIE_LEN, false },
+	/* NEED names a request of a session, as BUSY does. */
+	[EORPC_PKT_NEED_REQUEST] = { true, NONZERO, NONZERO, NONZERO, BELOW_ID, -2, false },
+	[EORPC_PKT_NEED_REPLY] = { true, NONZERO, NONZERO, NONZERO, BELOW_ID, -2, false },
 };
 static const size_t n_rules = sizeof(rules) / sizeof(rules[0]);
 
@@ -103,6 +107,9 @@ static bool lengths_ok(const struct rule *r, uint32_t frag, uint64_t msg_len,
 		return false;
 	/* An empty message is one empty fragment. */
 	nfrags = msg_len ? (msg_len + FRAG_DATA - 1) / FRAG_DATA : 1;
+	/* One bit a fragment, of a message of two fragments or more. */
+	if (r->data_len == -2)
+		return frag == 0 && nfrags > 1 && data_len == (nfrags + 7) / 8;
 	if (frag >= nfrags)
 		return false;
 	off = (uint64_t)frag * FRAG_DATA;

@@ -145,7 +145,7 @@ TEST_F_TIMEOUT(hostile, malformed_headers_are_dropped_and_counted, 120)
 	/* Bad type. */
 	for (i = 0; i < 3; i++) {
 		h = good_request();
-		h.type = (uint8_t[]){ 0, 9, 200 }[i];
+		h.type = (uint8_t[]){ 0, 11, 200 }[i];
 		ASSERT_EQ(0, eow_send_to(self->us, &self->srv_udp, buf, build(buf, &h, 8)));
 	}
 	/* Bad fields, one each: reserved, reserved2, flags, code, CLOSE, epoch. */

@@ -28,11 +28,12 @@ local WELCOME_LEN = 8
 
 -- enum eorpc_pkt_type
 local HELLO, WELCOME, REQUEST, REPLY, BUSY, ACK, ERROR, COOKIE = 1, 2, 3, 4, 5, 6, 7, 8
-local TYPE_MAX = COOKIE
+local NEED_REQUEST, NEED_REPLY = 9, 10
+local TYPE_MAX = NEED_REPLY
 local type_names = {
 	[HELLO] = "HELLO", [WELCOME] = "WELCOME", [REQUEST] = "REQUEST",
 	[REPLY] = "REPLY", [BUSY] = "BUSY", [ACK] = "ACK", [ERROR] = "ERROR",
-	[COOKIE] = "COOKIE",
+	[COOKIE] = "COOKIE", [NEED_REQUEST] = "NEED_REQUEST", [NEED_REPLY] = "NEED_REPLY",
 }
 
 -- enum eorpc_pkt_flags
@@ -221,6 +222,18 @@ local function validate(h, len)
 		return V_FIELD, why
 	end
 	local data_len = len - HDR_LEN
+	-- A NEED: one bit a fragment of a message of two fragments or more.
+	if h.type == NEED_REQUEST or h.type == NEED_REPLY then
+		if h.frag ~= 0 or h.msg_len <= FRAG_DATA or h.msg_len > MAX_MSG then
+			return V_LEN, "NEED about no message of several fragments"
+		end
+		local want = math.floor((nfrags(h.msg_len) + 7) / 8)
+		if data_len ~= want then
+			return V_LEN, string.format("NEED carries %d bitmap bytes, not %d",
+				data_len, want)
+		end
+		return V_OK
+	end
 	if h.type ~= REQUEST and h.type ~= REPLY then
 		local want = 0
 		if h.type == WELCOME then
@@ -403,6 +416,17 @@ local function dissect(tvb, pinfo, tree)
 	elseif (h.type == HELLO or h.type == COOKIE) and
 	       caplen >= HDR_LEN + COOKIE_LEN then
 		root:add(f.cookie, tvb(HDR_LEN, COOKIE_LEN))
+	elseif (h.type == NEED_REQUEST or h.type == NEED_REPLY) and caplen == len then
+		local n, have = nfrags(h.msg_len), 0
+		for i = 0, n - 1 do
+			if bit.band(tvb(HDR_LEN + math.floor(i / 8), 1):uint(),
+				    bit.lshift(1, i % 8)) ~= 0 then
+				have = have + 1
+			end
+		end
+		root:add(f.data, tvb(HDR_LEN, dlen))
+		info = info .. string.format(" len=%d has %d of %d fragments",
+			h.msg_len, have, n)
 	elseif has_msg then
 		local n = nfrags(h.msg_len)
 		root:add(f.nfrags, n):set_generated()
