@@ -1016,7 +1016,7 @@ static void op_call(struct worker *w)
 	if (lfault) {
 		/* Too long: the iovec need not be readable, nothing is read. */
 		iov[0].iov_base = w->buf;
-		iov[0].iov_len = chance(w, 50) ? len : 1u << 20;
+		iov[0].iov_len = chance(w, 50) ? len : 16u << 20;
 		m.msg_iovlen = 1;
 		len = iov[0].iov_len;
 	} else {
