@@ -363,19 +363,6 @@ TEST_F_TIMEOUT(clean, server_asks_for_what_a_request_lacks, 120)
 	close(us);
 }
 
-/* WELCOME for @hello: window 32, timeout 120 s. */
-static size_t welcome_for(uint8_t *buf, const struct eow_hdr *hello)
-{
-	struct eow_hdr h = { .version = EOW_VERSION, .type = EOW_WELCOME,
-			     .client_epoch = hello->client_epoch,
-			     .server_epoch = 0x5e5e, .session_id = 0x1d1d };
-	uint32_t body[2] = { htobe32(32), htobe32(120000) };
-
-	eow_put(buf, &h);
-	memcpy(buf + EOW_HDR_LEN, body, sizeof(body));
-	return EOW_HDR_LEN + EOW_WELCOME_LEN;
-}
-
 /*
  * A reply reaches the client without one fragment: the client says which
  * it has, the missing one alone completes the call, byte for byte, and
@@ -404,7 +391,7 @@ TEST_F_TIMEOUT(clean, client_asks_for_what_a_reply_lacks, 120)
 	/* HELLO (answered without a cookie: this peer keeps no state) */
 	ASSERT_LT(0, recv_type(us, buf, sizeof(buf), EOW_HELLO, &h, &from));
 	len = sizeof(from);
-	ASSERT_LT(0, sendto(us, buf, welcome_for(buf, &h), 0,
+	ASSERT_LT(0, sendto(us, buf, eow_welcome_for(buf, &h), 0,
 			    (struct sockaddr *)&from, len));
 	ASSERT_LT(0, recv_type(us, buf, sizeof(buf), EOW_REQUEST, &h, &from));
 	requests++;

@@ -243,19 +243,6 @@ TEST_F_TIMEOUT(limits, partial_requests_of_one_client_do_not_starve_others,
 	munmap(counts, sizeof(*counts));
 }
 
-/* WELCOME for @hello: window 32, timeout 120 s. */
-static size_t welcome_for(uint8_t *buf, const struct eow_hdr *hello)
-{
-	struct eow_hdr h = { .version = EOW_VERSION, .type = EOW_WELCOME,
-			     .client_epoch = hello->client_epoch,
-			     .server_epoch = 0x5e5e, .session_id = 0x1d1d };
-	uint32_t body[2] = { htobe32(32), htobe32(120000) };
-
-	eow_put(buf, &h);
-	memcpy(buf + EOW_HDR_LEN, body, sizeof(body));
-	return EOW_HDR_LEN + EOW_WELCOME_LEN;
-}
-
 /*
  * The same at a client: a server (plain UDP here) that starts two 64 KiB
  * replies and stops. The second does not start (half the buffer per
@@ -299,7 +286,7 @@ TEST_F_TIMEOUT(limits, partial_replies_are_bounded_and_abandoned, 180)
 		ASSERT_LT(0, n);
 		ASSERT_EQ(0, eow_get(buf, n, &h));
 		if (h.type == EOW_HELLO) {
-			ASSERT_LT(0, sendto(us, buf, welcome_for(buf, &h), 0,
+			ASSERT_LT(0, sendto(us, buf, eow_welcome_for(buf, &h), 0,
 					    (struct sockaddr *)&from, from_len));
 		} else if (h.type == EOW_REQUEST && !(h.flags & EOW_F_RETRANS) &&
 			   h.request_id <= 2) {

@@ -154,6 +154,22 @@ static inline int eow_handshake(int us, const struct sockaddr_in *srv,
 	return 0;
 }
 
+/*
+ * A WELCOME for @hello, as a stand-in server in a test answers: server
+ * epoch 0x5e5e, session 0x1d1d, window 32, timeout 120 s.
+ */
+static inline size_t eow_welcome_for(uint8_t *buf, const struct eow_hdr *hello)
+{
+	struct eow_hdr h = { .version = EOW_VERSION, .type = EOW_WELCOME,
+			     .client_epoch = hello->client_epoch,
+			     .server_epoch = 0x5e5e, .session_id = 0x1d1d };
+	uint32_t body[2] = { htobe32(32), htobe32(120000) };
+
+	eow_put(buf, &h);
+	memcpy(buf + EOW_HDR_LEN, body, sizeof(body));
+	return EOW_HDR_LEN + EOW_WELCOME_LEN;
+}
+
 /* xorshift64*: reproducible from a printed seed, unlike rand() across libcs. */
 static inline uint64_t eo_rand(uint64_t *s)
 {
