@@ -95,12 +95,25 @@ for ((i = 0; i < clients; i++)); do
 done
 total=$((clients * calls))
 
-# The upgrades at the next eighth of the workload each, calls in flight: one
-# takes a second or two under emulation, or more on a loaded host, while
-# the clients go on; the last starts with five eighths of the calls left.
+# The upgrades at the next eighth of the workload each, calls in flight.
+# While one runs, the server's replies are dropped: requests still arrive
+# and run, retransmissions are answered from the history the successor
+# takes over, and no call completes, so the workload cannot end before the
+# upgrade does however slow the host is (a second or two under emulation).
+# replies_dropped ON|OFF: drop every reply, or restore the lossy link.
+replies_dropped() {
+	if [[ $1 == ON ]]; then
+		tc -n "$srv" qdisc change dev veth0 root netem loss 100%
+	else
+		# shellcheck disable=SC2086 # netem's own argument words
+		tc -n "$srv" qdisc change dev veth0 root netem $netem
+	fi
+}
 done_at=()
+running=0
 for ((g = 1; g <= upgrades; g++)); do
 	wait_until 300 completed_at_least $((total * g / (2 * upgrades + 2)))
+	replies_dropped ON
 	ip netns exec "$srv" "$bin/kv-server" --listen 0.0.0.0:1 \
 		--handover-from "$sock" --handover-listen "$sock" \
 		>"$tmp/server$g.out" 2>"$tmp/server$g.err" &
@@ -110,6 +123,12 @@ for ((g = 1; g <= upgrades; g++)); do
 		wait_until 60 exited "${gen_pid[g - 1]}"
 	tap $? "upgrade $g: pid ${gen_pid[g]} took over from pid ${gen_pid[g - 1]}"
 	done_at[g]=$(completed)
+	# Calls left, and a client still making them (any one of them).
+	running=0
+	for ((i = 0; i < clients; i++)); do
+		exited "${client_pid[i]}" || running=$((running + 1))
+	done
+	replies_dropped OFF
 	wait "${gen_pid[g - 1]}"
 	old_rc=$?
 	grep -q "^handover sent" "$tmp/server$((g - 1)).out" &&
@@ -117,12 +136,6 @@ for ((g = 1; g <= upgrades; g++)); do
 		grep -q "^listening $addr" "$tmp/server$g.out" && ((old_rc == 0))
 	tap $? "upgrade $g: the old server handed over and exited 0; the new one serves $addr"
 	echo "# [${SECONDS}s] upgrade $g done at ${done_at[g]} of $total calls: $(grep '^handover received' "$tmp/server$g.out")"
-done
-# Calls left when it was done, and a client still making them (the clients
-# run at their own pace: any one of them).
-running=0
-for ((i = 0; i < clients; i++)); do
-	exited "${client_pid[i]}" || running=$((running + 1))
 done
 ((done_at[upgrades] < total && running > 0))
 tap $? "the last upgrade came while the workload still ran (${done_at[upgrades]} < $total calls, $running clients running)"
