@@ -33,7 +33,7 @@ static void usage(FILE *f)
 "      --reuseport       share ADDR with other servers started so\n"
 "                        (EORPC_REUSEPORT, SO_REUSEPORT for UDP and TCP)\n"
 "Client:\n"
-"  -s, --size BYTES      request (and reply) size, 8..65536, K/KiB suffix\n"
+"  -s, --size BYTES      request (and reply) size, 8..1M, K/M suffix\n"
 "                        allowed (default 64; UDP at most 65507)\n"
 "  -w, --inflight N      calls in flight per client (default 1, at most 1024)\n"
 "  -c, --clients N       concurrent clients (default 1)\n"
@@ -198,7 +198,7 @@ int bench_parse_args(int argc, char **argv, struct bench_opts *o)
 			break;
 		case 's':
 			if (parse_size(optarg, EORPC_MAX_MSG_LEN, &v))
-				return bad("--size", optarg, "a size of at most 64K");
+				return bad("--size", optarg, "a size of at most 1M");
 			o->size = v;
 			break;
 		case 'w':

@@ -124,7 +124,7 @@ int cmd_call(int argc, char **argv)
 		if (read_all(STDIN_FILENO, &req, &req_len, EORPC_MAX_MSG_LEN)) {
 			err = errno;
 			cli_err(err, "reading the request from standard input%s",
-				err == EMSGSIZE ? " (at most 65536 bytes)" : "");
+				err == EMSGSIZE ? " (at most 1 MiB)" : "");
 			return err == EMSGSIZE ? ST_USAGE : ST_FAIL;
 		}
 	} else {
