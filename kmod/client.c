@@ -75,7 +75,9 @@ static void call_transmit(struct eorpc_sock *ep, struct eorpc_client_session *cs
 	};
 
 	if (!call->ntx) {
-		eorpc_udp_send_msg(ep, &cs->peer, &cs->route, &pkt, &call->req);
+		eorpc_udp_send_round(ep, &cs->peer, &cs->route, &pkt,
+				     &call->req, NULL, &cs->cwnd, false);
+		call->round_tx = now;
 		eorpc_inc(net, EORPC_STAT_REQUESTS_SENT);
 	} else if (call->reply.data && !eorpc_msg_complete(&call->reply)) {
 		/* The request ran: ask for the reply's missing fragments. */
@@ -84,10 +86,17 @@ static void call_transmit(struct eorpc_sock *ep, struct eorpc_client_session *cs
 		eorpc_udp_send_need(ep, &cs->peer, &cs->route, &pkt,
 				    &call->reply);
 	} else {
-		/* What the server has not said it has, and the last. */
+		/*
+		 * What the server has not said it has, and the last. A round
+		 * that never got its report lost it or the report; once all
+		 * went, a timeout may only mean a slow server.
+		 */
+		if (call->req.sent < eorpc_nfrags(call->req.len))
+			eorpc_cwnd_timeout(&cs->cwnd);
+		call->round_tx = 0;
 		trace_eorpc_retransmit(&cs->peer, &pkt);
-		eorpc_udp_send_missing(ep, &cs->peer, &cs->route, &pkt,
-				       &call->req, NULL);
+		eorpc_udp_send_round(ep, &cs->peer, &cs->route, &pkt,
+				     &call->req, NULL, &cs->cwnd, true);
 		eorpc_inc(net, EORPC_STAT_REQUESTS_SENT);
 	}
 	if (call->ntx++)
@@ -245,6 +254,7 @@ eorpc_cs_create(struct eorpc_sock *ep, const struct sockaddr_eorpc *peer)
 	INIT_LIST_HEAD(&cs->calls);
 	INIT_LIST_HEAD(&cs->waiting);
 	eorpc_rto_init(&cs->rto, ms_to_us(READ_ONCE(en->rto_initial_ms)));
+	eorpc_cwnd_init(&cs->cwnd);
 	cs->hello_rto = cs->rto.rto;
 	list_add_tail(&cs->link, &ep->client_sessions);
 	cs_send_control(ep, cs, EORPC_PKT_HELLO, 0);
@@ -308,6 +318,18 @@ static void on_cookie(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 	eorpc_timer_arm(ep, cs->hello_next);
 }
 
+/*
+ * A round was reported and the next one goes: the timer waits for its
+ * report, and its backoff ends, as TCP's does on a new ACK (else each
+ * lost round or report on a lossy link would cost a doubled timeout).
+ */
+static void round_progress(struct eorpc_client_session *cs,
+			   struct eorpc_call *call)
+{
+	call->rto = cs->rto.rto;
+	call->next_tx = ktime_add_us(ktime_get(), call->rto);
+}
+
 /* Tell the server which fragments of a partial reply are here. */
 static void send_need_reply(struct eorpc_sock *ep,
 			    struct eorpc_client_session *cs,
@@ -324,6 +346,7 @@ static void send_need_reply(struct eorpc_sock *ep,
 
 	eorpc_udp_send_need(ep, &cs->peer, &cs->route, &pkt, &call->reply);
 	cs->ack_due = 0;
+	round_progress(cs, call);
 }
 
 static void on_reply(struct eorpc_sock *ep, struct eorpc_client_session *cs,
@@ -364,27 +387,32 @@ static void on_reply(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 	}
 	if (!eorpc_msg_add_frag(&call->reply, skb, pkt)) {
 		eorpc_drop(net, EORPC_STAT_DUP_FRAGMENTS);
-		/* A retransmission ends here: say again what lacks. */
-		if (eorpc_pkt_last_frag(pkt) &&
-		    !eorpc_msg_complete(&call->reply))
+		if (eorpc_msg_dup_wants_need(&call->reply, pkt))
 			send_need_reply(ep, cs, call);
 		return;
 	}
 	if (!eorpc_msg_complete(&call->reply)) {
-		if (eorpc_msg_wants_need(&call->reply, pkt->frag))
+		if (eorpc_msg_wants_need(&call->reply, pkt))
 			send_need_reply(ep, cs, call);
 		return;
 	}
 	eorpc_partial_end(ep, &cs->partial_bytes, call->reply.len);
 	eorpc_inc(net, EORPC_STAT_REPLIES_RECEIVED);
-	/* Karn: a retransmitted call's reply may answer either copy. */
-	if (call->ntx == 1)
+	/*
+	 * Karn: a retransmitted call's reply may answer either copy. A
+	 * request sent in several rounds was sampled per round instead.
+	 */
+	if (call->ntx == 1 && call->req.sent == eorpc_nfrags(call->req.len) &&
+	    eorpc_nfrags(call->req.len) <= EORPC_CWND_INITIAL)
 		rtt_sample(ep, cs, call->first_tx);
 	call_finish(ep, call, 0);
 	eorpc_cs_pump(ep, cs);
 }
 
-/* The server lacks fragments of a request: only those go again. */
+/*
+ * The server reports a round of a request: a round of what it lacks, then
+ * of fragments not sent yet.
+ */
 static void on_need_request(struct eorpc_sock *ep,
 			    struct eorpc_client_session *cs,
 			    struct sk_buff *skb, const struct eorpc_pkt *pkt)
@@ -413,9 +441,20 @@ static void on_need_request(struct eorpc_sock *ep,
 		.request_id = call->id,
 		.ack = cs->ids.ack,
 	};
-	eorpc_udp_send_missing(ep, &cs->peer, &cs->route, &req, &call->req,
-			       NULL);
+	/*
+	 * Rounds are round trips: without these samples a 1 MiB request
+	 * would time the whole transfer, and a lost round or report would
+	 * wait for the initial timeout (no call of the session ever went
+	 * without a retransmission on a lossy link).
+	 */
+	if (call->round_tx)
+		rtt_sample(ep, cs, call->round_tx);
+	eorpc_cwnd_round(&cs->cwnd, eorpc_udp_round_lost(&call->req, NULL));
+	eorpc_udp_send_round(ep, &cs->peer, &cs->route, &req, &call->req, NULL,
+			     &cs->cwnd, false);
 	cs->ack_due = 0;
+	round_progress(cs, call);
+	call->round_tx = ktime_get();
 }
 
 static void on_busy(struct eorpc_sock *ep, struct eorpc_client_session *cs,

@@ -37,6 +37,7 @@
 
 #include "ackwin.h"
 #include "compat.h"
+#include "cwnd.h"
 #include "history.h"
 #include "rto.h"
 #include "wire.h"
@@ -57,6 +58,8 @@ extern struct workqueue_struct *eorpc_wq;
  *	64-bit: no second allocation), else @frags.map (see eorpc_msg_frags())
  * @progress: when the last new fragment arrived: a partial message that
  *	makes no progress for the abandonment horizon is dropped
+ * @sent: a message being sent: fragments 0 to @sent - 1 went at least
+ *	once (it goes in rounds, eorpc_udp_send_round())
  */
 struct eorpc_msg {
 	u8	*data;
@@ -67,6 +70,7 @@ struct eorpc_msg {
 		unsigned long	*map;
 	} frags;
 	ktime_t	progress;
+	u32	sent;
 };
 
 /* What sits on a socket's receive queue. */
@@ -107,6 +111,7 @@ enum eorpc_client_session_state {
  * @last_active: last packet to or from the server
  * @partial_bytes: bytes of replies of this session being reassembled
  * @route: the route to @peer
+ * @cwnd: how many fragments of a request a round may send to @peer
  */
 struct eorpc_client_session {
 	struct list_head	link;
@@ -127,6 +132,7 @@ struct eorpc_client_session {
 	ktime_t			last_active;
 	u32			partial_bytes;
 	struct eorpc_route	route;
+	struct eorpc_cwnd	cwnd;
 };
 
 /**
@@ -138,6 +144,8 @@ struct eorpc_client_session {
  * @user_tag: EORPC_CMSG_USER_TAG
  * @deadline: absolute, 0 for none
  * @first_tx: first transmission (for RTT samples)
+ * @round_tx: when the request's current round went, unless a timeout sent
+ *	it: its report is an RTT sample (Karn's rule); 0: none
  * @next_tx: next retransmission
  * @rto: current timeout, microseconds
  * @ntx: transmissions so far
@@ -155,6 +163,7 @@ struct eorpc_call {
 	u64			user_tag;
 	ktime_t			deadline;
 	ktime_t			first_tx;
+	ktime_t			round_tx;
 	ktime_t			next_tx;
 	u32			rto;
 	u32			ntx;
@@ -179,6 +188,7 @@ struct eorpc_call {
  * @partial_bytes: bytes of requests of this session being reassembled
  * @bytes: server state charged to the namespace (net.eorpc.max_history_bytes)
  * @route: the route to @peer
+ * @cwnd: how many fragments of a reply a round may send to @peer
  * @rcu: the hash tables may still see it for a grace period after removal
  */
 struct eorpc_server_session {
@@ -194,6 +204,7 @@ struct eorpc_server_session {
 	u32			partial_bytes;
 	size_t			bytes;
 	struct eorpc_route	route;
+	struct eorpc_cwnd	cwnd;
 	struct rcu_head		rcu;
 };
 
@@ -344,7 +355,10 @@ bool eorpc_msg_add_frag(struct eorpc_msg *m, const struct sk_buff *skb,
 			const struct eorpc_pkt *pkt);
 bool eorpc_msg_complete(const struct eorpc_msg *m);
 bool eorpc_msg_has_frag(const struct eorpc_msg *m, u32 frag);
-bool eorpc_msg_wants_need(const struct eorpc_msg *m, u32 frag);
+bool eorpc_msg_wants_need(const struct eorpc_msg *m,
+			  const struct eorpc_pkt *pkt);
+bool eorpc_msg_dup_wants_need(const struct eorpc_msg *m,
+			      const struct eorpc_pkt *pkt);
 void eorpc_msg_need_bits(const struct eorpc_msg *m, u8 *bits);
 bool eorpc_msg_peer_has(struct eorpc_msg *m, const u8 *bits);
 void eorpc_msg_free(struct eorpc_msg *m);
@@ -365,13 +379,12 @@ void eorpc_udp_close(struct eorpc_sock *ep);
 int eorpc_udp_send(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 		   struct eorpc_route *route, const struct eorpc_pkt *pkt,
 		   const void *data, u32 len);
-int eorpc_udp_send_msg(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
-		       struct eorpc_route *route, struct eorpc_pkt *pkt,
-		       const struct eorpc_msg *m);
-u32 eorpc_udp_send_missing(struct eorpc_sock *ep,
-			   const struct sockaddr_eorpc *to,
-			   struct eorpc_route *route, struct eorpc_pkt *pkt,
-			   const struct eorpc_msg *m, const u8 *peer_bits);
+u32 eorpc_udp_send_round(struct eorpc_sock *ep,
+			 const struct sockaddr_eorpc *to,
+			 struct eorpc_route *route, struct eorpc_pkt *pkt,
+			 struct eorpc_msg *m, const u8 *peer_bits,
+			 const struct eorpc_cwnd *cwnd, bool last_too);
+bool eorpc_udp_round_lost(const struct eorpc_msg *m, const u8 *peer_bits);
 int eorpc_udp_send_need(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 			struct eorpc_route *route, struct eorpc_pkt *pkt,
 			const struct eorpc_msg *m);

@@ -44,6 +44,7 @@ int eorpc_msg_alloc(struct eorpc_msg *m, u32 len)
 
 	m->len = 0;
 	m->have = 0;
+	m->sent = 0;
 	m->data = NULL;
 	m->frags.word = 0;
 	if (!len)
@@ -118,19 +119,34 @@ bool eorpc_msg_add_frag(struct eorpc_msg *m, const struct sk_buff *skb,
 }
 
 /*
- * Should the receiver of fragment @frag say what it lacks (a NEED)? When
- * the message is still partial and nothing after @frag is missing: the
- * end of a transmission reached it with holes before. Senders go in
- * index order and always end with the message's last fragment, so this
- * fires about once a transmission, not once a fragment.
+ * Should the receiver of the new fragment @pkt say what it lacks (a
+ * NEED)? When the message is still partial and the sender asked
+ * (EORPC_F_ACK_NOW: the end of a round), or nothing after the fragment
+ * is missing: the end of a transmission reached it with holes before.
+ * Senders go in index order and end every round either way, so this
+ * fires about once a round, not once a fragment.
  */
-bool eorpc_msg_wants_need(const struct eorpc_msg *m, u32 frag)
+bool eorpc_msg_wants_need(const struct eorpc_msg *m,
+			  const struct eorpc_pkt *pkt)
 {
 	u32 n = eorpc_nfrags(m->len);
 
-	return !eorpc_msg_complete(m) &&
+	if (eorpc_msg_complete(m))
+		return false;
+	return (pkt->flags & EORPC_F_ACK_NOW) ||
 	       find_next_zero_bit(msg_frags((struct eorpc_msg *)m), n,
-				  frag + 1) >= n;
+				  pkt->frag + 1) >= n;
+}
+
+/*
+ * A copy of a fragment already here ends a round or a transmission: say
+ * again what lacks, since the sender's view is stale.
+ */
+bool eorpc_msg_dup_wants_need(const struct eorpc_msg *m,
+			      const struct eorpc_pkt *pkt)
+{
+	return !eorpc_msg_complete(m) &&
+	       (eorpc_pkt_last_frag(pkt) || (pkt->flags & EORPC_F_ACK_NOW));
 }
 
 /* A NEED's data: bit i % 8 of byte i / 8 set if fragment i is here. */
@@ -179,6 +195,7 @@ void eorpc_msg_free(struct eorpc_msg *m)
 	m->data = NULL;
 	m->len = 0;
 	m->have = 0;
+	m->sent = 0;
 	m->frags.word = 0;
 }
 

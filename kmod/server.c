@@ -255,6 +255,7 @@ static void on_hello(struct eorpc_sock *ep, struct sk_buff *skb,
 		ss->session_id = get_random_u64();
 	} while (!ss->session_id || eorpc_server_session_by_id(ep, ss->session_id));
 	ss->last_active = now;
+	eorpc_cwnd_init(&ss->cwnd);
 	if (eorpc_server_session_insert(ep, ss)) {
 		eorpc_history_destroy(&ss->history);
 		goto nomem_free;
@@ -278,6 +279,10 @@ refuse:
 	eorpc_send_error(ep, from, pkt, EORPC_WERR_REFUSED);
 }
 
+/*
+ * The reply's first round: the client holds none of it (one that holds
+ * part asks with NEED_REPLY instead of sending its request again).
+ */
 static void send_reply(struct eorpc_sock *ep, struct eorpc_server_session *ss,
 		       struct eorpc_server_call *sc)
 {
@@ -289,7 +294,12 @@ static void send_reply(struct eorpc_sock *ep, struct eorpc_server_session *ss,
 		.request_id = sc->he.id,
 	};
 
-	eorpc_udp_send_msg(ep, &ss->peer, &ss->route, &pkt, &sc->msg);
+	/* A round that never ended, or whose report was lost. */
+	if (sc->msg.sent && sc->msg.sent < eorpc_nfrags(sc->msg.len))
+		eorpc_cwnd_timeout(&ss->cwnd);
+	sc->msg.sent = 0;
+	eorpc_udp_send_round(ep, &ss->peer, &ss->route, &pkt, &sc->msg, NULL,
+			     &ss->cwnd, false);
 }
 
 /* Tell the client which fragments of its partial request are here. */
@@ -375,7 +385,7 @@ static void new_request(struct eorpc_sock *ep, struct eorpc_server_session *ss,
 	}
 	list_add_tail(&sc->rx.link, &ep->partial);
 	eorpc_partial_start(ep, &ss->partial_bytes, pkt->msg_len);
-	if (eorpc_msg_wants_need(&sc->msg, pkt->frag))
+	if (eorpc_msg_wants_need(&sc->msg, pkt))
 		send_need(ep, ss, sc);
 }
 
@@ -407,8 +417,7 @@ static void on_request(struct eorpc_sock *ep, struct eorpc_server_session *ss,
 		}
 		if (!eorpc_msg_add_frag(&sc->msg, skb, pkt)) {
 			eorpc_drop(net, EORPC_STAT_DUP_FRAGMENTS);
-			/* A retransmission ends here: say again what lacks. */
-			if (eorpc_pkt_last_frag(pkt))
+			if (eorpc_msg_dup_wants_need(&sc->msg, pkt))
 				send_need(ep, ss, sc);
 			return;
 		}
@@ -419,7 +428,7 @@ static void on_request(struct eorpc_sock *ep, struct eorpc_server_session *ss,
 		}
 		/* Progress: to the back of the abandonment line. */
 		list_move_tail(&sc->rx.link, &ep->partial);
-		if (eorpc_msg_wants_need(&sc->msg, pkt->frag))
+		if (eorpc_msg_wants_need(&sc->msg, pkt))
 			send_need(ep, ss, sc);
 		return;
 	}
@@ -437,7 +446,10 @@ static void on_request(struct eorpc_sock *ep, struct eorpc_server_session *ss,
 	}
 }
 
-/* The client lacks fragments of a reply: only those go again. */
+/*
+ * The client lacks fragments of a reply: a round of those, then of the
+ * fragments not sent yet.
+ */
 static void on_need_reply(struct eorpc_sock *ep, struct eorpc_server_session *ss,
 			  struct sk_buff *skb, const struct eorpc_pkt *pkt)
 {
@@ -462,7 +474,9 @@ static void on_need_reply(struct eorpc_sock *ep, struct eorpc_server_session *ss
 		.session_id = ss->session_id,
 		.request_id = sc->he.id,
 	};
-	eorpc_udp_send_missing(ep, &ss->peer, &ss->route, &rep, &sc->msg, bits);
+	eorpc_cwnd_round(&ss->cwnd, eorpc_udp_round_lost(&sc->msg, bits));
+	eorpc_udp_send_round(ep, &ss->peer, &ss->route, &rep, &sc->msg, bits,
+			     &ss->cwnd, false);
 }
 
 /**

@@ -308,75 +308,127 @@ int eorpc_udp_send(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 	return 0;
 }
 
-/**
- * eorpc_udp_send_msg() - transmit every fragment of a message
- * @ep: the socket
- * @to: destination
- * @route: its session's kept route, or NULL
- * @pkt: header fields; frag and msg_len are set here
- * @m: the message
- *
- * Return: 0 or the first error.
- */
-int eorpc_udp_send_msg(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
-		       struct eorpc_route *route, struct eorpc_pkt *pkt,
-		       const struct eorpc_msg *m)
-{
-	u32 n = eorpc_nfrags(m->len), i;
-	int err, first = 0;
-
-	pkt->msg_len = m->len;
-	for (i = 0; i < n; i++) {
-		pkt->frag = i;
-		err = eorpc_udp_send(ep, to, route, pkt,
-				     m->data ? m->data + i * EORPC_FRAG_DATA : NULL,
-				     eorpc_frag_len(m->len, i));
-		if (err && !first)
-			first = err;
-	}
-	return first;
-}
-
 static bool peer_bit(const u8 *bits, u32 i)
 {
 	return bits[i / 8] & (1 << (i % 8));
 }
 
+/* Which fragments one round sends, in index order (a small iterator). */
+struct round {
+	const struct eorpc_msg	*m;
+	const u8		*peer_bits;
+	u32			n;
+	u32			budget;
+	u32			pos;
+	bool			last_too;
+};
+
+/* Never sent, or sent and not reported received. */
+static bool round_lacks(const struct round *r, u32 i)
+{
+	if (i >= r->m->sent)
+		return true;
+	return !(r->peer_bits ? peer_bit(r->peer_bits, i) :
+				eorpc_msg_has_frag(r->m, i));
+}
+
+/* The round's next fragment, or n when the round is over. */
+static u32 round_next(struct round *r)
+{
+	u32 i;
+
+	while (r->budget && r->pos < r->n) {
+		i = r->pos++;
+		if (round_lacks(r, i)) {
+			r->budget--;
+			if (i == r->n - 1)
+				r->last_too = false;
+			return i;
+		}
+	}
+	if (r->last_too) {
+		r->last_too = false;
+		return r->n - 1;
+	}
+	return r->n;
+}
+
 /**
- * eorpc_udp_send_missing() - send again the fragments a receiver lacks
+ * eorpc_udp_send_round() - send one round of a message
  * @ep: the socket
  * @to: destination
  * @route: its session's kept route, or NULL
- * @pkt: header fields; frag and msg_len are set here
- * @m: the message
- * @peer_bits: the receiver's fragments, as in a NEED; NULL: use @m's
- *	record of them (a message being sent, eorpc_msg_peer_has())
+ * @pkt: header fields; frag, msg_len and the round's flags are set here
+ * @m: the message; m->sent counts its fragments sent at least once
+ * @peer_bits: the receiver's fragments, as in a NEED; NULL: @m's record
+ *	of them (a request being sent, eorpc_msg_peer_has())
+ * @cwnd: the session's window, which bounds the round
+ *	(eorpc_cwnd_budget())
+ * @last_too: a retransmission: once every fragment went, the last one
+ *	goes again even if received, so that the receiver answers
  *
- * The last fragment always goes, had or not: it makes the receiver say
- * again what it lacks, or answer a duplicate of a message it has whole.
+ * The fragments already sent that the receiver lacks go first (marked as
+ * retransmissions), then new ones, at most the budget. A round that does not
+ * end with the message's last fragment ends with one marked
+ * EORPC_F_ACK_NOW, whose receiver reports at once what it has: that report
+ * lets the next round go. A message within the budget leaves whole.
  *
  * Return: the number of fragments sent.
  */
-u32 eorpc_udp_send_missing(struct eorpc_sock *ep,
-			   const struct sockaddr_eorpc *to,
-			   struct eorpc_route *route, struct eorpc_pkt *pkt,
-			   const struct eorpc_msg *m, const u8 *peer_bits)
+u32 eorpc_udp_send_round(struct eorpc_sock *ep,
+			 const struct sockaddr_eorpc *to,
+			 struct eorpc_route *route, struct eorpc_pkt *pkt,
+			 struct eorpc_msg *m, const u8 *peer_bits,
+			 const struct eorpc_cwnd *cwnd, bool last_too)
 {
-	u32 n = eorpc_nfrags(m->len), i, sent = 0;
+	u32 n = eorpc_nfrags(m->len), i, next, count = 0, sent_before = m->sent;
+	struct round r = {
+		.m = m,
+		.peer_bits = peer_bits,
+		.n = n,
+		.budget = eorpc_cwnd_budget(cwnd, n),
+		.last_too = last_too && m->sent == n,
+	};
+	u8 flags = pkt->flags & ~(EORPC_F_RETRANS | EORPC_F_ACK_NOW);
 
 	pkt->msg_len = m->len;
-	for (i = 0; i < n; i++) {
-		if (i != n - 1 && (peer_bits ? peer_bit(peer_bits, i) :
-				   eorpc_msg_has_frag(m, i)))
-			continue;
+	for (i = round_next(&r); i < n; i = next) {
+		next = round_next(&r);
 		pkt->frag = i;
+		pkt->flags = flags;
+		if (i < sent_before) {
+			pkt->flags |= EORPC_F_RETRANS;
+			eorpc_inc(sock_net(&ep->sk), EORPC_STAT_FRAGMENTS_RESENT);
+		} else {
+			m->sent = i + 1;
+		}
+		if (next >= n && i != n - 1)
+			pkt->flags |= EORPC_F_ACK_NOW;
 		eorpc_udp_send(ep, to, route, pkt,
 			       m->data ? m->data + i * EORPC_FRAG_DATA : NULL,
 			       eorpc_frag_len(m->len, i));
-		eorpc_inc(sock_net(&ep->sk), EORPC_STAT_FRAGMENTS_RESENT);
-		sent++;
+		count++;
 	}
-	return sent;
+	return count;
+}
+
+/**
+ * eorpc_udp_round_lost() - did a receiver's report show loss?
+ * @m: a message being sent
+ * @peer_bits: the report, as in a NEED; NULL: @m's record of it
+ *
+ * A report answers the end of a round, so a fragment sent before and
+ * still missing there was lost (or is very late).
+ */
+bool eorpc_udp_round_lost(const struct eorpc_msg *m, const u8 *peer_bits)
+{
+	u32 i;
+
+	for (i = 0; i < m->sent; i++)
+		if (!(peer_bits ? peer_bit(peer_bits, i) :
+				  eorpc_msg_has_frag(m, i)))
+			return true;
+	return false;
 }
 
 /**

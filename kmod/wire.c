@@ -98,6 +98,8 @@ enum eorpc_wire_verdict eorpc_wire_decode(const void *buf, u32 len,
 		return EORPC_WIRE_FIELD_BAD;
 	if ((pkt->flags & EORPC_F_CLOSE) && pkt->type != EORPC_PKT_ACK)
 		return EORPC_WIRE_FIELD_BAD;
+	if ((pkt->flags & EORPC_F_ACK_NOW) && !type_has_message(pkt->type))
+		return EORPC_WIRE_FIELD_BAD;
 	if (!ids_valid(pkt))
 		return EORPC_WIRE_FIELD_BAD;
 

@@ -43,7 +43,13 @@ enum eorpc_pkt_type {
 enum eorpc_pkt_flags {
 	EORPC_F_RETRANS = 0x01,
 	EORPC_F_CLOSE = 0x02,
-	EORPC_F_ALL = EORPC_F_RETRANS | EORPC_F_CLOSE,
+	/*
+	 * On a REQUEST or REPLY fragment that ends a round of a message
+	 * sent in rounds (cwnd.h): the receiver answers it at once with a
+	 * NEED if the message is still partial there.
+	 */
+	EORPC_F_ACK_NOW = 0x04,
+	EORPC_F_ALL = EORPC_F_RETRANS | EORPC_F_CLOSE | EORPC_F_ACK_NOW,
 };
 
 /* ERROR packet reason (header field "code"). */

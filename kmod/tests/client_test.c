@@ -487,6 +487,94 @@ static void client__icmp_unreachable_ignored_once_established(struct kunit *test
 	KUNIT_EXPECT_NOT_NULL(test, in_flight(cs, 1));
 }
 
+/* What the server reports having of request @id: fragments [0, @upto). */
+static void need_request(struct sm_harness *h, struct eorpc_client_session *cs,
+			 u64 id, u32 len, u32 upto, u32 hole1, u32 hole2)
+{
+	struct eorpc_pkt pkt = from_server(cs, EORPC_PKT_NEED_REQUEST);
+	u8 bits[(EORPC_MAX_FRAGS + 7) / 8] = {};
+	u32 i;
+
+	for (i = 0; i < upto; i++)
+		if (i != hole1 && i != hole2)
+			bits[i / 8] |= 1 << (i % 8);
+	pkt.request_id = id;
+	pkt.msg_len = len;
+	sm_input(h, &h->peer, &pkt, bits, eorpc_need_len(len));
+}
+
+/*
+ * The next @count datagrams are fragments @first.. of request @id, in
+ * order, except that @hole1 and @hole2 come first when below @first
+ * (resent, marked so); only the last asks for a report.
+ */
+static void expect_round(struct kunit *test, u64 id, u32 first, u32 count,
+			 u32 hole1, u32 hole2)
+{
+	u32 expect[2], nholes = 0, i, frag;
+	struct eorpc_tx_record *rec;
+
+	if (hole1 < first)
+		expect[nholes++] = hole1;
+	if (hole2 < first)
+		expect[nholes++] = hole2;
+	for (i = 0; i < count; i++) {
+		rec = expect_sent(test, EORPC_PKT_REQUEST);
+		frag = i < nholes ? expect[i] : first + i - nholes;
+		KUNIT_EXPECT_EQ(test, rec->pkt.request_id, id);
+		KUNIT_EXPECT_EQ(test, (u32)rec->pkt.frag, frag);
+		KUNIT_EXPECT_EQ(test, rec->pkt.flags,
+				(i < nholes ? EORPC_F_RETRANS : 0) |
+				(i == count - 1 ? EORPC_F_ACK_NOW : 0));
+	}
+}
+
+static void client__large_request_goes_in_rounds_of_the_window(struct kunit *test)
+{
+	struct sm_harness *h = sm(test);
+	u32 n = 300, len = n * EORPC_FRAG_DATA, none = U32_MAX;
+	struct eorpc_client_session *cs;
+	struct eorpc_call *call;
+	u8 *buf;
+
+	buf = kunit_kzalloc(test, len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_EQ(test, sm_call(h, buf, len, 1, 0), (int)len);
+	cs = session(h);
+	KUNIT_ASSERT_NOT_NULL(test, cs);
+	expect_sent(test, EORPC_PKT_HELLO);
+	welcome(h, cs, 4);
+	call = in_flight(cs, 1);
+	KUNIT_ASSERT_NOT_NULL(test, call);
+	/* First round: the initial window, its last fragment asks. */
+	expect_round(test, 1, 0, EORPC_CWND_INITIAL, none, none);
+	KUNIT_EXPECT_EQ(test, sm_sent_count(h), 0U);
+
+	/* All of it arrived: the window doubles. */
+	need_request(h, cs, 1, len, EORPC_CWND_INITIAL, none, none);
+	KUNIT_EXPECT_EQ(test, cs->cwnd.frags, 2 * EORPC_CWND_INITIAL);
+	expect_round(test, 1, EORPC_CWND_INITIAL, 2 * EORPC_CWND_INITIAL,
+		     none, none);
+	KUNIT_EXPECT_EQ(test, sm_sent_count(h), 0U);
+
+	/* The same report again (duplicated): nothing. */
+	need_request(h, cs, 1, len, EORPC_CWND_INITIAL, none, none);
+	KUNIT_EXPECT_EQ(test, sm_sent_count(h), 0U);
+
+	/* Two lost: they go first, the window halves. */
+	need_request(h, cs, 1, len, 3 * EORPC_CWND_INITIAL, 100, 150);
+	KUNIT_EXPECT_EQ(test, cs->cwnd.frags, EORPC_CWND_INITIAL);
+	expect_round(test, 1, 3 * EORPC_CWND_INITIAL, EORPC_CWND_INITIAL,
+		     100, 150);
+	KUNIT_EXPECT_EQ(test, sm_sent_count(h), 0U);
+	KUNIT_EXPECT_EQ(test, sm_stat(h, EORPC_STAT_FRAGMENTS_RESENT), 2ULL);
+
+	/* No report for a whole timeout: halved again, still a round. */
+	sm_client_timers(h, call->next_tx);
+	KUNIT_EXPECT_EQ(test, cs->cwnd.frags, EORPC_CWND_INITIAL / 2);
+	KUNIT_EXPECT_EQ(test, sm_sent_count(h), EORPC_CWND_INITIAL / 2);
+}
+
 static struct kunit_case client_cases[] = {
 	KUNIT_CASE(client__first_call_sends_hello_without_cookie),
 	KUNIT_CASE(client__cookie_is_echoed_in_next_hello),
@@ -506,6 +594,7 @@ static struct kunit_case client_cases[] = {
 	KUNIT_CASE(client__deadline_in_handshake_aborts_call_not_run),
 	KUNIT_CASE(client__icmp_unreachable_refuses_handshake),
 	KUNIT_CASE(client__icmp_unreachable_ignored_once_established),
+	KUNIT_CASE(client__large_request_goes_in_rounds_of_the_window),
 	{}
 };
 

@@ -142,6 +142,14 @@ static void valid(void)
 	p = message(EORPC_PKT_REPLY, 3 * EORPC_FRAG_DATA, 2);
 	put("ok-reply-third-fragment", &p, EORPC_FRAG_DATA);
 
+	/* The end of a round of a message sent in rounds. */
+	p = message(EORPC_PKT_REQUEST, EORPC_WIRE_MAX_MSG, 63);
+	p.flags = EORPC_F_ACK_NOW;
+	put("ok-request-round-end", &p, EORPC_FRAG_DATA);
+	p = message(EORPC_PKT_REPLY, EORPC_WIRE_MAX_MSG, 5);
+	p.flags = EORPC_F_ACK_NOW | EORPC_F_RETRANS;
+	put("ok-reply-resent-round-end", &p, EORPC_FRAG_DATA);
+
 	p = message(EORPC_PKT_BUSY, 0, 0);
 	put("ok-busy", &p, 0);
 
@@ -211,10 +219,17 @@ static void bad_fields(void)
 	d.buf[12] = 0x80;	/* reserved2 */
 	emit("field_bad-reserved2", &d);
 
-	p.flags = 0x04;
+	p.flags = 0x08;
 	put("field_bad-unknown-flag", &p, 4);
 	p.flags = EORPC_F_CLOSE;
 	put("field_bad-close-on-request", &p, 4);
+	p = message(EORPC_PKT_NEED_REQUEST, EORPC_FRAG_DATA + 1, 0);
+	p.flags = EORPC_F_ACK_NOW;
+	put("field_bad-ack-now-on-need", &p, 1);
+	p = pkt(EORPC_PKT_ACK);
+	p.flags = EORPC_F_ACK_NOW;
+	put("field_bad-ack-now-on-ack", &p, 0);
+	p = message(EORPC_PKT_REQUEST, 4, 0);
 	p.flags = 0;
 	p.code = EORPC_WERR_WINDOW;
 	put("field_bad-code-on-request", &p, 4);

@@ -30,6 +30,8 @@ mutants=(
 	"s/pkt->msg_len > EORPC_WIRE_MAX_MSG/pkt->msg_len > 2 * EORPC_WIRE_MAX_MSG/"
 	"CLOSE accepted on any type"
 	"s/(pkt->flags \\& EORPC_F_CLOSE) \\&\\& pkt->type != EORPC_PKT_ACK/0/"
+	"ACK_NOW accepted on any type"
+	"s/(pkt->flags \\& EORPC_F_ACK_NOW) \\&\\& !type_has_message(pkt->type)/0/"
 	"frag truncated to a byte"
 	"s/pkt->frag = be16_to_cpu/pkt->frag = (u8)be16_to_cpu/"
 	"NEED of any length accepted"

@@ -42,6 +42,7 @@ struct rule {
 	int data_len;		/* exact data bytes; -1: a message fragment;
 				 * -2: a bitmap of a message's fragments */
 	bool close_ok;		/* EORPC_F_CLOSE allowed */
+	bool ack_now_ok;	/* EORPC_F_ACK_NOW allowed: message fragments */
 };
 
 /*
@@ -52,17 +53,17 @@ struct rule {
  * COOKIE echoes HELLO's fields under the server's epoch (issue 4 contract).
  */
 static const struct rule rules[] = {
-	[EORPC_PKT_HELLO] = { true, ZERO, ZERO, ZERO, ZERO, COOKIE_LEN, false },
-	[EORPC_PKT_WELCOME] = { true, NONZERO, NONZERO, ZERO, ANY, WELCOME_LEN, false },
-	[EORPC_PKT_REQUEST] = { true, NONZERO, NONZERO, NONZERO, BELOW_ID, -1, false },
-	[EORPC_PKT_REPLY] = { true, NONZERO, NONZERO, NONZERO, BELOW_ID, -1, false },
-	[EORPC_PKT_BUSY] = { true, NONZERO, NONZERO, NONZERO, BELOW_ID, 0, false },
-	[EORPC_PKT_ACK] = { true, NONZERO, NONZERO, ZERO, ANY, 0, true },
-	[EORPC_PKT_ERROR] = { true, NONZERO, ANY, ANY, ANY, 0, false },
-	[EORPC_PKT_COOKIE] = { true, NONZERO, ZERO, ZERO, ZERO, COOKIE_LEN, false },
+	[EORPC_PKT_HELLO] = { true, ZERO, ZERO, ZERO, ZERO, COOKIE_LEN, false, false },
+	[EORPC_PKT_WELCOME] = { true, NONZERO, NONZERO, ZERO, ANY, WELCOME_LEN, false, false },
+	[EORPC_PKT_REQUEST] = { true, NONZERO, NONZERO, NONZERO, BELOW_ID, -1, false, true },
+	[EORPC_PKT_REPLY] = { true, NONZERO, NONZERO, NONZERO, BELOW_ID, -1, false, true },
+	[EORPC_PKT_BUSY] = { true, NONZERO, NONZERO, NONZERO, BELOW_ID, 0, false, false },
+	[EORPC_PKT_ACK] = { true, NONZERO, NONZERO, ZERO, ANY, 0, true, false },
+	[EORPC_PKT_ERROR] = { true, NONZERO, ANY, ANY, ANY, 0, false, false },
+	[EORPC_PKT_COOKIE] = { true, NONZERO, ZERO, ZERO, ZERO, COOKIE_LEN, false, false },
 	/* NEED names a request of a session, as BUSY does. */
-	[EORPC_PKT_NEED_REQUEST] = { true, NONZERO, NONZERO, NONZERO, BELOW_ID, -2, false },
-	[EORPC_PKT_NEED_REPLY] = { true, NONZERO, NONZERO, NONZERO, BELOW_ID, -2, false },
+	[EORPC_PKT_NEED_REQUEST] = { true, NONZERO, NONZERO, NONZERO, BELOW_ID, -2, false, false },
+	[EORPC_PKT_NEED_REPLY] = { true, NONZERO, NONZERO, NONZERO, BELOW_ID, -2, false, false },
 };
 static const size_t n_rules = sizeof(rules) / sizeof(rules[0]);
 
@@ -138,9 +139,11 @@ unsigned int spec_reasons(const uint8_t *buf, size_t len)
 
 	if (be(buf + 6, 2) || be(buf + 12, 4))		/* reserved fields */
 		why |= 1u << EORPC_WIRE_FIELD_BAD;
-	if (flags & ~(EORPC_F_RETRANS | EORPC_F_CLOSE))
+	if (flags & ~(EORPC_F_RETRANS | EORPC_F_CLOSE | EORPC_F_ACK_NOW))
 		why |= 1u << EORPC_WIRE_FIELD_BAD;
 	if ((flags & EORPC_F_CLOSE) && !r->close_ok)
+		why |= 1u << EORPC_WIRE_FIELD_BAD;
+	if ((flags & EORPC_F_ACK_NOW) && !r->ack_now_ok)
 		why |= 1u << EORPC_WIRE_FIELD_BAD;
 	/* code: an ERROR's reason, else 0. */
 	if (type == EORPC_PKT_ERROR ? code < 1 || code > EORPC_WERR_MAX : code != 0)

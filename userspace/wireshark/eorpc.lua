@@ -37,8 +37,8 @@ local type_names = {
 }
 
 -- enum eorpc_pkt_flags
-local F_RETRANS, F_CLOSE = 0x01, 0x02
-local F_ALL = 0x03
+local F_RETRANS, F_CLOSE, F_ACK_NOW = 0x01, 0x02, 0x04
+local F_ALL = 0x07
 
 -- enum eorpc_wire_error, named as the client's errno would say them
 local WERR_MAX = 7
@@ -72,6 +72,8 @@ local f = {
 		nil, F_RETRANS),
 	flag_close = ProtoField.bool("eorpc.flags.close", "Close (session over)",
 		8, nil, F_CLOSE),
+	flag_ack_now = ProtoField.bool("eorpc.flags.ack_now",
+		"Ack now (the end of a round: report with a NEED)", 8, nil, F_ACK_NOW),
 	flag_unknown = ProtoField.uint8("eorpc.flags.unknown", "Unknown flags",
 		base.HEX, nil, 0xff - F_ALL),
 	code = ProtoField.uint8("eorpc.code", "Error code", base.DEC, error_names),
@@ -107,7 +109,7 @@ local f = {
 		"Reassembled length", base.DEC),
 }
 eorpc.fields = {
-	f.version, f.type, f.flags, f.flag_retrans, f.flag_close,
+	f.version, f.type, f.flags, f.flag_retrans, f.flag_close, f.flag_ack_now,
 	f.flag_unknown, f.code, f.frag, f.reserved, f.msg_len, f.reserved2,
 	f.client_epoch, f.server_epoch, f.session_id, f.request_id, f.ack,
 	f.window, f.timeout, f.cookie, f.data, f.verdict, f.nfrags,
@@ -216,6 +218,9 @@ local function validate(h, len)
 	end
 	if bit.band(h.flags, F_CLOSE) ~= 0 and h.type ~= ACK then
 		return V_FIELD, "CLOSE flag outside an ACK"
+	end
+	if bit.band(h.flags, F_ACK_NOW) ~= 0 and h.type ~= REQUEST and h.type ~= REPLY then
+		return V_FIELD, "ACK_NOW flag outside a REQUEST or REPLY"
 	end
 	local ok, why = ids_valid(h)
 	if not ok then
@@ -336,6 +341,7 @@ local function add_header(tree, tvb, h)
 	local fl = tree:add(f.flags, tvb(2, 1))
 	fl:add(f.flag_retrans, tvb(2, 1))
 	fl:add(f.flag_close, tvb(2, 1))
+	fl:add(f.flag_ack_now, tvb(2, 1))
 	if bit.band(h.flags, bit.bnot(F_ALL)) ~= 0 then
 		fl:add(f.flag_unknown, tvb(2, 1))
 	end
@@ -394,6 +400,7 @@ local function dissect(tvb, pinfo, tree)
 	end
 	if bit.band(h.flags, F_RETRANS) ~= 0 then info = info .. " [RETRANS]" end
 	if bit.band(h.flags, F_CLOSE) ~= 0 then info = info .. " [CLOSE]" end
+	if bit.band(h.flags, F_ACK_NOW) ~= 0 then info = info .. " [ACK_NOW]" end
 
 	if verdict ~= V_OK then
 		if caplen > HDR_LEN then

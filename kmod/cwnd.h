@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A congestion window per peer, counted in fragments: how many fragments
+ * of a message one round may send before the receiver reports (NEED)
+ * what arrived. Rounds are round trips, so the window is the rate.
+ */
+#ifndef _EORPC_CWND_H
+#define _EORPC_CWND_H
+
+#include <linux/types.h>
+
+/*
+ * The first window of a session, and the size up to which a message
+ * always leaves whole whatever the window (as Homa's unscheduled bytes):
+ * every message of 64 KiB or less (49 fragments) goes as before windows
+ * existed, to peers of any version; only larger ones wait for reports.
+ */
+#define EORPC_CWND_INITIAL	64
+/*
+ * Never below: a round must carry enough to be worth a round trip, and
+ * on a very lossy link (30%) rounds of 8 spent most of their time
+ * waiting for reports that were lost.
+ */
+#define EORPC_CWND_MIN		16
+
+/**
+ * struct eorpc_cwnd - a session's window toward its peer
+ * @frags: fragments a round may send
+ * @ssthresh: below it a clean round doubles @frags, above it adds
+ *	EORPC_CWND_MIN
+ */
+struct eorpc_cwnd {
+	u16	frags;
+	u16	ssthresh;
+};
+
+void eorpc_cwnd_init(struct eorpc_cwnd *c);
+u32 eorpc_cwnd_budget(const struct eorpc_cwnd *c, u32 nfrags);
+void eorpc_cwnd_round(struct eorpc_cwnd *c, bool lost);
+void eorpc_cwnd_timeout(struct eorpc_cwnd *c);
+
+#endif /* _EORPC_CWND_H */
