@@ -428,4 +428,92 @@ TEST_F_TIMEOUT(clean, client_asks_for_what_a_reply_lacks, 120)
 	close(us);
 }
 
+/*
+ * A long request goes in rounds, each waiting for the server's report: a
+ * short call made meanwhile on the same socket leaves at once, ahead of
+ * the long one's remaining fragments, and each report lets exactly one
+ * more round go.
+ */
+TEST_F_TIMEOUT(clean, short_call_passes_a_long_request_in_rounds, 120)
+{
+	enum { LONG = 1 << 20, ROUND1 = 64, NEED_LEN = (LONG / EOW_FRAG_DATA + 8) / 8 };
+	static uint8_t big[LONG], buf[1500], need[EOW_HDR_LEN + NEED_LEN];
+	uint64_t long_id, first_new;
+	struct eow_hdr h, nh;
+	struct sockaddr_in from;
+	int us, fd, round;
+	socklen_t len = sizeof(from);
+	ssize_t n;
+
+	/* The call's timer far off: only reports move the long request. */
+	ASSERT_EQ(0, eo_sh("ip netns exec %s sysctl -qw net.eorpc.rto_min_ms=5000 "
+			   "net.eorpc.rto_initial_ms=10000 net.eorpc.rto_max_ms=20000",
+			   self->cli_ns));
+	us = udp_at(self->srv_ns, "10.78.0.1", SRV_PORT);
+	ASSERT_LE(0, us);
+	/* Room for a whole round of 128 fragments. */
+	ASSERT_EQ(0, setsockopt(us, SOL_SOCKET, SO_RCVBUFFORCE,
+				&(int){ 4 * LONG }, sizeof(int)));
+	ASSERT_EQ(0, eo_ns_enter(self->cli_ns));
+	fd = eo_socket();
+	ASSERT_LE(0, fd);
+	/*
+	 * A call is charged to the send buffer until it completes: with the
+	 * default one, the short call would wait for the long one to end.
+	 */
+	ASSERT_EQ(0, setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE,
+				&(int){ 4 * LONG }, sizeof(int)));
+	ASSERT_EQ(LONG, eo_send(fd, &self->server, big, LONG, 1, 60000, 0));
+	ASSERT_LT(0, recv_type(us, buf, sizeof(buf), EOW_HELLO, &h, &from));
+	ASSERT_LT(0, sendto(us, buf, eow_welcome_for(buf, &h), 0,
+			    (struct sockaddr *)&from, len));
+	/* The first round: 64 fragments in order, the last asks for a report. */
+	for (int f = 0; f < ROUND1; f++) {
+		ASSERT_LT(0, recv_type(us, buf, sizeof(buf), EOW_REQUEST, &h, &from));
+		ASSERT_EQ(f, h.frag);
+		ASSERT_EQ(LONG, h.msg_len);
+		ASSERT_EQ(f == ROUND1 - 1 ? EOW_F_ACK_NOW : 0, h.flags);
+	}
+	long_id = h.request_id;
+	/* Nothing more of it before a report: the short call is next. */
+	ASSERT_EQ(5, eo_send(fd, &self->server, "short", 5, 2, 60000, 0));
+	ASSERT_LT(0, recv_type(us, buf, sizeof(buf), EOW_REQUEST, &h, &from));
+	ASSERT_NE(long_id, h.request_id)
+		TH_LOG("fragment %u of the long request came first", h.frag);
+	EXPECT_EQ(5, h.msg_len);
+
+	/* Each report of a clean round: one round, twice as long, follows. */
+	first_new = ROUND1;
+	for (round = 2; round <= 3; round++) {
+		uint32_t size = ROUND1 << (round - 1);
+
+		nh = (struct eow_hdr){ .version = EOW_VERSION,
+				       .type = EOW_NEED_REQUEST,
+				       .client_epoch = h.client_epoch,
+				       .server_epoch = 0x5e5e,
+				       .session_id = 0x1d1d,
+				       .request_id = long_id, .msg_len = LONG };
+		eow_put(need, &nh);
+		memset(need + EOW_HDR_LEN, 0, NEED_LEN);
+		for (uint64_t f = 0; f < first_new; f++)
+			need[EOW_HDR_LEN + f / 8] |= 1 << (f % 8);
+		ASSERT_LT(0, sendto(us, need, sizeof(need), 0,
+				    (struct sockaddr *)&from, len));
+		for (uint32_t i = 0; i < size; i++) {
+			ASSERT_LT(0, recv_type(us, buf, sizeof(buf), EOW_REQUEST,
+					       &h, &from))
+				TH_LOG("round %d: %u fragments came", round, i);
+			ASSERT_EQ(long_id, h.request_id);
+			ASSERT_EQ(first_new + i, h.frag);
+			ASSERT_EQ(i == size - 1 ? EOW_F_ACK_NOW : 0, h.flags);
+		}
+		first_new += size;
+	}
+	/* And no fragment after the last round until the next report. */
+	while ((n = recvfrom(us, buf, sizeof(buf), MSG_DONTWAIT, NULL, NULL)) > 0)
+		EXPECT_FALSE(!eow_get(buf, n, &h) && h.type == EOW_REQUEST);
+	close(fd);
+	close(us);
+}
+
 TEST_HARNESS_MAIN

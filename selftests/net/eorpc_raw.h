@@ -36,7 +36,7 @@ enum eow_type {
 	EOW_ERROR, EOW_COOKIE, EOW_NEED_REQUEST, EOW_NEED_REPLY,
 };
 
-enum { EOW_F_RETRANS = 1, EOW_F_CLOSE = 2 };
+enum { EOW_F_RETRANS = 1, EOW_F_CLOSE = 2, EOW_F_ACK_NOW = 4 };
 
 /* Header fields in host order; eow_put() writes them big-endian. */
 struct eow_hdr {
