@@ -279,6 +279,14 @@ static size_t frag_packet(uint8_t *buf, struct eow_hdr *h, const uint8_t *msg,
 	return EOW_HDR_LEN + EOW_FRAG_DATA;
 }
 
+/* Retransmission timers of seconds in @ns: only NEEDs move messages. */
+static int slow_timers(const char *ns)
+{
+	return eo_sh("ip netns exec %s sysctl -qw net.eorpc.rto_min_ms=5000 "
+		     "net.eorpc.rto_initial_ms=10000 net.eorpc.rto_max_ms=20000",
+		     ns);
+}
+
 /* The next datagram of @type (others skipped); its length, or -1. */
 static ssize_t recv_type(int us, uint8_t *buf, size_t cap, int type,
 			 struct eow_hdr *h, struct sockaddr_in *from)
@@ -379,9 +387,7 @@ TEST_F_TIMEOUT(clean, client_asks_for_what_a_reply_lacks, 120)
 	ssize_t n;
 
 	/* The call's timer far off: only a NEED can bring the fragment. */
-	ASSERT_EQ(0, eo_sh("ip netns exec %s sysctl -qw net.eorpc.rto_min_ms=5000 "
-			   "net.eorpc.rto_initial_ms=10000 net.eorpc.rto_max_ms=20000",
-			   self->cli_ns));
+	ASSERT_EQ(0, slow_timers(self->cli_ns));
 	us = udp_at(self->srv_ns, "10.78.0.1", SRV_PORT);
 	ASSERT_LE(0, us);
 	ASSERT_EQ(0, eo_ns_enter(self->cli_ns));
@@ -446,9 +452,7 @@ TEST_F_TIMEOUT(clean, short_call_passes_a_long_request_in_rounds, 120)
 	ssize_t n;
 
 	/* The call's timer far off: only reports move the long request. */
-	ASSERT_EQ(0, eo_sh("ip netns exec %s sysctl -qw net.eorpc.rto_min_ms=5000 "
-			   "net.eorpc.rto_initial_ms=10000 net.eorpc.rto_max_ms=20000",
-			   self->cli_ns));
+	ASSERT_EQ(0, slow_timers(self->cli_ns));
 	us = udp_at(self->srv_ns, "10.78.0.1", SRV_PORT);
 	ASSERT_LE(0, us);
 	/* Room for a whole round of 128 fragments. */
