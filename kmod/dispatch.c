@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The socket's work item: the one place, besides system calls, that touches
- * protocol state. It takes the socket lock, hands queued datagrams to the
- * client or server side by packet type, then ICMP reports, then the timers,
- * and rearms the socket's hrtimer (timer.c) for the earliest thing still
- * pending.
+ * Where a received datagram is processed, and the socket's work item.
+ *
+ * What a waiting caller needs at once (a REPLY or BUSY, of a message small
+ * enough to allocate in softirq) is processed in softirq, as TCP processes
+ * a segment: right away if no task owns the socket, else on the socket's
+ * backlog, which the owner runs in release_sock(). Everything else goes to
+ * the work item, which may sleep: it takes the socket lock, hands queued
+ * datagrams to the client or server side by packet type, then ICMP reports,
+ * then the timers, and rearms the socket's hrtimer (timer.c) for the
+ * earliest thing still pending. Every path holds the socket lock, so
+ * datagrams stay serialised per socket.
  */
 #include <linux/sched/mm.h>
 #include "eorpc.h"
@@ -13,6 +19,16 @@
 #include "netns.h"
 #include "timer.h"
 #include "trace.h"
+
+/* Datagrams waiting for the work item, at most; beyond: drop, count. */
+enum { EORPC_BACKLOG_MAX = 4096 };
+
+/*
+ * The largest message softirq reassembles: its body is allocated there
+ * without sleeping, and up to an order-2 allocation that nearly always
+ * succeeds. A failure is a dropped fragment, which the peer sends again.
+ */
+enum { EORPC_RX_SOFTIRQ_MAX = 16384 };
 
 /* Called from softirq (UDP hook, hrtimer) and process context. */
 void eorpc_kick(struct eorpc_sock *ep)
@@ -65,6 +81,83 @@ void eorpc_dispatch(struct eorpc_sock *ep, struct sk_buff *skb)
 	}
 }
 
+/*
+ * One datagram, socket locked, consumed. What the protocol allocates for it
+ * (server sessions, their history, request and reply bodies) is the socket
+ * owner's: charged to the owner's memory cgroup, as the system calls'
+ * allocations are, not to the kworker's or the interrupted task's.
+ */
+static void dispatch_charged(struct eorpc_sock *ep, struct sk_buff *skb)
+{
+	struct mem_cgroup *old_memcg;
+
+	if (!ep->dead) {
+		old_memcg = set_active_memcg(eorpc_sk_memcg(&ep->sk));
+		eorpc_dispatch(ep, skb);
+		set_active_memcg(old_memcg);
+	}
+	kfree_skb(skb);
+}
+
+/* A caller waits for it, and softirq can take it without sleeping. */
+static bool rx_in_softirq(const struct sk_buff *skb)
+{
+	const struct eorpc_wire_hdr *hdr;
+	struct eorpc_wire_hdr buf;
+
+	hdr = skb_header_pointer(skb, 0, sizeof(buf), &buf);
+	if (!hdr || be32_to_cpu(hdr->msg_len) > EORPC_RX_SOFTIRQ_MAX)
+		return false;
+	return hdr->type == EORPC_PKT_REPLY || hdr->type == EORPC_PKT_BUSY;
+}
+
+static void rx_to_work(struct eorpc_sock *ep, struct sk_buff *skb)
+{
+	if (skb_queue_len(&ep->rx_backlog) >= EORPC_BACKLOG_MAX) {
+		eorpc_drop(sock_net(&ep->sk), EORPC_STAT_RX_DROP_BACKLOG);
+		kfree_skb(skb);
+		return;
+	}
+	skb_queue_tail(&ep->rx_backlog, skb);
+	eorpc_kick(ep);
+}
+
+/**
+ * eorpc_receive() - a datagram for @ep arrived
+ * @ep: its socket, found by the UDP hook
+ * @skb: the datagram, at the AF_EORPC header, orphaned; consumed
+ *
+ * Context: softirq, rcu_read_lock() held (the socket cannot be freed).
+ */
+void eorpc_receive(struct eorpc_sock *ep, struct sk_buff *skb)
+{
+	struct sock *sk = &ep->sk;
+
+	/* Nothing here uses the route, and the backlog outlives RCU. */
+	skb_dst_drop(skb);
+	if (!rx_in_softirq(skb)) {
+		rx_to_work(ep, skb);
+		return;
+	}
+	bh_lock_sock(sk);
+	if (!sock_owned_by_user(sk)) {
+		dispatch_charged(ep, skb);
+	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
+				  READ_ONCE(sk->sk_sndbuf))) {
+		/* TCP's bound: what the owner has not read, plus its sends. */
+		eorpc_drop(sock_net(sk), EORPC_STAT_RX_DROP_BACKLOG);
+		kfree_skb(skb);
+	}
+	bh_unlock_sock(sk);
+}
+
+/* release_sock(): what softirq put on the backlog while a task owned @sk. */
+int eorpc_backlog_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	dispatch_charged(eorpc_sk(sk), skb);
+	return 0;
+}
+
 void eorpc_work(struct work_struct *work)
 {
 	struct eorpc_sock *ep = container_of(work, struct eorpc_sock, work);
@@ -75,18 +168,10 @@ void eorpc_work(struct work_struct *work)
 	ktime_t now, next = 0;
 
 	lock_sock(sk);
-	/*
-	 * What the protocol allocates here (server sessions, their history,
-	 * request and reply bodies) is the socket owner's: charge it to the
-	 * owner's memory cgroup, as the system calls' allocations are, not to
-	 * the kworker's (the root, which is never charged).
-	 */
+	while ((skb = skb_dequeue(&ep->rx_backlog)))
+		dispatch_charged(ep, skb);
+	/* The timers' retransmissions and expiries are the owner's too. */
 	old_memcg = set_active_memcg(eorpc_sk_memcg(sk));
-	while ((skb = skb_dequeue(&ep->rx_backlog))) {
-		if (!ep->dead)
-			eorpc_dispatch(ep, skb);
-		kfree_skb(skb);
-	}
 	/* ICMP errors the UDP error hook queued (udp.c); nothing to free. */
 	while (!ep->dead && eorpc_udp_icmp_next(ep, &icmp))
 		eorpc_client_icmp(ep, &icmp);

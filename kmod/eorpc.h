@@ -4,11 +4,17 @@
  *
  * Locking, the one place it is written down:
  * - Everything in struct eorpc_sock and what hangs off it is protected by
- *   the socket lock (lock_sock), taken in process context only: system
- *   calls and the socket's work item. Functions that need it say so with
- *   sock_owned_by_me(), which lockdep checks in the debug guest.
- * - The UDP receive hook and the hrtimer run in softirq: they only queue
- *   (rx_backlog, icmp[] under icmp_lock) and kick the work item.
+ *   the socket lock, as TCP's: lock_sock() in process context (system
+ *   calls, the socket's work item), or bh_lock_sock() in softirq, where
+ *   the UDP receive hook processes a REPLY or BUSY only while no task owns
+ *   the socket and otherwise leaves it on the socket's backlog for the
+ *   owner's release_sock() (dispatch.c). Functions that need the lock say
+ *   so with sock_owned_by_me(), which lockdep checks in the debug guest.
+ *   The client's reply path may run in softirq: it does not sleep, and it
+ *   allocates with eorpc_rx_gfp().
+ * - The hrtimer and the ICMP hook run in softirq and only queue (icmp[]
+ *   under icmp_lock) and kick the work item; so does the receive hook for
+ *   every other datagram (rx_backlog).
  * - Lock order: the namespace's eorpc_net.lock (a mutex: the socket list,
  *   for /proc) before the socket lock; the cookie secret's spinlock and
  *   icmp_lock are innermost and never held across anything that sleeps;
@@ -324,6 +330,16 @@ struct eorpc_sock {
 static inline struct eorpc_sock *eorpc_sk(const struct sock *sk)
 {
 	return (struct eorpc_sock *)sk;
+}
+
+/*
+ * Allocations of the receive path, which may run in softirq (dispatch.c):
+ * there they cannot sleep, and a failure is a dropped datagram, sent again.
+ */
+static inline gfp_t eorpc_rx_gfp(void)
+{
+	return in_softirq() ? GFP_ATOMIC | __GFP_ACCOUNT | __GFP_NOWARN :
+			      GFP_KERNEL_ACCOUNT;
 }
 
 /* addr.c */

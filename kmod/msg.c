@@ -52,11 +52,15 @@ int eorpc_msg_alloc(struct eorpc_msg *m, u32 len)
 	if (eorpc_should_fail_alloc())
 		return -ENOMEM;
 	if (map_size) {
-		m->frags.map = kzalloc(map_size, GFP_KERNEL_ACCOUNT);
+		m->frags.map = kzalloc(map_size, eorpc_rx_gfp());
 		if (!m->frags.map)
 			return -ENOMEM;
 	}
-	m->data = kvmalloc(len, GFP_KERNEL_ACCOUNT);
+	/* kvmalloc() may sleep; softirq takes small bodies only (dispatch.c). */
+	if (in_softirq())
+		m->data = kmalloc(len, eorpc_rx_gfp());
+	else
+		m->data = kvmalloc(len, GFP_KERNEL_ACCOUNT);
 	if (!m->data) {
 		kfree(m->frags.map);
 		m->frags.map = NULL;

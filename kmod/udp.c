@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The UDP transport: each bound AF_EORPC socket owns one kernel UDP socket.
- * Received datagrams come through the UDP encapsulation hook in softirq
- * context; they are only queued there and processed by the socket's work
- * item, which may sleep, allocate and transmit. ICMP errors about datagrams
- * we sent come through the encapsulation error hook, also in softirq; the
- * few that may matter are copied into a small array under @icmp_lock, and
- * the work item takes them from there (eorpc_udp_icmp_next()).
+ * Received datagrams come through the UDP encapsulation hook in softirq,
+ * which finds their socket and hands them to eorpc_receive() (dispatch.c:
+ * processed there, or by the socket's work item). ICMP errors about
+ * datagrams we sent come through the encapsulation error hook, also in
+ * softirq; the few that may matter are copied into a small array under
+ * @icmp_lock, and the work item takes them from there
+ * (eorpc_udp_icmp_next()).
  */
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
@@ -26,9 +27,6 @@
 #include "xmit.h"
 #include "tx_seam.h"
 
-/* Datagrams waiting for the work item, at most; beyond: drop, count. */
-enum { EORPC_BACKLOG_MAX = 4096 };
-
 static int eorpc_encap_rcv(struct sock *udp_sk, struct sk_buff *skb)
 {
 	struct eorpc_sock *ep;
@@ -39,13 +37,8 @@ static int eorpc_encap_rcv(struct sock *udp_sk, struct sk_buff *skb)
 		goto drop;
 	if (udp_sk->sk_reuseport)
 		ep = eorpc_reuseport_steer(ep, skb);
-	if (skb_queue_len(&ep->rx_backlog) >= EORPC_BACKLOG_MAX) {
-		eorpc_drop(sock_net(&ep->sk), EORPC_STAT_RX_DROP_BACKLOG);
-		goto drop;
-	}
 	skb_orphan(skb);
-	skb_queue_tail(&ep->rx_backlog, skb);
-	eorpc_kick(ep);
+	eorpc_receive(ep, skb);
 	rcu_read_unlock();
 	return 0;
 drop:

@@ -276,6 +276,87 @@ static void client__reply_completes_call_once(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sm_stat(h, EORPC_STAT_CALLS_COMPLETED), 1ULL);
 }
 
+/* A reply as the UDP hook hands it over, in softirq. */
+static void reply_in_softirq(struct sm_harness *h,
+			     struct eorpc_client_session *cs, u64 id,
+			     const char *data, u32 len)
+{
+	struct eorpc_pkt pkt = from_server(cs, EORPC_PKT_REPLY);
+
+	pkt.request_id = id;
+	pkt.msg_len = len;
+	sm_receive(h, &h->peer, &pkt, data, len);
+}
+
+/* The fast path: no work item between a reply and its waiting caller. */
+static void client__reply_in_softirq_completes_call_there(struct kunit *test)
+{
+	struct sm_harness *h = sm(test);
+	struct eorpc_client_session *cs = established(test, 4, 7, 0);
+	struct eorpc_call *call;
+
+	reply_in_softirq(h, cs, 1, "pong", 4);
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&h->ep->rx_backlog), 0U);
+	KUNIT_EXPECT_NULL(test, h->ep->sk.sk_backlog.tail);
+	KUNIT_ASSERT_EQ(test, sm_recvq_len(h), 1U);
+	call = sm_completion(h, 7);
+	KUNIT_ASSERT_NOT_NULL(test, call);
+	KUNIT_EXPECT_EQ(test, call->error, 0);
+	KUNIT_ASSERT_EQ(test, call->reply.len, 4U);
+	KUNIT_EXPECT_EQ(test, memcmp(call->reply.data, "pong", 4), 0);
+	/* A duplicate in softirq completes nothing (G6). */
+	reply_in_softirq(h, cs, 1, "pong", 4);
+	KUNIT_EXPECT_EQ(test, sm_recvq_len(h), 1U);
+	KUNIT_EXPECT_EQ(test, sm_stat(h, EORPC_STAT_STALE_REPLIES), 1ULL);
+}
+
+/* As TCP's backlog: a task in a system call defers softirq to its release. */
+static void client__reply_while_socket_owned_waits_for_release(struct kunit *test)
+{
+	struct sm_harness *h = sm(test);
+	struct eorpc_client_session *cs = established(test, 4, 7, 0);
+	struct eorpc_call *call;
+
+	lock_sock(&h->ep->sk);
+	reply_in_softirq(h, cs, 1, "pong", 4);
+	KUNIT_EXPECT_NOT_NULL(test, h->ep->sk.sk_backlog.tail);
+	KUNIT_EXPECT_EQ(test, sm_recvq_len(h), 0U);
+	KUNIT_EXPECT_EQ(test, sm_stat(h, EORPC_STAT_CALLS_COMPLETED), 0ULL);
+	release_sock(&h->ep->sk);
+	KUNIT_EXPECT_NULL(test, h->ep->sk.sk_backlog.tail);
+	KUNIT_ASSERT_EQ(test, sm_recvq_len(h), 1U);
+	call = sm_completion(h, 7);
+	KUNIT_ASSERT_NOT_NULL(test, call);
+	KUNIT_EXPECT_EQ(test, call->error, 0);
+	KUNIT_EXPECT_EQ(test, memcmp(call->reply.data, "pong", 4), 0);
+}
+
+/*
+ * A reply too large to allocate without sleeping, and every datagram other
+ * than REPLY and BUSY, is the work item's: softirq only queues it.
+ */
+static void client__large_reply_goes_to_work_item(struct kunit *test)
+{
+	struct sm_harness *h = sm(test);
+	struct eorpc_client_session *cs = established(test, 4, 7, 0);
+	struct eorpc_pkt pkt = from_server(cs, EORPC_PKT_REPLY);
+	struct eorpc_call *call = in_flight(cs, 1);
+	char *frag;
+
+	frag = kunit_kzalloc(test, EORPC_FRAG_DATA, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, frag);
+	KUNIT_ASSERT_NOT_NULL(test, call);
+	pkt.request_id = 1;
+	pkt.msg_len = 16 * EORPC_FRAG_DATA;
+	sm_receive(h, &h->peer, &pkt, frag, EORPC_FRAG_DATA);
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&h->ep->rx_backlog), 1U);
+	KUNIT_EXPECT_NULL(test, call->reply.data);
+	pkt = from_server(cs, EORPC_PKT_WELCOME);
+	sm_receive(h, &h->peer, &pkt, NULL, 0);
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&h->ep->rx_backlog), 2U);
+	KUNIT_EXPECT_EQ(test, sm_recvq_len(h), 0U);
+}
+
 static void client__reply_of_other_client_epoch_is_dropped(struct kunit *test)
 {
 	struct sm_harness *h = sm(test);
@@ -583,6 +664,9 @@ static struct kunit_case client_cases[] = {
 	KUNIT_CASE(client__request_retransmitted_when_due),
 	KUNIT_CASE(client__retransmission_timeout_doubles_up_to_rto_max),
 	KUNIT_CASE(client__reply_completes_call_once),
+	KUNIT_CASE(client__reply_in_softirq_completes_call_there),
+	KUNIT_CASE(client__reply_while_socket_owned_waits_for_release),
+	KUNIT_CASE(client__large_reply_goes_to_work_item),
 	KUNIT_CASE(client__reply_of_other_client_epoch_is_dropped),
 	KUNIT_CASE(client__ack_sent_when_due_after_reply),
 	KUNIT_CASE(client__busy_slows_retransmission_to_rto_max),

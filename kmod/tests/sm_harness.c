@@ -7,7 +7,7 @@
 #include "../dispatch.h"
 #include "sm_harness.h"
 
-/* The suite registered the namespace state itself (sm_suite_init()). */
+/* The suite set up the module's state itself (sm_suite_init()). */
 static bool sm_own_netns;
 
 /**
@@ -16,7 +16,8 @@ static bool sm_own_netns;
  *
  * Some kernels (6.1) run a module's suites while it is still coming, before
  * eorpc_init(): then the suite registers the per-namespace state (tunables,
- * counters, cookie keys) for itself, and unregisters it after.
+ * counters, cookie keys) and the workqueue for itself, and removes them
+ * after.
  *
  * Return: 0 or a negative errno.
  */
@@ -26,19 +27,34 @@ int sm_suite_init(struct kunit_suite *suite)
 
 	if (THIS_MODULE->state != MODULE_STATE_COMING)
 		return 0;
+	/* The receive path kicks work items (an inert one in a test). */
+	eorpc_wq = alloc_workqueue("eorpc-kunit", WQ_PERCPU, 0);
+	if (!eorpc_wq)
+		return -ENOMEM;
 	err = eorpc_netns_init();
 	sm_own_netns = !err;
+	if (err) {
+		destroy_workqueue(eorpc_wq);
+		eorpc_wq = NULL;
+	}
 	return err;
 }
 
 void sm_suite_exit(struct kunit_suite *suite)
 {
-	if (sm_own_netns)
+	if (sm_own_netns) {
 		eorpc_netns_exit();
+		destroy_workqueue(eorpc_wq);
+		eorpc_wq = NULL;
+	}
 	sm_own_netns = false;
 }
 
 /* Nothing runs behind a test's back: no timer fires into the module. */
+static void sm_work_inert(struct work_struct *work)
+{
+}
+
 static enum hrtimer_restart sm_timer_inert(struct hrtimer *t)
 {
 	return HRTIMER_NORESTART;
@@ -110,6 +126,8 @@ int sm_init(struct kunit *test)
 		return -ENOMEM;
 	hrtimer_setup(&h->ep->timer, sm_timer_inert, CLOCK_MONOTONIC,
 		      HRTIMER_MODE_ABS_SOFT);
+	/* What goes to the work item stays on rx_backlog, for the test. */
+	INIT_WORK(&h->ep->work, sm_work_inert);
 	/* sendmsg() checks its budget on the socket's wait queue. */
 	init_waitqueue_head(&h->wq.wait);
 	RCU_INIT_POINTER(h->ep->sk.sk_wq, &h->wq);
@@ -150,6 +168,8 @@ void sm_exit(struct kunit *test)
 	eorpc_server_stop(ep);
 	release_sock(&ep->sk);
 	hrtimer_cancel(&ep->timer);
+	cancel_work_sync(&ep->work);
+	skb_queue_purge(&ep->rx_backlog);
 	list_for_each_entry_safe(item, tmp, &ep->recvq, link) {
 		list_del(&item->link);
 		if (item->kind == EORPC_RX_COMPLETION)
@@ -264,6 +284,31 @@ void sm_input(struct sm_harness *h, const struct sockaddr_eorpc *from,
 	eorpc_dispatch(ep, skb);
 	release_sock(&ep->sk);
 	kfree_skb(skb);
+}
+
+/**
+ * sm_receive() - a datagram arrives as the UDP hook hands it over
+ * @h: the harness
+ * @from: its sender
+ * @pkt: its header fields
+ * @data: what follows the header
+ * @len: its length
+ *
+ * In softirq context, as eorpc_receive() runs: processed there, left on
+ * the socket's backlog if the test owns the socket, or queued for the
+ * (inert) work item.
+ */
+void sm_receive(struct sm_harness *h, const struct sockaddr_eorpc *from,
+		const struct eorpc_pkt *pkt, const void *data, u32 len)
+{
+	struct sk_buff *skb = datagram(h, from, pkt, data, len);
+
+	KUNIT_ASSERT_NOT_NULL(h->test, skb);
+	rcu_read_lock();
+	local_bh_disable();
+	eorpc_receive(h->ep, skb);
+	local_bh_enable();
+	rcu_read_unlock();
 }
 
 /* The client's timer scan at @now. Return: when it wants to run next. */

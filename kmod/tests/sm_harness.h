@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * KUnit harness for the client and server state machines. Each test gets
- * an AF_EORPC socket in init_net without a UDP socket, work item or live
- * timer. Datagrams go in as the work item would hand them over (an skb with
+ * an AF_EORPC socket in init_net without a UDP socket, live work item or
+ * live timer. Datagrams go in as the work item would hand them over, or as
+ * the UDP hook does in softirq (sm_receive()) (an skb with
  * IPv4 and UDP headers in front), what the socket sends is recorded through
  * the transmit seam, and time passes only when a test calls the timer scans
  * with a "now" of its choice. Calls take the socket lock as the work item
@@ -82,6 +83,8 @@ void sm_sent_clear(struct sm_harness *h);
 
 void sm_input(struct sm_harness *h, const struct sockaddr_eorpc *from,
 	      const struct eorpc_pkt *pkt, const void *data, u32 len);
+void sm_receive(struct sm_harness *h, const struct sockaddr_eorpc *from,
+		const struct eorpc_pkt *pkt, const void *data, u32 len);
 ktime_t sm_client_timers(struct sm_harness *h, ktime_t now);
 ktime_t sm_server_timers(struct sm_harness *h, ktime_t now);
 
