@@ -22,7 +22,6 @@ static struct proto eorpc_proto = {
 	.name		= "EORPC",
 	.owner		= THIS_MODULE,
 	.obj_size	= sizeof(struct eorpc_sock),
-	.backlog_rcv	= eorpc_backlog_rcv,
 };
 
 /* A random incarnation number; 0 means "none" on the wire. */
@@ -523,7 +522,6 @@ struct eorpc_sock *eorpc_sock_alloc(struct net *net, struct socket *sock,
 	if (!sk)
 		return NULL;
 	sock_init_data(sock, sk);
-	sk->sk_backlog_rcv = eorpc_backlog_rcv;
 
 	ep = eorpc_sk(sk);
 	ep->server_epoch = eorpc_random_epoch();

@@ -5,11 +5,9 @@
 
 struct eorpc_sock;
 struct work_struct;
-struct sock;
 struct sk_buff;
 
 void eorpc_receive(struct eorpc_sock *ep, struct sk_buff *skb);
-int eorpc_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 void eorpc_dispatch(struct eorpc_sock *ep, struct sk_buff *skb);
 void eorpc_kick(struct eorpc_sock *ep);
 void eorpc_work(struct work_struct *work);

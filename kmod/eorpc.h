@@ -6,15 +6,15 @@
  * - Everything in struct eorpc_sock and what hangs off it is protected by
  *   the socket lock, as TCP's: lock_sock() in process context (system
  *   calls, the socket's work item), or bh_lock_sock() in softirq, where
- *   the UDP receive hook processes a REPLY or BUSY only while no task owns
- *   the socket and otherwise leaves it on the socket's backlog for the
- *   owner's release_sock() (dispatch.c). Functions that need the lock say
- *   so with sock_owned_by_me(), which lockdep checks in the debug guest.
- *   The client's reply path may run in softirq: it does not sleep, and it
- *   allocates with eorpc_rx_gfp().
+ *   the UDP receive hook processes a REQUEST, REPLY, ACK or BUSY only
+ *   while no task owns the socket (dispatch.c). Functions that need the
+ *   lock say so with sock_owned_by_me(), which lockdep checks in the debug
+ *   guest. The paths of those datagrams may run in softirq: they do not
+ *   sleep, and they allocate with eorpc_rx_gfp().
  * - The hrtimer and the ICMP hook run in softirq and only queue (icmp[]
  *   under icmp_lock) and kick the work item; so does the receive hook for
- *   every other datagram (rx_backlog).
+ *   every other datagram, and for those four while a task owns the socket
+ *   (rx_backlog).
  * - Lock order: the namespace's eorpc_net.lock (a mutex: the socket list,
  *   for /proc) before the socket lock; the cookie secret's spinlock and
  *   icmp_lock are innermost and never held across anything that sleeps;

@@ -364,7 +364,7 @@ static void new_request(struct eorpc_sock *ep, struct eorpc_server_session *ss,
 		return;
 	}
 	sc = eorpc_should_fail_alloc() ? NULL :
-	     kzalloc(sizeof(*sc), GFP_KERNEL_ACCOUNT);
+	     kzalloc(sizeof(*sc), eorpc_rx_gfp());
 	if (!sc || eorpc_msg_alloc(&sc->msg, pkt->msg_len)) {
 		kfree(sc);
 		eorpc_drop(net, EORPC_STAT_RX_DROP_NOMEM);

@@ -186,6 +186,51 @@ static void server__request_queued_once_for_application(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sm_stat(h, EORPC_STAT_REQUESTS_DELIVERED), 1ULL);
 }
 
+/* Request 1 of client A, or its retransmission, as softirq takes it. */
+static void request_in_softirq(struct sm_harness *h, u64 session_id, u8 flags)
+{
+	struct eorpc_pkt pkt = {
+		.type = EORPC_PKT_REQUEST,
+		.flags = flags,
+		.client_epoch = EPOCH_A,
+		.server_epoch = h->ep->server_epoch,
+		.session_id = session_id,
+		.request_id = 1,
+		.msg_len = 4,
+	};
+
+	sm_receive(h, &h->peer, &pkt, "ping", 4);
+}
+
+/* The fast path: a request reaches the receive queue without a work item. */
+static void server__request_in_softirq_delivered_once_there(struct kunit *test)
+{
+	struct sm_harness *h = sm(test);
+	struct eorpc_tx_record *rec;
+	u64 sid, call_id;
+
+	listening(test);
+	sid = handshake(test, &h->peer, EPOCH_A);
+	request_in_softirq(h, sid, 0);
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&h->ep->rx_backlog), 0U);
+	KUNIT_EXPECT_EQ(test, sm_recvq_len(h), 1U);
+	/* Its retransmission, in softirq too: BUSY, not a second delivery. */
+	request_in_softirq(h, sid, EORPC_F_RETRANS);
+	expect_sent(test, EORPC_PKT_BUSY);
+	KUNIT_EXPECT_EQ(test, sm_recvq_len(h), 1U);
+	call_id = sm_deliver(h);
+	KUNIT_ASSERT_NE(test, call_id, 0ULL);
+	KUNIT_ASSERT_EQ(test, sm_reply(h, call_id, "pong", 4), 4);
+	expect_sent(test, EORPC_PKT_REPLY);
+	/* Answered from history (G2). */
+	request_in_softirq(h, sid, EORPC_F_RETRANS);
+	rec = expect_sent(test, EORPC_PKT_REPLY);
+	KUNIT_EXPECT_EQ(test, memcmp(rec->data, "pong", 4), 0);
+	KUNIT_EXPECT_EQ(test, sm_recvq_len(h), 0U);
+	KUNIT_EXPECT_EQ(test, sm_stat(h, EORPC_STAT_REQUESTS_DELIVERED), 1ULL);
+	KUNIT_EXPECT_EQ(test, sm_stat(h, EORPC_STAT_DUP_FROM_HISTORY), 1ULL);
+}
+
 static void server__duplicate_of_unanswered_request_gets_busy(struct kunit *test)
 {
 	struct sm_harness *h = sm(test);
@@ -400,6 +445,7 @@ static struct kunit_case server_cases[] = {
 	KUNIT_CASE(server__hello_with_cookie_creates_one_session),
 	KUNIT_CASE(server__hello_with_forged_cookie_gets_cookie),
 	KUNIT_CASE(server__request_queued_once_for_application),
+	KUNIT_CASE(server__request_in_softirq_delivered_once_there),
 	KUNIT_CASE(server__duplicate_of_unanswered_request_gets_busy),
 	KUNIT_CASE(server__duplicate_request_answered_from_history),
 	KUNIT_CASE(server__ack_frees_history_then_duplicate_is_stale),

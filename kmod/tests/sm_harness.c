@@ -294,9 +294,8 @@ void sm_input(struct sm_harness *h, const struct sockaddr_eorpc *from,
  * @data: what follows the header
  * @len: its length
  *
- * In softirq context, as eorpc_receive() runs: processed there, left on
- * the socket's backlog if the test owns the socket, or queued for the
- * (inert) work item.
+ * In softirq context, as eorpc_receive() runs: processed there, or queued
+ * for the (inert) work item, which a test may run itself.
  */
 void sm_receive(struct sm_harness *h, const struct sockaddr_eorpc *from,
 		const struct eorpc_pkt *pkt, const void *data, u32 len)

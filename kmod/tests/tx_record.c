@@ -69,7 +69,9 @@ bool eorpc_tx_seam(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 	kunit_put_resource(res);
 	if (r->ep != ep)
 		return false;
-	rec = kunit_kzalloc(test, struct_size(rec, data, len), GFP_KERNEL);
+	/* The datagram may be sent from softirq (sm_receive()). */
+	rec = kunit_kzalloc(test, struct_size(rec, data, len),
+			    in_softirq() ? GFP_ATOMIC : GFP_KERNEL);
 	if (!rec) {
 		r->lost++;
 		return true;
