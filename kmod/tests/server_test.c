@@ -61,8 +61,9 @@ static u64 handshake(struct kunit *test, const struct sockaddr_eorpc *from,
 	return rec->pkt.session_id;
 }
 
-static void request(struct sm_harness *h, const struct sockaddr_eorpc *from,
-		    u64 epoch, u64 session_id, u64 id, u64 ack, u8 flags)
+/* The header of a 4-byte request ("ping"). */
+static struct eorpc_pkt request_pkt(struct sm_harness *h, u64 epoch,
+				    u64 session_id, u64 id, u64 ack, u8 flags)
 {
 	struct eorpc_pkt pkt = {
 		.type = EORPC_PKT_REQUEST,
@@ -74,6 +75,14 @@ static void request(struct sm_harness *h, const struct sockaddr_eorpc *from,
 		.ack = ack,
 		.msg_len = 4,
 	};
+
+	return pkt;
+}
+
+static void request(struct sm_harness *h, const struct sockaddr_eorpc *from,
+		    u64 epoch, u64 session_id, u64 id, u64 ack, u8 flags)
+{
+	struct eorpc_pkt pkt = request_pkt(h, epoch, session_id, id, ack, flags);
 
 	sm_input(h, from, &pkt, "ping", 4);
 }
@@ -189,15 +198,7 @@ static void server__request_queued_once_for_application(struct kunit *test)
 /* Request 1 of client A, or its retransmission, as softirq takes it. */
 static void request_in_softirq(struct sm_harness *h, u64 session_id, u8 flags)
 {
-	struct eorpc_pkt pkt = {
-		.type = EORPC_PKT_REQUEST,
-		.flags = flags,
-		.client_epoch = EPOCH_A,
-		.server_epoch = h->ep->server_epoch,
-		.session_id = session_id,
-		.request_id = 1,
-		.msg_len = 4,
-	};
+	struct eorpc_pkt pkt = request_pkt(h, EPOCH_A, session_id, 1, 0, flags);
 
 	sm_receive(h, &h->peer, &pkt, "ping", 4);
 }
