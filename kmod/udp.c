@@ -301,8 +301,11 @@ int eorpc_udp_send(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 	return 0;
 }
 
-static bool peer_bit(const u8 *bits, u32 i)
+/* Has the receiver fragment @i of @m: per its NEED @bits, else per @m. */
+static bool peer_has(const struct eorpc_msg *m, const u8 *bits, u32 i)
 {
+	if (!bits)
+		return eorpc_msg_has_frag(m, i);
 	return bits[i / 8] & (1 << (i % 8));
 }
 
@@ -321,8 +324,7 @@ static bool round_lacks(const struct round *r, u32 i)
 {
 	if (i >= r->m->sent)
 		return true;
-	return !(r->peer_bits ? peer_bit(r->peer_bits, i) :
-				eorpc_msg_has_frag(r->m, i));
+	return !peer_has(r->m, r->peer_bits, i);
 }
 
 /* The round's next fragment, or n when the round is over. */
@@ -418,8 +420,7 @@ bool eorpc_udp_round_lost(const struct eorpc_msg *m, const u8 *peer_bits)
 	u32 i;
 
 	for (i = 0; i < m->sent; i++)
-		if (!(peer_bits ? peer_bit(peer_bits, i) :
-				  eorpc_msg_has_frag(m, i)))
+		if (!peer_has(m, peer_bits, i))
 			return true;
 	return false;
 }
