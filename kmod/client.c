@@ -400,10 +400,9 @@ static void on_reply(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 	eorpc_inc(net, EORPC_STAT_REPLIES_RECEIVED);
 	/*
 	 * Karn: a retransmitted call's reply may answer either copy. A
-	 * request sent in several rounds was sampled per round instead.
+	 * request larger than one round was sampled per round instead.
 	 */
-	if (call->ntx == 1 && call->req.sent == eorpc_nfrags(call->req.len) &&
-	    eorpc_nfrags(call->req.len) <= EORPC_CWND_INITIAL)
+	if (call->ntx == 1 && eorpc_nfrags(call->req.len) <= EORPC_CWND_INITIAL)
 		rtt_sample(ep, cs, call->first_tx);
 	call_finish(ep, call, 0);
 	eorpc_cs_pump(ep, cs);

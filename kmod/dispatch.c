@@ -5,12 +5,11 @@
  * The datagrams of a call (REQUEST, REPLY, ACK and BUSY of a message small
  * enough to allocate in softirq) are processed in softirq, as TCP processes
  * a segment, if no task owns the socket. Everything else, and these too
- * while a task owns the socket, goes to the work item, which may sleep:
- * it takes the socket lock, hands queued
- * datagrams to the client or server side by packet type, then ICMP reports,
- * then the timers, and rearms the socket's hrtimer (timer.c) for the
- * earliest thing still pending. Every path holds the socket lock, so
- * datagrams stay serialised per socket.
+ * while a task owns the socket, goes to the work item, which may sleep: it
+ * takes the socket lock, hands queued datagrams to the client or server
+ * side by packet type, then ICMP reports, then the timers, and rearms the
+ * socket's hrtimer (timer.c) for the earliest thing still pending. Every
+ * path holds the socket lock, so datagrams stay serialised per socket.
  */
 #include <linux/sched/mm.h>
 #include "eorpc.h"
