@@ -4,6 +4,17 @@
 #include "../cwnd.h"
 #include "../wire.h"
 
+/* A fresh window after @rounds reports, each lost or clean as @lost. */
+static struct eorpc_cwnd after_rounds(int rounds, bool lost)
+{
+	struct eorpc_cwnd c;
+
+	eorpc_cwnd_init(&c);
+	while (rounds--)
+		eorpc_cwnd_round(&c, lost);
+	return c;
+}
+
 static void cwnd__starts_with_every_64_kib_message_whole(struct kunit *test)
 {
 	struct eorpc_cwnd c;
@@ -33,12 +44,8 @@ static void cwnd__clean_rounds_double_then_add(struct kunit *test)
 
 static void cwnd__losses_halve_down_to_the_floor(struct kunit *test)
 {
-	struct eorpc_cwnd c;
-	int i;
+	struct eorpc_cwnd c = after_rounds(20, true);
 
-	eorpc_cwnd_init(&c);
-	for (i = 0; i < 20; i++)
-		eorpc_cwnd_round(&c, true);
 	KUNIT_EXPECT_EQ(test, c.frags, EORPC_CWND_MIN);
 	eorpc_cwnd_timeout(&c);
 	KUNIT_EXPECT_EQ(test, c.frags, EORPC_CWND_MIN);
@@ -46,12 +53,8 @@ static void cwnd__losses_halve_down_to_the_floor(struct kunit *test)
 
 static void cwnd__never_above_the_largest_message(struct kunit *test)
 {
-	struct eorpc_cwnd c;
-	int i;
+	struct eorpc_cwnd c = after_rounds(200, false);
 
-	eorpc_cwnd_init(&c);
-	for (i = 0; i < 200; i++)
-		eorpc_cwnd_round(&c, false);
 	KUNIT_EXPECT_EQ(test, c.frags, (u16)EORPC_MAX_FRAGS);
 	eorpc_cwnd_timeout(&c);
 	KUNIT_EXPECT_EQ(test, c.frags, (u16)(EORPC_MAX_FRAGS / 2));
@@ -59,12 +62,8 @@ static void cwnd__never_above_the_largest_message(struct kunit *test)
 
 static void cwnd__messages_of_64_kib_leave_whole_whatever_the_window(struct kunit *test)
 {
-	struct eorpc_cwnd c;
-	int i;
+	struct eorpc_cwnd c = after_rounds(4, true);
 
-	eorpc_cwnd_init(&c);
-	for (i = 0; i < 4; i++)
-		eorpc_cwnd_round(&c, true);
 	KUNIT_EXPECT_EQ(test, eorpc_cwnd_budget(&c, 49), 49U);
 	KUNIT_EXPECT_EQ(test, eorpc_cwnd_budget(&c, EORPC_CWND_INITIAL),
 			(u32)EORPC_CWND_INITIAL);
