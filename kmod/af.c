@@ -22,6 +22,7 @@ static struct proto eorpc_proto = {
 	.name		= "EORPC",
 	.owner		= THIS_MODULE,
 	.obj_size	= sizeof(struct eorpc_sock),
+	.release_cb	= eorpc_release_cb,
 };
 
 /* A random incarnation number; 0 means "none" on the wire. */

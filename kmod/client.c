@@ -179,6 +179,9 @@ static void call_finish(struct eorpc_sock *ep, struct eorpc_call *call, int err)
 	list_del_init(&call->link);
 	call->sess = NULL;
 	call->error = err;
+	/* Its retransmission may be what the timer is set for (dispatch.c). */
+	if (!--ep->calls_unfinished)
+		ep->timer_stale = true;
 	if (call->id && eorpc_ackwin_finish(&cs->ids, call->id) && !cs->ack_due)
 		cs->ack_due = ktime_add_ms(ktime_get(), READ_ONCE(ep_net(ep)->rto_min_ms));
 	if (err) {

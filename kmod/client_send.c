@@ -161,6 +161,7 @@ int eorpc_client_sendmsg(struct eorpc_sock *ep, struct msghdr *msg,
 	call->charge = charge;
 	WRITE_ONCE(ep->tx_charged, ep->tx_charged + charge);
 	ep->calls_out++;
+	ep->calls_unfinished++;
 	list_add_tail(&call->link, &cs->waiting);
 	eorpc_inc(sock_net(&ep->sk), EORPC_STAT_CALLS);
 	if (call->deadline)

@@ -10,6 +10,12 @@
  * side by packet type, then ICMP reports, then the timers, and rearms the
  * socket's hrtimer (timer.c) for the earliest thing still pending. Every
  * path holds the socket lock, so datagrams stay serialised per socket.
+ *
+ * The timer scans run in softirq too when they cannot retransmit: no task
+ * owns the socket and it has no unfinished call (what is left is delayed
+ * ACKs, idle sessions, server expiry). With calls in flight they stay in
+ * the work item, whose delay batches a socket's retransmissions; run at
+ * each exact expiry, they collapsed the overloaded debug soak.
  */
 #include <linux/sched/mm.h>
 #include "eorpc.h"
@@ -98,6 +104,67 @@ static void dispatch_charged(struct eorpc_sock *ep, struct sk_buff *skb)
 	kfree_skb(skb);
 }
 
+/*
+ * Socket locked: run what is due at @now and set the hrtimer for exactly
+ * the earliest event left, which may be later than it was set for. Charged
+ * as the datagrams are: retransmissions and expiries are the owner's.
+ */
+static void timers_run(struct eorpc_sock *ep, ktime_t now)
+{
+	struct mem_cgroup *old_memcg;
+	ktime_t next = 0;
+
+	if (ep->dead)
+		return;
+	ep->timer_at = 0;
+	old_memcg = set_active_memcg(eorpc_sk_memcg(&ep->sk));
+	eorpc_client_timers(ep, now, &next);
+	eorpc_server_timers(ep, now, &next);
+	set_active_memcg(old_memcg);
+	/* Calls the scans ended are in @next already. */
+	ep->timer_stale = false;
+	eorpc_timer_set(ep, next);
+}
+
+/*
+ * Socket locked, about to be unlocked: the last unfinished call ended, so
+ * the timer may be set for its retransmission. Rescan now rather than let
+ * it fire for nothing (once a session's calls are sparse, that was a timer
+ * expiry and a work item per call).
+ */
+static void timers_settle(struct eorpc_sock *ep)
+{
+	if (!ep->timer_stale)
+		return;
+	ep->timer_stale = false;
+	/* A call started since: its timer is armed, and scans may retransmit. */
+	if (!ep->calls_unfinished)
+		timers_run(ep, ktime_get());
+}
+
+/* proto.release_cb: release_sock() runs it, the socket still owned. */
+void eorpc_release_cb(struct sock *sk)
+{
+	timers_settle(eorpc_sk(sk));
+}
+
+/* The socket's hrtimer, in softirq: the scans here or in the work item. */
+enum hrtimer_restart eorpc_timer_fired(struct hrtimer *t)
+{
+	struct eorpc_sock *ep = container_of(t, struct eorpc_sock, timer);
+	struct sock *sk = &ep->sk;
+
+	bh_lock_sock(sk);
+	if (!sock_owned_by_user(sk) && !ep->calls_unfinished) {
+		timers_run(ep, ktime_get());
+		bh_unlock_sock(sk);
+		return HRTIMER_NORESTART;
+	}
+	bh_unlock_sock(sk);
+	eorpc_kick(ep);
+	return HRTIMER_NORESTART;
+}
+
 /* A datagram of a call that softirq can take without sleeping. */
 static bool rx_in_softirq(const struct sk_buff *skb)
 {
@@ -142,6 +209,7 @@ void eorpc_receive(struct eorpc_sock *ep, struct sk_buff *skb)
 	bh_lock_sock(sk);
 	if (!sock_owned_by_user(sk)) {
 		dispatch_charged(ep, skb);
+		timers_settle(ep);
 		bh_unlock_sock(sk);
 		return;
 	}
@@ -164,28 +232,24 @@ void eorpc_work(struct work_struct *work)
 	struct mem_cgroup *old_memcg;
 	struct sock *sk = &ep->sk;
 	struct sk_buff *skb;
-	ktime_t now, next = 0;
+	ktime_t now;
 
 	lock_sock(sk);
 	while ((skb = skb_dequeue(&ep->rx_backlog)))
 		dispatch_charged(ep, skb);
-	/* The timers' retransmissions and expiries are the owner's too. */
+	/* What an ICMP report changes is the owner's too. */
 	old_memcg = set_active_memcg(eorpc_sk_memcg(sk));
 	/* ICMP errors the UDP error hook queued (udp.c); nothing to free. */
 	while (!ep->dead && eorpc_udp_icmp_next(ep, &icmp))
 		eorpc_client_icmp(ep, &icmp);
+	set_active_memcg(old_memcg);
 	/*
 	 * @timer_at is never later than the earliest pending event (every
 	 * event arms it), so the scans run only when something is due, not
 	 * once per received batch.
 	 */
 	now = ktime_get();
-	if (!ep->dead && ep->timer_at && ep->timer_at <= now) {
-		ep->timer_at = 0;
-		eorpc_client_timers(ep, now, &next);
-		eorpc_server_timers(ep, now, &next);
-		eorpc_timer_arm(ep, next);
-	}
-	set_active_memcg(old_memcg);
+	if (ep->timer_at && ep->timer_at <= now)
+		timers_run(ep, now);
 	release_sock(sk);
 }

@@ -1,15 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Received datagrams, in softirq or the socket's work item; the work item. */
+/* Received datagrams and timer expiries, in softirq or the work item. */
 #ifndef _EORPC_DISPATCH_H
 #define _EORPC_DISPATCH_H
+
+#include <linux/hrtimer.h>
 
 struct eorpc_sock;
 struct work_struct;
 struct sk_buff;
+struct sock;
 
 void eorpc_receive(struct eorpc_sock *ep, struct sk_buff *skb);
 void eorpc_dispatch(struct eorpc_sock *ep, struct sk_buff *skb);
 void eorpc_kick(struct eorpc_sock *ep);
 void eorpc_work(struct work_struct *work);
+void eorpc_release_cb(struct sock *sk);
+enum hrtimer_restart eorpc_timer_fired(struct hrtimer *t);
 
 #endif /* _EORPC_DISPATCH_H */

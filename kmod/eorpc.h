@@ -11,10 +11,12 @@
  *   lock say so with sock_owned_by_me(), which lockdep checks in the debug
  *   guest. The paths of those datagrams may run in softirq: they do not
  *   sleep, and they allocate with eorpc_rx_gfp().
- * - The hrtimer and the ICMP hook run in softirq and only queue (icmp[]
- *   under icmp_lock) and kick the work item; so does the receive hook for
- *   every other datagram, and for those four while a task owns the socket
- *   (rx_backlog).
+ * - The ICMP hook runs in softirq and only queues (icmp[] under
+ *   icmp_lock) and kicks the work item; so does the receive hook for every
+ *   other datagram, and for those four while a task owns the socket
+ *   (rx_backlog). The hrtimer runs the timer scans under bh_lock_sock()
+ *   when no task owns the socket and no call is unfinished, else it kicks
+ *   the work item too (dispatch.c).
  * - Lock order: the namespace's eorpc_net.lock (a mutex: the socket list,
  *   for /proc) before the socket lock; the cookie secret's spinlock and
  *   icmp_lock are innermost and never held across anything that sleeps;
@@ -272,6 +274,7 @@ struct eorpc_icmp_report {
  * @ss_tables: @ss_by_id and @ss_by_client are initialised (listen())
  * @ss_count: number of server sessions
  * @calls_out: client calls not yet read by the application
+ * @calls_unfinished: client calls whose outcome is not yet known
  * @server_calls: delivered requests not yet answered, by call slot
  * @call_seq: deliveries so far: the high half of a call id
  * @recvq: completions and requests for recvmsg
@@ -284,6 +287,8 @@ struct eorpc_icmp_report {
  * @work: processes @rx_backlog and timers
  * @timer: next client retransmission, deadline, ACK or server expiry
  * @timer_at: when @timer fires, 0 if not armed
+ * @timer_stale: the last unfinished call ended, so @timer_at may be an event
+ *	that no longer exists; recomputed before the socket lock is released
  * @gc_at: next scan for expired server sessions
  * @tx_charged: bytes of requests held for retransmission
  * @partial_bytes: bytes of messages being reassembled, all sessions
@@ -310,6 +315,7 @@ struct eorpc_sock {
 	bool			ss_tables;
 	u32			ss_count;
 	u32			calls_out;
+	u32			calls_unfinished;
 	struct xarray		server_calls;
 	u32			call_seq;
 	struct list_head	recvq;
@@ -321,6 +327,7 @@ struct eorpc_sock {
 	struct work_struct	work;
 	struct hrtimer		timer;
 	ktime_t			timer_at;
+	bool			timer_stale;
 	ktime_t			gc_at;
 	u32			tx_charged;
 	u32			partial_bytes;

@@ -1,25 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The socket's single hrtimer, armed for the earliest pending event (a
- * retransmission, a deadline, a delayed ACK, an expiry). It runs in softirq,
- * so it only kicks the work item, which scans the timers under the socket
- * lock (dispatch.c).
+ * retransmission, a deadline, a delayed ACK, an expiry). What runs when it
+ * fires is dispatch.c's: it needs both sides.
  */
 #include "eorpc.h"
-#include "dispatch.h"
 #include "timer.h"
-
-enum hrtimer_restart eorpc_timer_fired(struct hrtimer *t)
-{
-	struct eorpc_sock *ep = container_of(t, struct eorpc_sock, timer);
-
-	eorpc_kick(ep);
-	return HRTIMER_NORESTART;
-}
 
 /*
  * Arm the timer for @at unless it fires earlier already. A set @timer_at
- * whose hrtimer already fired has the work queued, and that work rescans
+ * whose hrtimer already fired has its scans queued, and they look at
  * everything: @timer_at never moves later here.
  */
 void eorpc_timer_arm(struct eorpc_sock *ep, ktime_t at)
@@ -31,4 +21,21 @@ void eorpc_timer_arm(struct eorpc_sock *ep, ktime_t at)
 		return;
 	ep->timer_at = at;
 	hrtimer_start(&ep->timer, at, HRTIMER_MODE_ABS_SOFT);
+}
+
+/*
+ * Set the timer for exactly @at, later than before if need be; 0 stops it.
+ * Only for the earliest event of a complete scan: the queued work of a timer
+ * that fired meanwhile finds nothing due and does nothing.
+ */
+void eorpc_timer_set(struct eorpc_sock *ep, ktime_t at)
+{
+	sock_owned_by_me(&ep->sk);
+	if (ep->dead)
+		return;
+	ep->timer_at = at;
+	if (at)
+		hrtimer_start(&ep->timer, at, HRTIMER_MODE_ABS_SOFT);
+	else
+		hrtimer_try_to_cancel(&ep->timer);
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The socket's one hrtimer: when the work item must next look at timers. */
+/* The socket's one hrtimer: when the timer scans must next run. */
 #ifndef _EORPC_TIMER_H
 #define _EORPC_TIMER_H
 
@@ -18,6 +18,6 @@ static inline ktime_t eorpc_earliest(ktime_t a, ktime_t b)
 }
 
 void eorpc_timer_arm(struct eorpc_sock *ep, ktime_t at);
-enum hrtimer_restart eorpc_timer_fired(struct hrtimer *t);
+void eorpc_timer_set(struct eorpc_sock *ep, ktime_t at);
 
 #endif /* _EORPC_TIMER_H */

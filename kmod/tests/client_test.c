@@ -396,6 +396,89 @@ static void client__ack_sent_when_due_after_reply(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cs->ack_due, 0);
 }
 
+/* Where the last reply is processed: under lock_sock(), or in softirq. */
+static const bool reply_paths[] = { false, true };
+
+static void reply_path_desc(const bool *in_softirq, char *desc)
+{
+	strscpy(desc, *in_softirq ? "softirq" : "lock_sock",
+		KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(reply_path, reply_paths, reply_path_desc);
+
+/*
+ * The timer follows the events that exist: once the last call ends, it is
+ * set for the delayed ACK, not left at an earlier event that no longer
+ * exists (the HELLO's or the finished call's retransmission, which comes
+ * first when the timeout is rto_min, the usual case). Under lock_sock()
+ * release_sock() settles it; in softirq, the receive path.
+ */
+static void client__timer_moves_to_ack_when_last_call_ends(struct kunit *test)
+{
+	const bool *in_softirq = test->param_value;
+	struct sm_harness *h = sm(test);
+	struct eorpc_client_session *cs;
+	struct eorpc_call *call;
+
+	sm_net(h)->rto_initial_ms = sm_net(h)->rto_min_ms;
+	cs = established(test, 4, 7, 0);
+	call = in_flight(cs, 1);
+	KUNIT_ASSERT_NOT_NULL(test, call);
+	/* Set for the HELLO's retransmission still, or the request's. */
+	KUNIT_EXPECT_LE(test, h->ep->timer_at, call->next_tx);
+	if (*in_softirq)
+		reply_in_softirq(h, cs, 1, "pong", 4);
+	else
+		reply(h, cs, 1, "pong", 4);
+	KUNIT_ASSERT_EQ(test, sm_recvq_len(h), 1U);
+	KUNIT_ASSERT_NE(test, cs->ack_due, 0);
+	KUNIT_EXPECT_EQ(test, h->ep->timer_at, cs->ack_due);
+	KUNIT_EXPECT_FALSE(test, h->ep->timer_stale);
+}
+
+/*
+ * With no call unfinished the timer cannot retransmit, so it runs in
+ * softirq, without the work item: the delayed ACK goes out there.
+ */
+static void client__timer_sends_ack_in_softirq_when_idle(struct kunit *test)
+{
+	struct sm_harness *h = sm(test);
+	struct eorpc_client_session *cs = established(test, 4, 7, 0);
+	struct eorpc_tx_record *rec;
+
+	reply(h, cs, 1, "pong", 4);
+	KUNIT_ASSERT_NE(test, cs->ack_due, 0);
+	cs->ack_due = ktime_get();	/* as if rto_min had passed */
+	sm_timer_fires(h);
+	rec = expect_sent(test, EORPC_PKT_ACK);
+	KUNIT_EXPECT_EQ(test, rec->pkt.ack, 1ULL);
+	KUNIT_EXPECT_EQ(test, cs->ack_due, 0);
+	/* Next: the idle session's close, half the server's timeout away. */
+	KUNIT_EXPECT_GT(test, h->ep->timer_at, ktime_get());
+}
+
+/*
+ * A call in flight keeps the scans in the work item, whose delay batches a
+ * socket's retransmissions; the hrtimer only queues it.
+ */
+static void client__timer_leaves_retransmission_to_work_item(struct kunit *test)
+{
+	struct sm_harness *h = sm(test);
+	struct eorpc_client_session *cs = established(test, 4, 7, 0);
+	struct eorpc_call *call = in_flight(cs, 1);
+	struct eorpc_tx_record *rec;
+
+	KUNIT_ASSERT_NOT_NULL(test, call);
+	call->next_tx = ktime_get();	/* as if its timeout had passed */
+	h->ep->timer_at = call->next_tx;
+	sm_timer_fires(h);
+	KUNIT_EXPECT_EQ(test, sm_sent_count(h), 0U);
+	eorpc_work(&h->ep->work);
+	rec = expect_sent(test, EORPC_PKT_REQUEST);
+	KUNIT_EXPECT_EQ(test, rec->pkt.flags, EORPC_F_RETRANS);
+}
+
 static void client__busy_slows_retransmission_to_rto_max(struct kunit *test)
 {
 	struct sm_harness *h = sm(test);
@@ -673,6 +756,10 @@ static struct kunit_case client_cases[] = {
 	KUNIT_CASE(client__large_reply_goes_to_work_item),
 	KUNIT_CASE(client__reply_of_other_client_epoch_is_dropped),
 	KUNIT_CASE(client__ack_sent_when_due_after_reply),
+	KUNIT_CASE_PARAM(client__timer_moves_to_ack_when_last_call_ends,
+			 reply_path_gen_params),
+	KUNIT_CASE(client__timer_sends_ack_in_softirq_when_idle),
+	KUNIT_CASE(client__timer_leaves_retransmission_to_work_item),
 	KUNIT_CASE(client__busy_slows_retransmission_to_rto_max),
 	KUNIT_CASE_PARAM(client__server_error_sets_errno_of_calls,
 			 error_gen_params),

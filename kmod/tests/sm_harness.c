@@ -310,6 +310,14 @@ void sm_receive(struct sm_harness *h, const struct sockaddr_eorpc *from,
 	rcu_read_unlock();
 }
 
+/* The socket's hrtimer fires now: its callback, in softirq as the hrtimer's. */
+void sm_timer_fires(struct sm_harness *h)
+{
+	local_bh_disable();
+	eorpc_timer_fired(&h->ep->timer);
+	local_bh_enable();
+}
+
 /* The client's timer scan at @now. Return: when it wants to run next. */
 ktime_t sm_client_timers(struct sm_harness *h, ktime_t now)
 {

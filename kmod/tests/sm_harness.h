@@ -85,6 +85,7 @@ void sm_input(struct sm_harness *h, const struct sockaddr_eorpc *from,
 	      const struct eorpc_pkt *pkt, const void *data, u32 len);
 void sm_receive(struct sm_harness *h, const struct sockaddr_eorpc *from,
 		const struct eorpc_pkt *pkt, const void *data, u32 len);
+void sm_timer_fires(struct sm_harness *h);
 ktime_t sm_client_timers(struct sm_harness *h, ktime_t now);
 ktime_t sm_server_timers(struct sm_harness *h, ktime_t now);
 
