@@ -523,6 +523,7 @@ struct eorpc_sock *eorpc_sock_alloc(struct net *net, struct socket *sock,
 	if (!sk)
 		return NULL;
 	sock_init_data(sock, sk);
+	sk->sk_backlog_rcv = eorpc_backlog_rcv;
 
 	ep = eorpc_sk(sk);
 	ep->server_epoch = eorpc_random_epoch();

@@ -5,11 +5,13 @@
  * The datagrams of a call (REQUEST, REPLY, ACK and BUSY of a message small
  * enough to allocate in softirq) are processed in softirq, as TCP processes
  * a segment, if no task owns the socket. Everything else, and these too
- * while a task owns the socket, goes to the work item, which may sleep: it
- * takes the socket lock, hands queued datagrams to the client or server
- * side by packet type, then ICMP reports, then the timers, and rearms the
- * socket's hrtimer (timer.c) for the earliest thing still pending. Every
- * path holds the socket lock, so datagrams stay serialised per socket.
+ * while a task owns the socket (but for an ACK, which waits in the socket's
+ * backlog for that task's release_sock()), goes to the work item, which
+ * may sleep: it takes the socket lock, hands queued datagrams to the client
+ * or server side by packet type, then ICMP reports, then the timers, and
+ * rearms the socket's hrtimer (timer.c) for the earliest thing still
+ * pending. Every path holds the socket lock, so datagrams stay serialised
+ * per socket.
  *
  * The timer scans run in softirq too when they cannot retransmit: no task
  * owns the socket and it has no unfinished call (what is left is delayed
@@ -165,17 +167,26 @@ enum hrtimer_restart eorpc_timer_fired(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
-/* A datagram of a call that softirq can take without sleeping. */
-static bool rx_in_softirq(const struct sk_buff *skb)
+/*
+ * The type of a datagram of a call that softirq can take without sleeping,
+ * or 0 for one that only the work item takes.
+ */
+static u8 rx_fast_type(const struct sk_buff *skb)
 {
 	const struct eorpc_wire_hdr *hdr;
 	struct eorpc_wire_hdr buf;
 
 	hdr = skb_header_pointer(skb, 0, sizeof(buf), &buf);
 	if (!hdr || be32_to_cpu(hdr->msg_len) > EORPC_RX_SOFTIRQ_MAX)
-		return false;
-	return hdr->type == EORPC_PKT_REPLY || hdr->type == EORPC_PKT_BUSY ||
-	       hdr->type == EORPC_PKT_REQUEST || hdr->type == EORPC_PKT_ACK;
+		return 0;
+	switch (hdr->type) {
+	case EORPC_PKT_REPLY:
+	case EORPC_PKT_BUSY:
+	case EORPC_PKT_REQUEST:
+	case EORPC_PKT_ACK:
+		return hdr->type;
+	}
+	return 0;
 }
 
 static void rx_to_work(struct eorpc_sock *ep, struct sk_buff *skb)
@@ -199,10 +210,12 @@ static void rx_to_work(struct eorpc_sock *ep, struct sk_buff *skb)
 void eorpc_receive(struct eorpc_sock *ep, struct sk_buff *skb)
 {
 	struct sock *sk = &ep->sk;
+	u8 type;
 
 	/* Nothing here uses the route, and the backlog outlives RCU. */
 	skb_dst_drop(skb);
-	if (!rx_in_softirq(skb)) {
+	type = rx_fast_type(skb);
+	if (!type) {
 		rx_to_work(ep, skb);
 		return;
 	}
@@ -213,16 +226,40 @@ void eorpc_receive(struct eorpc_sock *ep, struct sk_buff *skb)
 		bh_unlock_sock(sk);
 		return;
 	}
+	/*
+	 * An ACK only frees history: the task that owns the socket processes
+	 * it in release_sock(), from the socket's backlog, as TCP does, which
+	 * costs less than waking the work item (with calls sparse on many
+	 * sessions, ACKs came alone and a quarter found the server's socket
+	 * owned). Past SO_RCVBUF the work item takes them too.
+	 */
+	if (type == EORPC_PKT_ACK &&
+	    !sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf))) {
+		bh_unlock_sock(sk);
+		return;
+	}
 	bh_unlock_sock(sk);
 	/*
-	 * Not TCP's socket backlog, run by the owner in release_sock(): its
-	 * bound is bytes (SO_RCVBUF + SO_SNDBUF), and a server that owns its
-	 * socket in every recvmsg() and sendmsg() overflowed it under a burst
-	 * of retransmissions from many clients; each dropped request was sent
-	 * again, which kept it full (the 2-vCPU debug soak: 179,332 drops,
-	 * 2 calls/s). The work item's queue holds 4096 datagrams.
+	 * Requests and replies go to the work item, not to that backlog. Its
+	 * owner runs it until it finds it empty, so under a flood of
+	 * retransmissions from many clients a server's own thread spent its
+	 * time answering duplicates instead of receiving, and the backlog's
+	 * bound (bytes added while owned) overflowed; each dropped request
+	 * was sent again. The 2-vCPU debug soak fell to 2 calls/s every way
+	 * it was tried (docs/benchmarks.md). The work item runs beside the
+	 * application, and its queue holds 4096 datagrams.
 	 */
 	rx_to_work(ep, skb);
+}
+
+/*
+ * sk_backlog_rcv: an ACK that came while a task owned the socket, run by
+ * that task in release_sock().
+ */
+int eorpc_backlog_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	dispatch_charged(eorpc_sk(sk), skb);
+	return 0;
 }
 
 void eorpc_work(struct work_struct *work)

@@ -14,9 +14,11 @@
  * - The ICMP hook runs in softirq and only queues (icmp[] under
  *   icmp_lock) and kicks the work item; so does the receive hook for every
  *   other datagram, and for those four while a task owns the socket
- *   (rx_backlog). The hrtimer runs the timer scans under bh_lock_sock()
- *   when no task owns the socket and no call is unfinished, else it kicks
- *   the work item too (dispatch.c).
+ *   (rx_backlog), except an ACK: that waits in the socket's backlog, which
+ *   the owner processes in release_sock() (eorpc_backlog_rcv()).
+ * - The hrtimer runs the timer scans under bh_lock_sock() when no task
+ *   owns the socket and no call is unfinished, else it kicks the work
+ *   item too (dispatch.c).
  * - Lock order: the namespace's eorpc_net.lock (a mutex: the socket list,
  *   for /proc) before the socket lock; the cookie secret's spinlock and
  *   icmp_lock are innermost and never held across anything that sleeps;

@@ -289,6 +289,37 @@ static void server__ack_frees_history_then_duplicate_is_stale(struct kunit *test
 	KUNIT_EXPECT_EQ(test, sm_stat(h, EORPC_STAT_STALE_REQUESTS), 1ULL);
 }
 
+/*
+ * An ACK that finds the socket owned (the server in sendmsg()) waits in the
+ * socket's backlog and is processed when the owner releases the socket, not
+ * by the work item; a request then still goes to the work item.
+ */
+static void server__ack_while_socket_owned_processed_at_release(struct kunit *test)
+{
+	struct sm_harness *h = sm(test);
+	struct eorpc_pkt pkt;
+	u64 sid;
+
+	listening(test);
+	sid = replied(test);
+	pkt = (struct eorpc_pkt){
+		.type = EORPC_PKT_ACK,
+		.client_epoch = EPOCH_A,
+		.server_epoch = h->ep->server_epoch,
+		.session_id = sid,
+		.ack = 1,
+	};
+	lock_sock(&h->ep->sk);
+	sm_receive(h, &h->peer, &pkt, NULL, 0);
+	KUNIT_EXPECT_EQ(test, sm_stat(h, EORPC_STAT_HISTORY_FREED), 0ULL);
+	pkt = request_pkt(h, EPOCH_A, sid, 2, 1, 0);
+	sm_receive(h, &h->peer, &pkt, "ping", 4);
+	release_sock(&h->ep->sk);
+	KUNIT_EXPECT_EQ(test, sm_stat(h, EORPC_STAT_HISTORY_FREED), 1ULL);
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&h->ep->rx_backlog), 1U);
+	KUNIT_EXPECT_EQ(test, sm_recvq_len(h), 0U);
+}
+
 static void server__request_beyond_window_gets_window_error(struct kunit *test)
 {
 	struct sm_harness *h = sm(test);
@@ -450,6 +481,7 @@ static struct kunit_case server_cases[] = {
 	KUNIT_CASE(server__duplicate_of_unanswered_request_gets_busy),
 	KUNIT_CASE(server__duplicate_request_answered_from_history),
 	KUNIT_CASE(server__ack_frees_history_then_duplicate_is_stale),
+	KUNIT_CASE(server__ack_while_socket_owned_processed_at_release),
 	KUNIT_CASE(server__request_beyond_window_gets_window_error),
 	KUNIT_CASE(server__max_sessions_refuses_while_sessions_active),
 	KUNIT_CASE(server__max_sessions_evicts_quiet_session),
