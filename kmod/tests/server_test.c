@@ -87,7 +87,9 @@ static void request(struct sm_harness *h, const struct sockaddr_eorpc *from,
 	sm_input(h, from, &pkt, "ping", 4);
 }
 
-static void ack(struct sm_harness *h, u64 session_id, u64 ack, u8 flags)
+/* Client A's ACK of every id up to @ack. */
+static struct eorpc_pkt ack_pkt(struct sm_harness *h, u64 session_id, u64 ack,
+				u8 flags)
 {
 	struct eorpc_pkt pkt = {
 		.type = EORPC_PKT_ACK,
@@ -97,6 +99,13 @@ static void ack(struct sm_harness *h, u64 session_id, u64 ack, u8 flags)
 		.session_id = session_id,
 		.ack = ack,
 	};
+
+	return pkt;
+}
+
+static void ack(struct sm_harness *h, u64 session_id, u64 ack, u8 flags)
+{
+	struct eorpc_pkt pkt = ack_pkt(h, session_id, ack, flags);
 
 	sm_input(h, &h->peer, &pkt, NULL, 0);
 }
@@ -302,13 +311,7 @@ static void server__ack_while_socket_owned_processed_at_release(struct kunit *te
 
 	listening(test);
 	sid = replied(test);
-	pkt = (struct eorpc_pkt){
-		.type = EORPC_PKT_ACK,
-		.client_epoch = EPOCH_A,
-		.server_epoch = h->ep->server_epoch,
-		.session_id = sid,
-		.ack = 1,
-	};
+	pkt = ack_pkt(h, sid, 1, 0);
 	lock_sock(&h->ep->sk);
 	sm_receive(h, &h->peer, &pkt, NULL, 0);
 	KUNIT_EXPECT_EQ(test, sm_stat(h, EORPC_STAT_HISTORY_FREED), 0ULL);
