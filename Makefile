@@ -29,7 +29,7 @@ SELFTESTS	:= $(patsubst selftests/net/%.c,$(BUILD)/selftests/%,\
 
 .PHONY: all modules userspace selftests check deps kernel-debug \
 	modules-stock modules-debug modules-releases $(addprefix modules-,$(RELEASES)) \
-	$(addprefix sparse-,$(RELEASES)) print-releases style sparse checkpatch clean help \
+	print-releases style sparse checkpatch clean help \
 	demo bench install uninstall fuzz dkms-check soak soak-debug sysfuzz \
 	sysfuzz-long kernel-kcsan modules-kcsan kcsan model
 
@@ -62,7 +62,13 @@ modules:
 # of the copy's own last build) are neither brought in nor deleted, so
 # Kbuild recompiles only what changed.
 KBUILD_PRODUCTS	:= *.o *.ko *.mod *.mod.c .*.cmd .*.d *.order *.symvers *.a .tmp_*
+# With KMOD_FRESH=1 (make check, make sparse) each module is built from an
+# empty copy with sparse (C=1): Kbuild shows a file's warnings only when it
+# compiles it, so an incremental build could hide an old warning.
+KMOD_FRESH	?=
+KMOD_FLAGS	:= W=1 $(if $(KMOD_FRESH),C=1)
 define kmod_copy
+	$(if $(KMOD_FRESH),rm -rf $(BUILD)/$(1))
 	mkdir -p $(BUILD)/$(1)
 	rsync -a --delete $(foreach p,$(KBUILD_PRODUCTS),--exclude='$(p)') \
 		Kbuild kmod uapi $(BUILD)/$(1)/
@@ -70,39 +76,36 @@ endef
 
 modules-stock:
 	$(call kmod_copy,stock)
-	$(MAKE) -C $(STOCK_KDIR) M=$(BUILD)/stock W=1 modules
+	$(MAKE) -C $(STOCK_KDIR) M=$(BUILD)/stock $(KMOD_FLAGS) modules
 
 kernel-debug:
 	$(DEBUG_KERNEL) >/dev/null
 
-# release_build RELEASE,DIR,FLAGS: a release's headers need that release's
+# release_build RELEASE,DIR: a release's headers need that release's
 # compiler and libc, so copy the sources ($(BUILD)/DIR) into its chroot,
-# build there with FLAGS, and bring the results back ($(BUILD)/RELEASE is
-# where selftests/vm/run looks for the module).
+# build there, and bring the results back ($(BUILD)/RELEASE is where
+# selftests/vm/run looks for the module). The chroot's make is not ours:
+# it gets none of our jobserver's flags.
 define release_build
 	$(RELEASE_KERNEL) $(1) >/dev/null
 	$(call kmod_copy,$(2))
 	root=$$($(RELEASE_KERNEL) $(1) --path-only) && \
 	kver=$$($(RELEASE_KERNEL) $(1) --kver) && \
 	rsync -a --delete $(BUILD)/$(2)/ $$root/eorpc-$(2)/ && \
-	unshare -m chroot $$root sh -c 'mount -t proc proc /proc && \
-		exec make -C /usr/src/linux-headers-'$$kver' M=/eorpc-$(2) W=1 $(3) modules' && \
+	MAKEFLAGS= unshare -m chroot $$root sh -c 'mount -t proc proc /proc && \
+		exec make -C /usr/src/linux-headers-'$$kver' M=/eorpc-$(2) $(KMOD_FLAGS) modules' && \
 	rsync -a $$root/eorpc-$(2)/ $(BUILD)/$(2)/
 endef
 
 $(addprefix modules-,$(RELEASES)): modules-%:
-	$(call release_build,$*,$*,)
+	$(call release_build,$*,$*)
 
 modules-releases: $(addprefix modules-,$(RELEASES))
-
-$(addprefix sparse-,$(RELEASES)): sparse-%:
-	rm -rf $(BUILD)/sparse-$*
-	$(call release_build,$*,sparse-$*,C=1)
 
 # The debug guest's module carries the KUnit suites (kmod/Kbuild).
 modules-debug: kernel-debug
 	$(call kmod_copy,debug)
-	$(MAKE) -C $$($(DEBUG_KERNEL) --path-only)/build M=$(BUILD)/debug W=1 \
+	$(MAKE) -C $$($(DEBUG_KERNEL) --path-only)/build M=$(BUILD)/debug $(KMOD_FLAGS) \
 		EORPC_KUNIT=y modules
 
 # The debug kernel's KCSAN twin (KCSAN excludes KASAN): not in make check.
@@ -165,17 +168,10 @@ style: checkpatch sparse modules-stock
 checkpatch: kernel-debug
 	selftests/style/checkpatch
 
-# Every file compiled from scratch with sparse (C=1) and W=1, for every
-# kernel's configuration (the debug one also builds the KUnit suites):
-# Kbuild shows a file's warnings only when it recompiles it, so the
-# incremental guest builds alone could hide an old warning.
-sparse: kernel-debug $(addprefix sparse-,$(RELEASES))
-	rm -rf $(BUILD)/sparse-stock $(BUILD)/sparse-debug
-	$(call kmod_copy,sparse-stock)
-	$(MAKE) -C $(STOCK_KDIR) M=$(BUILD)/sparse-stock C=1 W=1 modules
-	$(call kmod_copy,sparse-debug)
-	$(MAKE) -C $$($(DEBUG_KERNEL) --path-only)/build M=$(BUILD)/sparse-debug C=1 W=1 \
-		EORPC_KUNIT=y modules
+# Every guest kernel's module (the debug one with the KUnit suites)
+# compiled from scratch with sparse and W=1.
+sparse:
+	$(MAKE) KMOD_FRESH=1 modules-stock modules-debug modules-releases
 
 check: deps
 	selftests/check
