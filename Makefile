@@ -163,7 +163,7 @@ deps:
 print-releases:
 	@echo $(RELEASES)
 
-style: checkpatch sparse modules-stock
+style: checkpatch sparse
 
 checkpatch: kernel-debug
 	selftests/style/checkpatch
