@@ -68,6 +68,7 @@ struct soak_shm {
 	uint64_t executions;	/* log entries appended (may exceed cap) */
 	uint64_t bad_requests;
 	uint64_t log_cap;
+	int stall_reported;	/* the first stalled client printed state */
 	/* clients */
 	struct soak_client cl[MAX_CLIENTS];
 	/* followed by uint32_t log[log_cap], uint32_t pos[calls] */
@@ -91,6 +92,7 @@ static struct soak_shm *shm;
 static uint32_t *slog, *spos;
 static char srv_ns[32], cli_ns[32];
 static struct sockaddr_eorpc server;
+static pid_t srv_pid;
 
 static uint64_t now_us(void)
 {
@@ -186,6 +188,48 @@ static pid_t start_server(void)
 }
 
 /* ---- a client: W calls in flight on one socket until all are done ---- */
+
+static void print_file(const char *what, const char *path)
+{
+	char line[256];
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		printf("# %s: %s: %s\n", what, path, strerror(errno));
+		return;
+	}
+	while (fgets(line, sizeof(line), f))
+		printf("# %s: %s", what, line);
+	fclose(f);
+}
+
+/*
+ * A client saw nothing complete for stall_s seconds: the first one to say
+ * so prints what the kernel holds, the clients' sockets still open, so a
+ * failed run shows whether calls were stuck in the client (its timer, a
+ * wakeup) or at the server.
+ */
+static void report_stall(int c, int fd, uint64_t in_flight)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	char path[64];
+
+	if (__atomic_exchange_n(&shm->stall_reported, 1, __ATOMIC_SEQ_CST))
+		return;
+	printf("# client %d: nothing completed for %d s, %" PRIu64 " calls in flight; poll now says %s\n",
+	       c, opt.stall_s, in_flight,
+	       poll(&pfd, 1, 0) > 0 ? "readable (a wakeup was lost)" :
+				      "not readable");
+	print_file("client ns sessions", "/proc/self/net/eorpc/sessions");
+	print_file("client ns sockets", "/proc/self/net/eorpc/sockets");
+	print_file("client ns stats", "/proc/self/net/eorpc/stats");
+	snprintf(path, sizeof(path), "/proc/%d/net/eorpc/sessions", srv_pid);
+	print_file("server ns sessions", path);
+	snprintf(path, sizeof(path), "/proc/%d/net/eorpc/sockets", srv_pid);
+	print_file("server ns sockets", path);
+	snprintf(path, sizeof(path), "/proc/%d/net/eorpc/stats", srv_pid);
+	print_file("server ns stats", path);
+}
 
 static void note_latency(struct soak_client *me, uint64_t us)
 {
@@ -283,6 +327,7 @@ static int run_client(int c)
 			/* G3 broken: nothing completed for stall_s seconds. */
 			me->stalled = 1;
 			me->lost = next - done;
+			report_stall(c, fd, me->lost);
 			break;
 		}
 		/* Drain what is queued: one poll for many completions. */
@@ -615,6 +660,7 @@ int main(int argc, char **argv)
 	setup_ok = !setup_link();
 	server = eo_addr4("10.78.0.1", SOAK_PORT);
 	srv = setup_ok ? start_server() : -1;
+	srv_pid = srv;
 	if (!setup_ok || srv < 0 || eo_ns_enter(cli_ns)) {
 		printf("Bail out! namespaces, netem, sysctls or server failed\n");
 		eo_kill(srv);
