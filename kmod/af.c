@@ -52,7 +52,7 @@ static int eorpc_bind(struct socket *sock, struct sockaddr_unsized *uaddr,
 					    ntohs(addr.seo_port)) &&
 	    !ns_capable(sock_net(&ep->sk)->user_ns, CAP_NET_BIND_SERVICE))
 		return -EACCES;
-	lock_sock(&ep->sk);
+	eorpc_lock_sock(ep);
 	err = ep->udp ? -EINVAL : eorpc_udp_open(ep, &addr);
 	release_sock(&ep->sk);
 	return err;
@@ -67,7 +67,7 @@ static int eorpc_connect(struct socket *sock, struct sockaddr_unsized *uaddr,
 
 	if (len >= (int)sizeof(uaddr->sa_family) &&
 	    uaddr->sa_family == AF_UNSPEC) {
-		lock_sock(&ep->sk);
+		eorpc_lock_sock(ep);
 		memset(&ep->dest, 0, sizeof(ep->dest));
 		release_sock(&ep->sk);
 		return 0;
@@ -75,7 +75,7 @@ static int eorpc_connect(struct socket *sock, struct sockaddr_unsized *uaddr,
 	err = eorpc_client_dest(uaddr, len, &addr);
 	if (err)
 		return err;
-	lock_sock(&ep->sk);
+	eorpc_lock_sock(ep);
 	err = eorpc_client_autobind(ep, &addr);
 	if (!err)
 		ep->dest = addr;
@@ -88,7 +88,7 @@ static int eorpc_listen(struct socket *sock, int backlog)
 	struct eorpc_sock *ep = eorpc_sk(sock->sk);
 	int err;
 
-	lock_sock(&ep->sk);
+	eorpc_lock_sock(ep);
 	/* A server must be bound to a known address: no autobind here. */
 	err = ep->udp ? eorpc_server_start(ep) : -EDESTADDRREQ;
 	release_sock(&ep->sk);
@@ -101,7 +101,7 @@ static int eorpc_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 	struct sockaddr_eorpc *out = (struct sockaddr_eorpc *)uaddr;
 	int err = sizeof(*out);
 
-	lock_sock(&ep->sk);
+	eorpc_lock_sock(ep);
 	if (peer) {
 		if (ep->dest.seo_family)
 			*out = ep->dest;
@@ -215,7 +215,7 @@ static int eorpc_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 	if (err)
 		return err;
 
-	lock_sock(&ep->sk);
+	eorpc_lock_sock(ep);
 	if (args.has_call_id) {
 		err = eorpc_server_reply(ep, args.call_id, msg, len);
 	} else {
@@ -320,7 +320,7 @@ static int eorpc_recvmsg(struct socket *sock, struct msghdr *msg, size_t size,
 	if (flags & ~(MSG_DONTWAIT | MSG_PEEK | MSG_TRUNC | MSG_WAITALL |
 		      MSG_CMSG_COMPAT | MSG_NOSIGNAL))
 		return -EOPNOTSUPP;
-	lock_sock(&ep->sk);
+	eorpc_lock_sock(ep);
 	err = eorpc_wait(ep, sock_rcvtimeo(&ep->sk, flags & MSG_DONTWAIT),
 			 recv_ready, 0);
 	if (err)
@@ -357,7 +357,7 @@ static int eorpc_setsockopt(struct socket *sock, int level, int optname,
 			return -EINVAL;
 		if (copy_from_sockptr(&tag, optval, sizeof(tag)))
 			return -EFAULT;
-		lock_sock(&ep->sk);
+		eorpc_lock_sock(ep);
 		err = eorpc_client_cancel(ep, tag);
 		release_sock(&ep->sk);
 		return err;
@@ -382,7 +382,7 @@ static int eorpc_setsockopt(struct socket *sock, int level, int optname,
 			return -EINVAL;
 		if (copy_from_sockptr(&val, optval, sizeof(val)))
 			return -EFAULT;
-		lock_sock(&ep->sk);
+		eorpc_lock_sock(ep);
 		ep->reuseport = !!val;
 		release_sock(&ep->sk);
 		return 0;
@@ -435,7 +435,7 @@ static int eorpc_shutdown(struct socket *sock, int how)
 	how++;
 	if (how <= 0 || how > SHUTDOWN_MASK)
 		return -EINVAL;
-	lock_sock(sk);
+	eorpc_lock_sock(ep);
 	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | how);
 	if (how & SEND_SHUTDOWN)
 		eorpc_client_shutdown(ep);
@@ -486,7 +486,7 @@ static int eorpc_release(struct socket *sock)
 	list_del(&ep->node);
 	mutex_unlock(&en->lock);
 
-	lock_sock(sk);
+	eorpc_lock_sock(ep);
 	eorpc_reuseport_leave(ep);
 	WRITE_ONCE(ep->dead, true);
 	eorpc_client_shutdown(ep);

@@ -13,6 +13,15 @@
  * pending. Every path holds the socket lock, so datagrams stay serialised
  * per socket.
  *
+ * The work item never holds the lock against a task: it takes what was
+ * queued when it started, stops early when a task waits for the lock, and
+ * when a task owns or wants the socket it leaves it to that task, whose
+ * release_sock() queues the work again (as TCP defers its timers to the
+ * owner). It used to run until it found its queue empty; under a flood of
+ * retransmissions that was never, and the server's own thread waited for
+ * the lock while the clients retransmitted more (the 2-vCPU debug soak:
+ * 190 of 3000 calls, then nothing for minutes, beside a loaded host).
+ *
  * The timer scans run in softirq too when they cannot retransmit: no task
  * owns the socket and it has no unfinished call (what is left is delayed
  * ACKs, idle sessions, server expiry). With calls in flight they stay in
@@ -144,10 +153,54 @@ static void timers_settle(struct eorpc_sock *ep)
 		timers_run(ep, ktime_get());
 }
 
-/* proto.release_cb: release_sock() runs it, the socket still owned. */
+/*
+ * proto.release_cb: release_sock() runs it, the socket still owned, under
+ * the socket's spinlock.
+ */
 void eorpc_release_cb(struct sock *sk)
 {
-	timers_settle(eorpc_sk(sk));
+	struct eorpc_sock *ep = eorpc_sk(sk);
+
+	if (ep->work_yielded) {
+		ep->work_yielded = false;
+		eorpc_kick(ep);
+	}
+	timers_settle(ep);
+}
+
+/**
+ * eorpc_lock_sock() - lock_sock() for a task, ahead of the work item
+ * @ep: the socket
+ *
+ * The work item does not take the lock while a task waits here, and stops
+ * at its next datagram if it holds it.
+ */
+void eorpc_lock_sock(struct eorpc_sock *ep)
+{
+	atomic_inc(&ep->tasks_waiting);
+	lock_sock(&ep->sk);
+	atomic_dec(&ep->tasks_waiting);
+}
+
+/*
+ * The work item, not holding the socket lock: leave the socket to a task
+ * that owns it or waits for it. Checked under the socket's spinlock, as
+ * release_cb runs: either that task's release_sock() sees @work_yielded
+ * and queues the work, or its ownership ended before this looked.
+ *
+ * Return: true if the work item must stop.
+ */
+static bool work_yield(struct eorpc_sock *ep)
+{
+	struct sock *sk = &ep->sk;
+	bool yield;
+
+	spin_lock_bh(&sk->sk_lock.slock);
+	yield = sock_owned_by_user(sk) || atomic_read(&ep->tasks_waiting);
+	if (yield)
+		ep->work_yielded = true;
+	spin_unlock_bh(&sk->sk_lock.slock);
+	return yield;
 }
 
 /* The socket's hrtimer, in softirq: the scans here or in the work item. */
@@ -269,10 +322,17 @@ void eorpc_work(struct work_struct *work)
 	struct mem_cgroup *old_memcg;
 	struct sock *sk = &ep->sk;
 	struct sk_buff *skb;
+	u32 batch;
+	bool more;
 	ktime_t now;
 
+	if (work_yield(ep))
+		return;
 	lock_sock(sk);
-	while ((skb = skb_dequeue(&ep->rx_backlog)))
+	/* What came later has queued the work again. */
+	batch = skb_queue_len(&ep->rx_backlog);
+	while (batch-- && !atomic_read(&ep->tasks_waiting) &&
+	       (skb = skb_dequeue(&ep->rx_backlog)))
 		dispatch_charged(ep, skb);
 	/* What an ICMP report changes is the owner's too. */
 	old_memcg = set_active_memcg(eorpc_sk_memcg(sk));
@@ -288,5 +348,9 @@ void eorpc_work(struct work_struct *work)
 	now = ktime_get();
 	if (ep->timer_at && ep->timer_at <= now)
 		timers_run(ep, now);
+	more = !skb_queue_empty(&ep->rx_backlog);
 	release_sock(sk);
+	/* Stopped for a task: that task's release_sock() queues it again. */
+	if (more && !work_yield(ep))
+		eorpc_kick(ep);
 }

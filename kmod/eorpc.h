@@ -287,6 +287,9 @@ struct eorpc_icmp_report {
  * @icmp_count: reports in @icmp (read without the lock to see none)
  * @icmp: ICMP errors from the UDP error hook, for the work item
  * @work: processes @rx_backlog and timers
+ * @tasks_waiting: tasks in eorpc_lock_sock(), which the work item yields to
+ * @work_yielded: the work item left the lock to a task; that task's
+ *	release_sock() queues it again (under the socket's spinlock)
  * @timer: next client retransmission, deadline, ACK or server expiry
  * @timer_at: when @timer fires, 0 if not armed
  * @timer_stale: the last unfinished call ended, so @timer_at may be an event
@@ -327,6 +330,8 @@ struct eorpc_sock {
 	u8			icmp_count;
 	struct eorpc_icmp_report icmp[EORPC_ICMP_QUEUE];
 	struct work_struct	work;
+	atomic_t		tasks_waiting;
+	bool			work_yielded;
 	struct hrtimer		timer;
 	ktime_t			timer_at;
 	bool			timer_stale;

@@ -8,6 +8,7 @@
 #include <linux/seq_file.h>
 #include <net/net_namespace.h>
 #include "eorpc.h"
+#include "dispatch.h"
 #include "netns.h"
 
 const char *const eorpc_stat_names[EORPC_STAT_MAX] = {
@@ -110,7 +111,7 @@ static int sockets_show(struct seq_file *seq, void *v)
 	list_for_each_entry(ep, &en->sockets, node) {
 		struct sock *sk = &ep->sk;
 
-		lock_sock(sk);
+		eorpc_lock_sock(ep);
 		show_addr(seq, &ep->local);
 		/* sock_i_ino() is unsigned long or (newer) u64: print a u64. */
 		seq_printf(seq, " %s %d %u %llu %u %u %u\n",
@@ -171,7 +172,7 @@ static int sessions_show(struct seq_file *seq, void *v)
 	seq_puts(seq, "local peer role state session last_id ack rto_us|live\n");
 	mutex_lock(&en->lock);
 	list_for_each_entry(ep, &en->sockets, node) {
-		lock_sock(&ep->sk);
+		eorpc_lock_sock(ep);
 		show_sessions(seq, ep);
 		release_sock(&ep->sk);
 	}

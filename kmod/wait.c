@@ -6,6 +6,7 @@
 #include <linux/sched/signal.h>
 #include <net/sock.h>
 #include "eorpc.h"
+#include "dispatch.h"
 #include "wait.h"
 
 /**
@@ -39,7 +40,15 @@ int eorpc_wait(struct eorpc_sock *ep, long timeo,
 			err = sock_intr_errno(timeo);
 			break;
 		}
-		sk_wait_event(sk, &timeo, ready(ep, arg), &wait);
+		/*
+		 * sk_wait_event(), but the lock is taken back ahead of the
+		 * work item: it may be what made @ready true.
+		 */
+		release_sock(sk);
+		if (!ready(ep, arg))
+			timeo = wait_woken(&wait, TASK_INTERRUPTIBLE, timeo);
+		sched_annotate_sleep();
+		eorpc_lock_sock(ep);
 	}
 	remove_wait_queue(sk_sleep(sk), &wait);
 	return err;

@@ -336,6 +336,62 @@ static void client__reply_while_socket_owned_goes_to_work_item(struct kunit *tes
 }
 
 /*
+ * A task waiting for the socket lock goes before the work item, which
+ * leaves the reply queued; the task's release_sock() queues the work again.
+ * (The work item used to hold the lock as long as datagrams kept coming:
+ * a flood locked the application out.)
+ */
+static void client__work_item_yields_to_waiting_task(struct kunit *test)
+{
+	struct sm_harness *h = sm(test);
+	struct eorpc_client_session *cs = established(test, 4, 7, 0);
+	int runs;
+
+	lock_sock(&h->ep->sk);
+	reply_in_softirq(h, cs, 1, "pong", 4);
+	release_sock(&h->ep->sk);
+	KUNIT_ASSERT_EQ(test, skb_queue_len(&h->ep->rx_backlog), 1U);
+	runs = sm_work_runs(h);
+	/* A task inside eorpc_lock_sock(), not yet owning the socket. */
+	atomic_inc(&h->ep->tasks_waiting);
+	eorpc_work(&h->ep->work);
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&h->ep->rx_backlog), 1U);
+	KUNIT_EXPECT_EQ(test, sm_recvq_len(h), 0U);
+	lock_sock(&h->ep->sk);
+	atomic_dec(&h->ep->tasks_waiting);
+	KUNIT_EXPECT_EQ(test, sm_work_runs(h), runs);
+	release_sock(&h->ep->sk);
+	KUNIT_EXPECT_EQ(test, sm_work_runs(h), runs + 1);
+	eorpc_work(&h->ep->work);
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&h->ep->rx_backlog), 0U);
+	KUNIT_EXPECT_EQ(test, sm_recvq_len(h), 1U);
+}
+
+/*
+ * While a task owns the socket the work item does not wait for the lock:
+ * the owner's release_sock() queues it, as TCP defers a timer to the owner.
+ */
+static void client__work_item_leaves_owned_socket_to_owner(struct kunit *test)
+{
+	struct sm_harness *h = sm(test);
+	struct eorpc_client_session *cs = established(test, 4, 7, 0);
+	int runs;
+
+	lock_sock(&h->ep->sk);
+	reply_in_softirq(h, cs, 1, "pong", 4);
+	runs = sm_work_runs(h);
+	/* Runs here, in the owner's context: waiting would never end. */
+	eorpc_work(&h->ep->work);
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&h->ep->rx_backlog), 1U);
+	KUNIT_EXPECT_EQ(test, sm_recvq_len(h), 0U);
+	release_sock(&h->ep->sk);
+	KUNIT_EXPECT_EQ(test, sm_work_runs(h), runs + 1);
+	eorpc_work(&h->ep->work);
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&h->ep->rx_backlog), 0U);
+	KUNIT_EXPECT_EQ(test, sm_recvq_len(h), 1U);
+}
+
+/*
  * A reply too large to allocate without sleeping, and every datagram but
  * REQUEST, REPLY, ACK and BUSY, is the work item's: softirq only queues it.
  */
@@ -753,6 +809,8 @@ static struct kunit_case client_cases[] = {
 	KUNIT_CASE(client__reply_completes_call_once),
 	KUNIT_CASE(client__reply_in_softirq_completes_call_there),
 	KUNIT_CASE(client__reply_while_socket_owned_goes_to_work_item),
+	KUNIT_CASE(client__work_item_yields_to_waiting_task),
+	KUNIT_CASE(client__work_item_leaves_owned_socket_to_owner),
 	KUNIT_CASE(client__large_reply_goes_to_work_item),
 	KUNIT_CASE(client__reply_of_other_client_epoch_is_dropped),
 	KUNIT_CASE(client__ack_sent_when_due_after_reply),

@@ -50,9 +50,27 @@ void sm_suite_exit(struct kunit_suite *suite)
 	sm_own_netns = false;
 }
 
-/* Nothing runs behind a test's back: no timer fires into the module. */
+static atomic_t sm_work_queued;
+
+/*
+ * Nothing runs behind a test's back: no timer fires into the module, and
+ * the work item only counts that it was queued (sm_work_runs()).
+ */
 static void sm_work_inert(struct work_struct *work)
 {
+	atomic_inc(&sm_work_queued);
+}
+
+/**
+ * sm_work_runs() - how often the socket's work item was queued and ran
+ * @h: the harness
+ *
+ * Return: the count so far, once a queued run has finished.
+ */
+int sm_work_runs(struct sm_harness *h)
+{
+	flush_work(&h->ep->work);
+	return atomic_read(&sm_work_queued);
 }
 
 static enum hrtimer_restart sm_timer_inert(struct hrtimer *t)

@@ -76,6 +76,7 @@ static inline struct eorpc_net *sm_net(struct sm_harness *h)
 
 void sm_addr(struct sockaddr_eorpc *a, u32 ip, u16 port);
 u64 sm_stat(struct sm_harness *h, enum eorpc_stat stat);
+int sm_work_runs(struct sm_harness *h);
 
 struct eorpc_tx_record *sm_sent(struct sm_harness *h);
 unsigned int sm_sent_count(struct sm_harness *h);
