@@ -13,8 +13,9 @@
  * pending. Every path holds the socket lock, so datagrams stay serialised
  * per socket.
  *
- * The work item never holds the lock against a task: it takes what was
- * queued when it started, stops early when a task waits for the lock, and
+ * The work item never holds the lock against a task: it takes at most a
+ * budget of what was queued when it started, stops early when a task
+ * waits for the lock, and
  * when a task owns or wants the socket it leaves it to that task, whose
  * release_sock() queues the work again (as TCP defers its timers to the
  * owner). It used to run until it found its queue empty; under a flood of
@@ -38,6 +39,13 @@
 
 /* Datagrams waiting for the work item, at most; beyond: drop, count. */
 enum { EORPC_BACKLOG_MAX = 4096 };
+
+/*
+ * Datagrams one run of the work item takes, at most, as NAPI polls a
+ * budget: the rest waits behind the other sockets' work on this CPU's
+ * worker pool, which runs one item at a time while it does not sleep.
+ */
+enum { EORPC_WORK_BUDGET = 64 };
 
 /*
  * The largest message softirq reassembles: its body is allocated there
@@ -330,7 +338,7 @@ void eorpc_work(struct work_struct *work)
 		return;
 	lock_sock(sk);
 	/* What came later has queued the work again. */
-	batch = skb_queue_len(&ep->rx_backlog);
+	batch = min_t(u32, skb_queue_len(&ep->rx_backlog), EORPC_WORK_BUDGET);
 	while (batch-- && !atomic_read(&ep->tasks_waiting) &&
 	       (skb = skb_dequeue(&ep->rx_backlog)))
 		dispatch_charged(ep, skb);
@@ -350,7 +358,10 @@ void eorpc_work(struct work_struct *work)
 		timers_run(ep, now);
 	more = !skb_queue_empty(&ep->rx_backlog);
 	release_sock(sk);
-	/* Stopped for a task: that task's release_sock() queues it again. */
+	/*
+	 * Past the budget: to the back of the pool's queue. Stopped for a
+	 * task: that task's release_sock() queues it again.
+	 */
 	if (more && !work_yield(ep))
 		eorpc_kick(ep);
 }

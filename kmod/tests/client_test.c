@@ -392,6 +392,34 @@ static void client__work_item_leaves_owned_socket_to_owner(struct kunit *test)
 }
 
 /*
+ * One run of the work item takes a budget of datagrams and queues itself
+ * again for the rest, behind other sockets' work on the CPU.
+ */
+static void client__work_item_takes_a_budget_then_requeues(struct kunit *test)
+{
+	struct sm_harness *h = sm(test);
+	struct eorpc_client_session *cs = established(test, 4, 7, 0);
+	u32 i, queued = 64 + 3;
+	int runs;
+
+	lock_sock(&h->ep->sk);
+	for (i = 0; i < queued; i++)
+		reply_in_softirq(h, cs, 1, "pong", 4);
+	release_sock(&h->ep->sk);
+	KUNIT_ASSERT_EQ(test, skb_queue_len(&h->ep->rx_backlog), queued);
+	runs = sm_work_runs(h);
+	eorpc_work(&h->ep->work);
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&h->ep->rx_backlog), 3U);
+	KUNIT_EXPECT_EQ(test, sm_work_runs(h), runs + 1);
+	/* The first completed the call; the others were duplicates. */
+	KUNIT_EXPECT_EQ(test, sm_recvq_len(h), 1U);
+	eorpc_work(&h->ep->work);
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&h->ep->rx_backlog), 0U);
+	KUNIT_EXPECT_EQ(test, sm_work_runs(h), runs + 1);
+	KUNIT_EXPECT_EQ(test, sm_stat(h, EORPC_STAT_STALE_REPLIES), queued - 1ULL);
+}
+
+/*
  * A reply too large to allocate without sleeping, and every datagram but
  * REQUEST, REPLY, ACK and BUSY, is the work item's: softirq only queues it.
  */
@@ -811,6 +839,7 @@ static struct kunit_case client_cases[] = {
 	KUNIT_CASE(client__reply_while_socket_owned_goes_to_work_item),
 	KUNIT_CASE(client__work_item_yields_to_waiting_task),
 	KUNIT_CASE(client__work_item_leaves_owned_socket_to_owner),
+	KUNIT_CASE(client__work_item_takes_a_budget_then_requeues),
 	KUNIT_CASE(client__large_reply_goes_to_work_item),
 	KUNIT_CASE(client__reply_of_other_client_epoch_is_dropped),
 	KUNIT_CASE(client__ack_sent_when_due_after_reply),
