@@ -310,9 +310,24 @@ static void client__reply_in_softirq_completes_call_there(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sm_stat(h, EORPC_STAT_STALE_REPLIES), 1ULL);
 }
 
+/* The reply waits for the work item, unprocessed. */
+static void expect_reply_queued(struct kunit *test, struct sm_harness *h)
+{
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&h->ep->rx_backlog), 1U);
+	KUNIT_EXPECT_EQ(test, sm_recvq_len(h), 0U);
+}
+
+/* A run of the work item completes the call with the queued reply. */
+static void work_completes_call(struct kunit *test, struct sm_harness *h)
+{
+	eorpc_work(&h->ep->work);
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&h->ep->rx_backlog), 0U);
+	KUNIT_EXPECT_EQ(test, sm_recvq_len(h), 1U);
+}
+
 /*
  * While a task owns the socket (a system call), softirq leaves the reply to
- * the work item, which waits for the socket lock.
+ * the work item.
  */
 static void client__reply_while_socket_owned_goes_to_work_item(struct kunit *test)
 {
@@ -322,13 +337,10 @@ static void client__reply_while_socket_owned_goes_to_work_item(struct kunit *tes
 
 	lock_sock(&h->ep->sk);
 	reply_in_softirq(h, cs, 1, "pong", 4);
-	KUNIT_EXPECT_EQ(test, skb_queue_len(&h->ep->rx_backlog), 1U);
-	KUNIT_EXPECT_EQ(test, sm_recvq_len(h), 0U);
+	expect_reply_queued(test, h);
 	release_sock(&h->ep->sk);
 	KUNIT_EXPECT_EQ(test, sm_recvq_len(h), 0U);
-	eorpc_work(&h->ep->work);
-	KUNIT_EXPECT_EQ(test, skb_queue_len(&h->ep->rx_backlog), 0U);
-	KUNIT_ASSERT_EQ(test, sm_recvq_len(h), 1U);
+	work_completes_call(test, h);
 	call = sm_completion(h, 7);
 	KUNIT_ASSERT_NOT_NULL(test, call);
 	KUNIT_EXPECT_EQ(test, call->error, 0);
@@ -355,16 +367,13 @@ static void client__work_item_yields_to_waiting_task(struct kunit *test)
 	/* A task inside eorpc_lock_sock(), not yet owning the socket. */
 	atomic_inc(&h->ep->tasks_waiting);
 	eorpc_work(&h->ep->work);
-	KUNIT_EXPECT_EQ(test, skb_queue_len(&h->ep->rx_backlog), 1U);
-	KUNIT_EXPECT_EQ(test, sm_recvq_len(h), 0U);
+	expect_reply_queued(test, h);
 	lock_sock(&h->ep->sk);
 	atomic_dec(&h->ep->tasks_waiting);
 	KUNIT_EXPECT_EQ(test, sm_work_runs(h), runs);
 	release_sock(&h->ep->sk);
 	KUNIT_EXPECT_EQ(test, sm_work_runs(h), runs + 1);
-	eorpc_work(&h->ep->work);
-	KUNIT_EXPECT_EQ(test, skb_queue_len(&h->ep->rx_backlog), 0U);
-	KUNIT_EXPECT_EQ(test, sm_recvq_len(h), 1U);
+	work_completes_call(test, h);
 }
 
 /*
@@ -382,13 +391,10 @@ static void client__work_item_leaves_owned_socket_to_owner(struct kunit *test)
 	runs = sm_work_runs(h);
 	/* Runs here, in the owner's context: waiting would never end. */
 	eorpc_work(&h->ep->work);
-	KUNIT_EXPECT_EQ(test, skb_queue_len(&h->ep->rx_backlog), 1U);
-	KUNIT_EXPECT_EQ(test, sm_recvq_len(h), 0U);
+	expect_reply_queued(test, h);
 	release_sock(&h->ep->sk);
 	KUNIT_EXPECT_EQ(test, sm_work_runs(h), runs + 1);
-	eorpc_work(&h->ep->work);
-	KUNIT_EXPECT_EQ(test, skb_queue_len(&h->ep->rx_backlog), 0U);
-	KUNIT_EXPECT_EQ(test, sm_recvq_len(h), 1U);
+	work_completes_call(test, h);
 }
 
 /*
