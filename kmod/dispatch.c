@@ -180,8 +180,8 @@ void eorpc_release_cb(struct sock *sk)
  * eorpc_lock_sock() - lock_sock() for a task, ahead of the work item
  * @ep: the socket
  *
- * The work item does not take the lock while a task waits here, and stops
- * at its next datagram if it holds it.
+ * The work item does not take the lock while a task waits here; if it
+ * holds it, the task waits for one batch at most (EORPC_WORK_BUDGET).
  */
 void eorpc_lock_sock(struct eorpc_sock *ep)
 {
@@ -337,10 +337,13 @@ void eorpc_work(struct work_struct *work)
 	if (work_yield(ep))
 		return;
 	lock_sock(sk);
-	/* What came later has queued the work again. */
+	/*
+	 * What came later has queued the work again. A task that starts to
+	 * wait meanwhile waits for this batch: checking for it per datagram
+	 * cost a third of the debug soak's rate (docs/benchmarks.md).
+	 */
 	batch = min_t(u32, skb_queue_len(&ep->rx_backlog), EORPC_WORK_BUDGET);
-	while (batch-- && !atomic_read(&ep->tasks_waiting) &&
-	       (skb = skb_dequeue(&ep->rx_backlog)))
+	while (batch-- && (skb = skb_dequeue(&ep->rx_backlog)))
 		dispatch_charged(ep, skb);
 	/* What an ICMP report changes is the owner's too. */
 	old_memcg = set_active_memcg(eorpc_sk_memcg(sk));
