@@ -23,16 +23,24 @@ static u32 ms_to_us(unsigned int ms)
 	return ms * USEC_PER_MSEC;
 }
 
-/* A round trip measured from @sent to now feeds the session's estimator. */
+/* A round trip of @rtt_us feeds the session's estimator. */
+static void rtt_sample_us(struct eorpc_sock *ep,
+			  struct eorpc_client_session *cs, u32 rtt_us)
+{
+	struct eorpc_net *en = ep_net(ep);
+
+	eorpc_rto_sample(&cs->rto, rtt_us, ms_to_us(READ_ONCE(en->rto_min_ms)),
+			 ms_to_us(READ_ONCE(en->rto_max_ms)));
+}
+
+/* A round trip measured from @sent to now. */
 static void rtt_sample(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 		       ktime_t sent)
 {
-	struct eorpc_net *en = ep_net(ep);
 	s64 rtt = ktime_us_delta(ktime_get(), sent);
 
 	if (rtt >= 0)
-		eorpc_rto_sample(&cs->rto, rtt, ms_to_us(READ_ONCE(en->rto_min_ms)),
-				 ms_to_us(READ_ONCE(en->rto_max_ms)));
+		rtt_sample_us(ep, cs, rtt);
 }
 
 static void cs_send_control(struct eorpc_sock *ep, struct eorpc_client_session *cs,
@@ -77,7 +85,6 @@ static void call_transmit(struct eorpc_sock *ep, struct eorpc_client_session *cs
 	if (!call->ntx) {
 		eorpc_udp_send_round(ep, &cs->peer, &cs->route, &pkt,
 				     &call->req, NULL, &cs->cwnd, false);
-		call->round_tx = now;
 		eorpc_inc(net, EORPC_STAT_REQUESTS_SENT);
 	} else if (call->reply.data && !eorpc_msg_complete(&call->reply)) {
 		/* The request ran: ask for the reply's missing fragments. */
@@ -93,7 +100,6 @@ static void call_transmit(struct eorpc_sock *ep, struct eorpc_client_session *cs
 		 */
 		if (call->req.sent < eorpc_nfrags(call->req.len))
 			eorpc_cwnd_timeout(&cs->cwnd);
-		call->round_tx = 0;
 		trace_eorpc_retransmit(&cs->peer, &pkt);
 		eorpc_udp_send_round(ep, &cs->peer, &cs->route, &pkt,
 				     &call->req, NULL, &cs->cwnd, true);
@@ -422,6 +428,7 @@ static void on_need_request(struct eorpc_sock *ep,
 	struct eorpc_call *call = cs_call(cs, pkt->request_id);
 	u8 bits[(EORPC_MAX_FRAGS + 7) / 8];
 	struct eorpc_pkt req;
+	u32 rtt_us;
 
 	eorpc_inc(sock_net(&ep->sk), EORPC_STAT_NEEDS_RECEIVED);
 	/* A reply under way: the request is whole there. */
@@ -449,14 +456,13 @@ static void on_need_request(struct eorpc_sock *ep,
 	 * wait for the initial timeout (no call of the session ever went
 	 * without a retransmission on a lossy link).
 	 */
-	if (call->round_tx)
-		rtt_sample(ep, cs, call->round_tx);
-	eorpc_cwnd_round(&cs->cwnd, eorpc_udp_round_lost(&call->req, NULL));
+	rtt_us = eorpc_udp_round_reported(&call->req, NULL, &cs->cwnd);
+	if (rtt_us)
+		rtt_sample_us(ep, cs, rtt_us);
 	eorpc_udp_send_round(ep, &cs->peer, &cs->route, &req, &call->req, NULL,
 			     &cs->cwnd, false);
 	cs->ack_due = 0;
 	round_progress(cs, call);
-	call->round_tx = ktime_get();
 }
 
 static void on_busy(struct eorpc_sock *ep, struct eorpc_client_session *cs,

@@ -3,7 +3,10 @@
  * Slow start, congestion avoidance and multiplicative decrease in the
  * spirit of RFC 5681, with a round (one window sent, one NEED back) in
  * place of an ACK: a round that lost nothing grows the window, one that
- * lost a fragment halves it.
+ * lost a fragment halves it. Growth stops where the rounds' times show
+ * the path is full (in the spirit of TCP Vegas and HyStart's delay
+ * check): there a bigger round moves no more per round trip, it only
+ * makes a long message's train longer for whatever queues behind it.
  */
 #include <linux/minmax.h>
 #include "cwnd.h"
@@ -13,6 +16,9 @@ void eorpc_cwnd_init(struct eorpc_cwnd *c)
 {
 	c->frags = EORPC_CWND_INITIAL;
 	c->ssthresh = EORPC_MAX_FRAGS;
+	c->limit = EORPC_MAX_FRAGS;
+	c->timed_frags = 0;
+	c->timed_us = 0;
 }
 
 /* How many fragments of a message of @nfrags a round may send. */
@@ -21,12 +27,32 @@ u32 eorpc_cwnd_budget(const struct eorpc_cwnd *c, u32 nfrags)
 	return nfrags <= EORPC_CWND_INITIAL ? nfrags : c->frags;
 }
 
+/*
+ * A round of @frags took @us against the last timed round's
+ * timed_frags in timed_us. Bound by the round trip, a bigger round
+ * takes about as long as a smaller one; bound by the path's rate, it
+ * takes proportionally longer. Full: the extra fragments cost at least
+ * half their share of the smaller round's time (a doubled round at
+ * least 1.5 times as long). Only doublings are compared: the small
+ * steps of congestion avoidance are within the noise of a round's time.
+ */
+static bool path_full(const struct eorpc_cwnd *c, u32 frags, u32 us)
+{
+	u64 n0 = c->timed_frags, d0 = c->timed_us;
+
+	return n0 && frags >= 2 * n0 && 2 * n0 * us >= (n0 + frags) * d0;
+}
+
 /**
  * eorpc_cwnd_round() - a receiver reported on one round
  * @c: the window
  * @lost: whether a fragment the round sent is still missing there
+ * @frags: fragments the round sent
+ * @round_us: from the round's first fragment out to this report; 0 if
+ *	not known (a retransmitted round may be answered by either copy)
  */
-void eorpc_cwnd_round(struct eorpc_cwnd *c, bool lost)
+void eorpc_cwnd_round(struct eorpc_cwnd *c, bool lost, u32 frags,
+		      u32 round_us)
 {
 	u32 next;
 
@@ -35,10 +61,23 @@ void eorpc_cwnd_round(struct eorpc_cwnd *c, bool lost)
 		c->frags = c->ssthresh;
 		return;
 	}
+	if (frags && round_us) {
+		if (path_full(c, frags, round_us)) {
+			/*
+			 * The smaller round moved as much: stay there, but
+			 * never below what any 64 KiB message sends at once.
+			 */
+			c->limit = max_t(u32, c->timed_frags,
+					 EORPC_CWND_INITIAL);
+			c->ssthresh = c->limit;
+		}
+		c->timed_frags = min_t(u32, frags, EORPC_MAX_FRAGS);
+		c->timed_us = round_us;
+	}
 	next = c->frags < c->ssthresh ? 2 * c->frags :
 					c->frags + EORPC_CWND_MIN;
-	/* A window of a whole message of the largest size is enough. */
-	c->frags = min_t(u32, next, EORPC_MAX_FRAGS);
+	/* @limit is at most a whole message of the largest size. */
+	c->frags = min_t(u32, next, c->limit);
 }
 
 /*
@@ -48,5 +87,5 @@ void eorpc_cwnd_round(struct eorpc_cwnd *c, bool lost)
  */
 void eorpc_cwnd_timeout(struct eorpc_cwnd *c)
 {
-	eorpc_cwnd_round(c, true);
+	eorpc_cwnd_round(c, true, 0, 0);
 }

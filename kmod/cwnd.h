@@ -2,7 +2,9 @@
 /*
  * A congestion window per peer, counted in fragments: how many fragments
  * of a message one round may send before the receiver reports (NEED)
- * what arrived. Rounds are round trips, so the window is the rate.
+ * what arrived. Rounds are round trips, so the window is the rate, as
+ * long as the path moves a round faster than one round trip; beyond
+ * that a bigger round only queues (and short messages queue behind it).
  */
 #ifndef _EORPC_CWND_H
 #define _EORPC_CWND_H
@@ -28,15 +30,24 @@
  * @frags: fragments a round may send
  * @ssthresh: below it a clean round doubles @frags, above it adds
  *	EORPC_CWND_MIN
+ * @limit: the largest window worth sending: a round larger than this
+ *	took as long per fragment as this one (eorpc_cwnd_round())
+ * @timed_frags: fragments of the last timed round (0: none yet)
+ * @timed_us: how long that round took, from its first fragment out to
+ *	the report back
  */
 struct eorpc_cwnd {
 	u16	frags;
 	u16	ssthresh;
+	u16	limit;
+	u16	timed_frags;
+	u32	timed_us;
 };
 
 void eorpc_cwnd_init(struct eorpc_cwnd *c);
 u32 eorpc_cwnd_budget(const struct eorpc_cwnd *c, u32 nfrags);
-void eorpc_cwnd_round(struct eorpc_cwnd *c, bool lost);
+void eorpc_cwnd_round(struct eorpc_cwnd *c, bool lost, u32 frags,
+		      u32 round_us);
 void eorpc_cwnd_timeout(struct eorpc_cwnd *c);
 
 #endif /* _EORPC_CWND_H */

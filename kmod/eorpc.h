@@ -70,6 +70,10 @@ extern struct workqueue_struct *eorpc_wq;
  *	makes no progress for the abandonment horizon is dropped
  * @sent: a message being sent: fragments 0 to @sent - 1 went at least
  *	once (it goes in rounds, eorpc_udp_send_round())
+ * @round_frags: a message being sent: fragments its last round sent
+ * @round_tx: a message being sent: when its last round started, if that
+ *	round is timed and not reported yet; else 0 (a retransmission: its
+ *	report may answer either copy, Karn's rule)
  */
 struct eorpc_msg {
 	u8	*data;
@@ -81,6 +85,8 @@ struct eorpc_msg {
 	} frags;
 	ktime_t	progress;
 	u32	sent;
+	u32	round_frags;
+	ktime_t	round_tx;
 };
 
 /* What sits on a socket's receive queue. */
@@ -154,8 +160,6 @@ struct eorpc_client_session {
  * @user_tag: EORPC_CMSG_USER_TAG
  * @deadline: absolute, 0 for none
  * @first_tx: first transmission (for RTT samples)
- * @round_tx: when the request's current round went, unless a timeout sent
- *	it: its report is an RTT sample (Karn's rule); 0: none
  * @next_tx: next retransmission
  * @rto: current timeout, microseconds
  * @ntx: transmissions so far
@@ -173,7 +177,6 @@ struct eorpc_call {
 	u64			user_tag;
 	ktime_t			deadline;
 	ktime_t			first_tx;
-	ktime_t			round_tx;
 	ktime_t			next_tx;
 	u32			rto;
 	u32			ntx;
@@ -414,7 +417,8 @@ u32 eorpc_udp_send_round(struct eorpc_sock *ep,
 			 struct eorpc_route *route, struct eorpc_pkt *pkt,
 			 struct eorpc_msg *m, const u8 *peer_bits,
 			 const struct eorpc_cwnd *cwnd, bool last_too);
-bool eorpc_udp_round_lost(const struct eorpc_msg *m, const u8 *peer_bits);
+u32 eorpc_udp_round_reported(struct eorpc_msg *m, const u8 *peer_bits,
+			     struct eorpc_cwnd *cwnd);
 int eorpc_udp_send_need(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 			struct eorpc_route *route, struct eorpc_pkt *pkt,
 			const struct eorpc_msg *m);

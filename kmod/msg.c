@@ -45,6 +45,8 @@ int eorpc_msg_alloc(struct eorpc_msg *m, u32 len)
 	m->len = 0;
 	m->have = 0;
 	m->sent = 0;
+	m->round_frags = 0;
+	m->round_tx = 0;
 	m->data = NULL;
 	m->frags.word = 0;
 	if (!len)
@@ -200,6 +202,7 @@ void eorpc_msg_free(struct eorpc_msg *m)
 	m->len = 0;
 	m->have = 0;
 	m->sent = 0;
+	m->round_tx = 0;
 	m->frags.word = 0;
 }
 

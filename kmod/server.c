@@ -282,9 +282,11 @@ refuse:
 /*
  * The reply's first round: the client holds none of it (one that holds
  * part asks with NEED_REPLY instead of sending its request again).
+ * @again: answering a retransmitted request, whose report may answer
+ * either copy of the round: not timed (Karn).
  */
 static void send_reply(struct eorpc_sock *ep, struct eorpc_server_session *ss,
-		       struct eorpc_server_call *sc)
+		       struct eorpc_server_call *sc, bool again)
 {
 	struct eorpc_pkt pkt = {
 		.type = EORPC_PKT_REPLY,
@@ -300,6 +302,8 @@ static void send_reply(struct eorpc_sock *ep, struct eorpc_server_session *ss,
 	sc->msg.sent = 0;
 	eorpc_udp_send_round(ep, &ss->peer, &ss->route, &pkt, &sc->msg, NULL,
 			     &ss->cwnd, false);
+	if (again)
+		sc->msg.round_tx = 0;
 }
 
 /* Tell the client which fragments of its partial request are here. */
@@ -438,7 +442,7 @@ static void on_request(struct eorpc_sock *ep, struct eorpc_server_session *ss,
 	if (sc->he.state == EORPC_HE_REPLIED) {
 		eorpc_inc(net, EORPC_STAT_DUP_FROM_HISTORY);
 		trace_eorpc_history_hit(&ss->peer, pkt);
-		send_reply(ep, ss, sc);
+		send_reply(ep, ss, sc, true);
 	} else {
 		eorpc_inc(net, EORPC_STAT_DUP_BUSY);
 		trace_eorpc_busy(&ss->peer, pkt);
@@ -474,7 +478,7 @@ static void on_need_reply(struct eorpc_sock *ep, struct eorpc_server_session *ss
 		.session_id = ss->session_id,
 		.request_id = sc->he.id,
 	};
-	eorpc_cwnd_round(&ss->cwnd, eorpc_udp_round_lost(&sc->msg, bits));
+	eorpc_udp_round_reported(&sc->msg, bits, &ss->cwnd);
 	eorpc_udp_send_round(ep, &ss->peer, &ss->route, &rep, &sc->msg, bits,
 			     &ss->cwnd, false);
 }
@@ -643,7 +647,7 @@ int eorpc_server_reply(struct eorpc_sock *ep, u64 call_id, struct msghdr *msg,
 	sc->he.state = EORPC_HE_REPLIED;
 	sc->sess->reply_bytes += len;
 	eorpc_server_session_charge(ep, sc->sess, eorpc_msg_charge(len));
-	send_reply(ep, sc->sess, sc);
+	send_reply(ep, sc->sess, sc, false);
 	eorpc_inc(net, EORPC_STAT_REPLIES_SENT);
 	return len;
 }

@@ -367,6 +367,9 @@ static u32 round_next(struct round *r)
  * end with the message's last fragment ends with one marked
  * EORPC_F_ACK_NOW, whose receiver reports at once what it has: that report
  * lets the next round go. A message within the budget leaves whole.
+ * The round is timed from before its first fragment, so that its time
+ * includes sending it (eorpc_udp_round_reported()); a retransmission is
+ * not timed, since either copy may be the one reported (Karn).
  *
  * Return: the number of fragments sent.
  */
@@ -386,6 +389,7 @@ u32 eorpc_udp_send_round(struct eorpc_sock *ep,
 	};
 	u8 flags = pkt->flags & ~(EORPC_F_RETRANS | EORPC_F_ACK_NOW);
 
+	m->round_tx = last_too ? 0 : ktime_get();
 	pkt->msg_len = m->len;
 	for (i = round_next(&r); i < n; i = next) {
 		next = round_next(&r);
@@ -404,18 +408,15 @@ u32 eorpc_udp_send_round(struct eorpc_sock *ep,
 			       eorpc_frag_len(m->len, i));
 		count++;
 	}
+	m->round_frags = count;
 	return count;
 }
 
-/**
- * eorpc_udp_round_lost() - did a receiver's report show loss?
- * @m: a message being sent
- * @peer_bits: the report, as in a NEED; NULL: @m's record of it
- *
+/*
  * A report answers the end of a round, so a fragment sent before and
  * still missing there was lost (or is very late).
  */
-bool eorpc_udp_round_lost(const struct eorpc_msg *m, const u8 *peer_bits)
+static bool round_lost(const struct eorpc_msg *m, const u8 *peer_bits)
 {
 	u32 i;
 
@@ -423,6 +424,28 @@ bool eorpc_udp_round_lost(const struct eorpc_msg *m, const u8 *peer_bits)
 		if (!peer_has(m, peer_bits, i))
 			return true;
 	return false;
+}
+
+/**
+ * eorpc_udp_round_reported() - a receiver reported on @m's last round
+ * @m: a message being sent
+ * @peer_bits: the report, as in a NEED; NULL: @m's record of it
+ * @cwnd: the session's window, which the round's loss and time adjust
+ *
+ * Return: how long the round took, in microseconds, from before its
+ * first fragment went to now; 0 if it was not timed (a retransmission,
+ * or a second report on it).
+ */
+u32 eorpc_udp_round_reported(struct eorpc_msg *m, const u8 *peer_bits,
+			     struct eorpc_cwnd *cwnd)
+{
+	s64 us = m->round_tx ? ktime_us_delta(ktime_get(), m->round_tx) : 0;
+
+	if (us <= 0 || us > U32_MAX)
+		us = 0;
+	m->round_tx = 0;
+	eorpc_cwnd_round(cwnd, round_lost(m, peer_bits), m->round_frags, us);
+	return us;
 }
 
 /**

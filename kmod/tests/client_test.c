@@ -466,9 +466,10 @@ static void client__large_request_goes_in_rounds_of_the_window(struct kunit *tes
 	expect_round(test, 1, 0, EORPC_CWND_INITIAL, none, none);
 	KUNIT_EXPECT_EQ(test, sm_sent_count(h), 0U);
 
-	/* All of it arrived: the window doubles. */
+	/* All of it arrived: the window doubles; the round was timed. */
 	need_request(h, cs, 1, len, EORPC_CWND_INITIAL, none, none);
 	KUNIT_EXPECT_EQ(test, cs->cwnd.frags, 2 * EORPC_CWND_INITIAL);
+	KUNIT_EXPECT_EQ(test, cs->cwnd.timed_frags, EORPC_CWND_INITIAL);
 	expect_round(test, 1, EORPC_CWND_INITIAL, 2 * EORPC_CWND_INITIAL,
 		     none, none);
 	KUNIT_EXPECT_EQ(test, sm_sent_count(h), 0U);
@@ -489,6 +490,20 @@ static void client__large_request_goes_in_rounds_of_the_window(struct kunit *tes
 	sm_client_timers(h, call->next_tx);
 	KUNIT_EXPECT_EQ(test, cs->cwnd.frags, EORPC_CWND_INITIAL / 2);
 	KUNIT_EXPECT_EQ(test, sm_sent_count(h), EORPC_CWND_INITIAL / 2);
+	sm_sent_clear(h);
+
+	/*
+	 * Everything sent is reported: the window grows, but the round the
+	 * timeout sent is not timed (either copy may be the one reported);
+	 * the next round is.
+	 */
+	need_request(h, cs, 1, len, 4 * EORPC_CWND_INITIAL - 2, none, none);
+	KUNIT_EXPECT_EQ(test, cs->cwnd.frags,
+			EORPC_CWND_INITIAL / 2 + EORPC_CWND_MIN);
+	KUNIT_EXPECT_EQ(test, cs->cwnd.timed_frags, EORPC_CWND_INITIAL);
+	KUNIT_EXPECT_EQ(test, call->req.round_frags,
+			n - (4 * EORPC_CWND_INITIAL - 2));
+	KUNIT_EXPECT_NE(test, call->req.round_tx, 0);
 }
 
 static struct kunit_case client_cases[] = {
