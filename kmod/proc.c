@@ -148,17 +148,18 @@ static void show_sessions(struct seq_file *seq, struct eorpc_sock *ep)
 		show_addr(seq, &ep->local);
 		seq_puts(seq, " ");
 		show_addr(seq, &cs->peer);
-		seq_printf(seq, " client %s %016llx %llu %llu %u\n",
+		seq_printf(seq, " client %s %016llx %llu %llu %u %u %u\n",
 			   cs->state == EORPC_CS_ESTABLISHED ? "up" : "hello",
 			   shown_id(seq, cs->session_id), cs->ids.next_id - 1, cs->ids.ack,
-			   cs->rto.rto);
+			   cs->rto.rto, cs->cwnd.frags, cs->cwnd.limit);
 	}
 	list_for_each_entry(ss, &ep->server_sessions, lru) {
 		show_addr(seq, &ep->local);
 		seq_puts(seq, " ");
 		show_addr(seq, &ss->peer);
-		seq_printf(seq, " server up %016llx - %llu %u\n",
-			   shown_id(seq, ss->session_id), ss->history.ack, ss->history.live);
+		seq_printf(seq, " server up %016llx - %llu %u %u %u\n",
+			   shown_id(seq, ss->session_id), ss->history.ack, ss->history.live,
+			   ss->cwnd.frags, ss->cwnd.limit);
 	}
 }
 
@@ -168,8 +169,11 @@ static int sessions_show(struct seq_file *seq, void *v)
 	struct eorpc_net *en = eorpc_net(net);
 	struct eorpc_sock *ep;
 
-	/* client rows: last id, ack, rto_us; server rows: ack, live entries */
-	seq_puts(seq, "local peer role state session last_id ack rto_us|live\n");
+	/*
+	 * client rows: last id, ack, rto_us; server rows: ack, live entries;
+	 * both: the window toward the peer and its limit, in fragments
+	 */
+	seq_puts(seq, "local peer role state session last_id ack rto_us|live cwnd cwnd_limit\n");
 	mutex_lock(&en->lock);
 	list_for_each_entry(ep, &en->sockets, node) {
 		eorpc_lock_sock(ep);
