@@ -11,7 +11,9 @@
  *
  * And selective retransmission, step by step over a clean link: a peer
  * speaking the wire format from a UDP socket leaves a fragment out, and
- * the module's NEED names exactly what it lacks.
+ * the module's NEED names exactly what it lacks. And the window: rounds
+ * clocked by reports, a short call passing a long request, and the
+ * window growing where the round trip (100 ms of netem delay) bounds it.
  */
 #include <sys/mman.h>
 #include <sys/time.h>
@@ -532,6 +534,74 @@ TEST_F_TIMEOUT(clean, short_call_passes_a_long_request_in_rounds, 120)
 		EXPECT_FALSE(!eow_get(buf, n, &h) && h.type == EOW_REQUEST);
 	close(fd);
 	close(us);
+}
+
+/*
+ * The window of the @role session row in the sessions file at @path, and
+ * its limit, in fragments.
+ */
+static int session_window(const char *path, const char *role,
+			  unsigned int *cwnd, unsigned int *limit)
+{
+	char line[512], r[16];
+	int found = -1;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	while (found && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*s %*s %15s %*s %*s %*s %*s %*s %u %u", r,
+			   cwnd, limit) == 3 && !strcmp(r, role))
+			found = 0;
+	fclose(f);
+	return found;
+}
+
+/*
+ * Where the round trip, not the path's rate, bounds a round, the window
+ * grows for a 1 MiB request and for its reply: with 100 ms each way, a
+ * doubled round takes about as long as the one before (it would stop at
+ * 64 fragments if it took 1.5 times as long, as when the rate bounds it).
+ */
+TEST_F_TIMEOUT(clean, window_grows_where_the_round_trip_bounds_it, 120)
+{
+	enum { LONG = 1 << 20, MAX_FRAGS = (LONG + EOW_FRAG_DATA - 1) / EOW_FRAG_DATA };
+	struct server_args a = { &self->server, self->shm };
+	static uint8_t req[LONG], rep[LONG + 1];
+	unsigned int cwnd, limit;
+	char path[64];
+	struct eo_rx rx;
+	int fd;
+
+	/* Only reports move the rounds: no timeout halves the window. */
+	ASSERT_EQ(0, slow_timers(self->cli_ns));
+	ASSERT_EQ(0, eo_sh("ip netns exec %s tc qdisc add dev veth0 root netem delay 100ms && "
+			   "ip netns exec %s tc qdisc add dev veth1 root netem delay 100ms",
+			   self->srv_ns, self->cli_ns));
+	self->server_pid = eo_fork_server(self->srv_ns, server_setup,
+					  server_serve, &a);
+	ASSERT_GT(self->server_pid, 0);
+	ASSERT_EQ(0, eo_ns_enter(self->cli_ns));
+	fd = eo_socket();
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(LONG, eo_send(fd, &self->server, req, LONG, 1, 60000, 0));
+	ASSERT_EQ(LONG, eo_recv(fd, rep, sizeof(rep), &rx, 0));
+	ASSERT_EQ(0, rx.error);
+	EXPECT_EQ(1, self->shm->delivered[0][0]);
+	for (size_t i = 0; i < LONG; i++)
+		ASSERT_EQ(answer(req[i]), rep[i]);
+
+	/* Rounds of 64, 128 and 256 were reported on each way. */
+	ASSERT_EQ(0, session_window("/proc/net/eorpc/sessions", "client",
+				    &cwnd, &limit));
+	EXPECT_LE(4 * 64, cwnd);
+	EXPECT_EQ(MAX_FRAGS, limit);
+	snprintf(path, sizeof(path), "/proc/%d/net/eorpc/sessions",
+		 self->server_pid);
+	ASSERT_EQ(0, session_window(path, "server", &cwnd, &limit));
+	EXPECT_LE(4 * 64, cwnd);
+	EXPECT_EQ(MAX_FRAGS, limit);
+	close(fd);
 }
 
 TEST_HARNESS_MAIN
