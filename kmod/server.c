@@ -282,11 +282,9 @@ refuse:
 /*
  * The reply's first round: the client holds none of it (one that holds
  * part asks with NEED_REPLY instead of sending its request again).
- * @again: answering a retransmitted request, whose report may answer
- * either copy of the round: not timed (Karn).
  */
 static void send_reply(struct eorpc_sock *ep, struct eorpc_server_session *ss,
-		       struct eorpc_server_call *sc, bool again)
+		       struct eorpc_server_call *sc)
 {
 	struct eorpc_pkt pkt = {
 		.type = EORPC_PKT_REPLY,
@@ -295,13 +293,16 @@ static void send_reply(struct eorpc_sock *ep, struct eorpc_server_session *ss,
 		.session_id = ss->session_id,
 		.request_id = sc->he.id,
 	};
+	/* Sent before: this answers a retransmitted request. */
+	bool again = sc->msg.sent;
 
 	/* A round that never ended, or whose report was lost. */
-	if (sc->msg.sent && sc->msg.sent < eorpc_nfrags(sc->msg.len))
+	if (again && sc->msg.sent < eorpc_nfrags(sc->msg.len))
 		eorpc_cwnd_timeout(&ss->cwnd);
 	sc->msg.sent = 0;
 	eorpc_udp_send_round(ep, &ss->peer, &ss->route, &pkt, &sc->msg, NULL,
 			     &ss->cwnd, false);
+	/* A report may answer either copy of the round: not timed (Karn). */
 	if (again)
 		sc->msg.round_tx = 0;
 }
@@ -442,7 +443,7 @@ static void on_request(struct eorpc_sock *ep, struct eorpc_server_session *ss,
 	if (sc->he.state == EORPC_HE_REPLIED) {
 		eorpc_inc(net, EORPC_STAT_DUP_FROM_HISTORY);
 		trace_eorpc_history_hit(&ss->peer, pkt);
-		send_reply(ep, ss, sc, true);
+		send_reply(ep, ss, sc);
 	} else {
 		eorpc_inc(net, EORPC_STAT_DUP_BUSY);
 		trace_eorpc_busy(&ss->peer, pkt);
@@ -647,7 +648,7 @@ int eorpc_server_reply(struct eorpc_sock *ep, u64 call_id, struct msghdr *msg,
 	sc->he.state = EORPC_HE_REPLIED;
 	sc->sess->reply_bytes += len;
 	eorpc_server_session_charge(ep, sc->sess, eorpc_msg_charge(len));
-	send_reply(ep, sc->sess, sc, false);
+	send_reply(ep, sc->sess, sc);
 	eorpc_inc(net, EORPC_STAT_REPLIES_SENT);
 	return len;
 }

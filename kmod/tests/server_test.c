@@ -282,6 +282,59 @@ static void server__duplicate_request_answered_from_history(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sm_stat(h, EORPC_STAT_DUP_FROM_HISTORY), 1ULL);
 }
 
+/* Client A reports having every fragment of reply @id, @len bytes. */
+static void need_reply_all(struct sm_harness *h, u64 session_id, u64 id,
+			   u32 len)
+{
+	struct eorpc_pkt pkt = {
+		.type = EORPC_PKT_NEED_REPLY,
+		.client_epoch = EPOCH_A,
+		.server_epoch = h->ep->server_epoch,
+		.session_id = session_id,
+		.request_id = id,
+		.msg_len = len,
+	};
+	u8 bits[(EORPC_MAX_FRAGS + 7) / 8];
+
+	memset(bits, 0xff, sizeof(bits));
+	sm_input(h, &h->peer, &pkt, bits, eorpc_need_len(len));
+}
+
+/*
+ * A reply's round is timed for the window (cwnd.c) unless it was sent
+ * again for a retransmitted request: the report may answer either copy.
+ */
+static void server__resent_reply_round_is_not_timed(struct kunit *test)
+{
+	struct sm_harness *h = sm(test);
+	u32 len = 3 * EORPC_FRAG_DATA;
+	struct eorpc_server_session *ss;
+	u64 sid, call_id, id;
+	u8 *body;
+
+	body = kunit_kzalloc(test, len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, body);
+	listening(test);
+	sid = handshake(test, &h->peer, EPOCH_A);
+	ss = list_first_entry(&h->ep->server_sessions,
+			      struct eorpc_server_session, lru);
+	for (id = 1; id <= 2; id++) {
+		request(h, &h->peer, EPOCH_A, sid, id, 0, 0);
+		call_id = sm_deliver(h);
+		KUNIT_ASSERT_NE(test, call_id, 0ULL);
+		KUNIT_ASSERT_EQ(test, sm_reply(h, call_id, body, len), (int)len);
+	}
+	/* Call 1's request again: its reply again, then a report on it. */
+	request(h, &h->peer, EPOCH_A, sid, 1, 0, EORPC_F_RETRANS);
+	KUNIT_EXPECT_EQ(test, sm_stat(h, EORPC_STAT_DUP_FROM_HISTORY), 1ULL);
+	need_reply_all(h, sid, 1, len);
+	KUNIT_EXPECT_EQ(test, ss->cwnd.timed_frags, 0);
+	/* Call 2's reply went once: its report times the round. */
+	need_reply_all(h, sid, 2, len);
+	KUNIT_EXPECT_EQ(test, ss->cwnd.timed_frags, 3);
+	KUNIT_EXPECT_EQ(test, sm_stat(h, EORPC_STAT_NEEDS_RECEIVED), 2ULL);
+}
+
 static void server__ack_frees_history_then_duplicate_is_stale(struct kunit *test)
 {
 	struct sm_harness *h = sm(test);
@@ -483,6 +536,7 @@ static struct kunit_case server_cases[] = {
 	KUNIT_CASE(server__request_in_softirq_delivered_once_there),
 	KUNIT_CASE(server__duplicate_of_unanswered_request_gets_busy),
 	KUNIT_CASE(server__duplicate_request_answered_from_history),
+	KUNIT_CASE(server__resent_reply_round_is_not_timed),
 	KUNIT_CASE(server__ack_frees_history_then_duplicate_is_stale),
 	KUNIT_CASE(server__ack_while_socket_owned_processed_at_release),
 	KUNIT_CASE(server__request_beyond_window_gets_window_error),
