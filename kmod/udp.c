@@ -369,7 +369,8 @@ static u32 round_next(struct round *r)
  * lets the next round go. A message within the budget leaves whole.
  * The round is timed from before its first fragment, so that its time
  * includes sending it (eorpc_udp_round_reported()); a retransmission is
- * not timed, since either copy may be the one reported (Karn).
+ * not timed, since either copy may be the one reported (Karn), nor a
+ * message of one fragment, which no report answers.
  *
  * Return: the number of fragments sent.
  */
@@ -389,7 +390,8 @@ u32 eorpc_udp_send_round(struct eorpc_sock *ep,
 	};
 	u8 flags = pkt->flags & ~(EORPC_F_RETRANS | EORPC_F_ACK_NOW);
 
-	m->round_tx = last_too ? 0 : ktime_get();
+	/* A message of one fragment is whole on arrival: never reported on. */
+	m->round_tx = last_too || n == 1 ? 0 : ktime_get();
 	pkt->msg_len = m->len;
 	for (i = round_next(&r); i < n; i = next) {
 		next = round_next(&r);
