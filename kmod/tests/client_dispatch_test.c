@@ -14,10 +14,8 @@ static void reply_in_softirq(struct sm_harness *h,
 			     struct eorpc_client_session *cs, u64 id,
 			     const char *data, u32 len)
 {
-	struct eorpc_pkt pkt = from_server(cs, EORPC_PKT_REPLY);
+	struct eorpc_pkt pkt = reply_pkt(cs, id, len);
 
-	pkt.request_id = id;
-	pkt.msg_len = len;
 	sm_receive(h, &h->peer, &pkt, data, len);
 }
 

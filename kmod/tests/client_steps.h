@@ -67,14 +67,23 @@ static inline void welcome(struct sm_harness *h,
 	sm_input(h, &h->peer, &pkt, &w, sizeof(w));
 }
 
-static inline void reply(struct sm_harness *h,
-			 struct eorpc_client_session *cs, u64 id,
-			 const char *data, u32 len)
+/* The header of a one-datagram REPLY of @len bytes to call @id. */
+static inline struct eorpc_pkt reply_pkt(struct eorpc_client_session *cs,
+					 u64 id, u32 len)
 {
 	struct eorpc_pkt pkt = from_server(cs, EORPC_PKT_REPLY);
 
 	pkt.request_id = id;
 	pkt.msg_len = len;
+	return pkt;
+}
+
+static inline void reply(struct sm_harness *h,
+			 struct eorpc_client_session *cs, u64 id,
+			 const char *data, u32 len)
+{
+	struct eorpc_pkt pkt = reply_pkt(cs, id, len);
+
 	sm_input(h, &h->peer, &pkt, data, len);
 }
 
