@@ -89,8 +89,12 @@ static int eorpc_listen(struct socket *sock, int backlog)
 	int err;
 
 	eorpc_lock_sock(ep);
-	/* A server must be bound to a known address: no autobind here. */
-	err = ep->udp ? eorpc_server_start(ep) : -EDESTADDRREQ;
+	/*
+	 * A server must be bound to a known address: no autobind here, and
+	 * none by an earlier call either (its port is shared by clients).
+	 */
+	err = ep->udp && !ep->udp_shared ? eorpc_server_start(ep) :
+					   -EDESTADDRREQ;
 	release_sock(&ep->sk);
 	return err;
 }

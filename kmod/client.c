@@ -7,6 +7,7 @@
 #include <linux/slab.h>
 #include "eorpc.h"
 #include "client.h"
+#include "demux.h"
 #include "timer.h"
 #include "wait.h"
 #include "fault.h"
@@ -209,11 +210,13 @@ static void call_finish(struct eorpc_sock *ep, struct eorpc_call *call, int err)
 }
 
 /* Forget a session whose calls have all ended. */
-static void cs_free(struct eorpc_client_session *cs)
+static void cs_free(struct eorpc_sock *ep, struct eorpc_client_session *cs)
 {
+	if (ep->udp_shared)
+		eorpc_demux_del(ep, cs);
 	list_del(&cs->link);
 	eorpc_route_release(&cs->route);
-	kfree(cs);
+	kfree_rcu(cs, rcu);
 }
 
 /*
@@ -231,7 +234,7 @@ static void cs_fail(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 		call_finish(ep, call, err_sent);
 	list_for_each_entry_safe(call, tmp, &cs->waiting, link)
 		call_finish(ep, call, err_unsent);
-	cs_free(cs);
+	cs_free(ep, cs);
 }
 
 struct eorpc_client_session *
@@ -259,6 +262,10 @@ eorpc_cs_create(struct eorpc_sock *ep, const struct sockaddr_eorpc *peer)
 		return NULL;
 	eorpc_addr_normalize(&cs->peer, peer);
 	cs->client_epoch = eorpc_random_epoch();
+	if (ep->udp_shared && eorpc_demux_add(ep, cs)) {
+		kfree(cs);
+		return NULL;
+	}
 	cs->state = EORPC_CS_HELLO;
 	INIT_LIST_HEAD(&cs->calls);
 	INIT_LIST_HEAD(&cs->waiting);
@@ -657,7 +664,7 @@ static bool cs_timers(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 	if (cs->state == EORPC_CS_HELLO) {
 		/* Every call gave up: stop knocking (else: state forever). */
 		if (list_empty(&cs->waiting)) {
-			cs_free(cs);
+			cs_free(ep, cs);
 			return false;
 		}
 		if (cs->hello_next <= now) {
@@ -720,7 +727,7 @@ void eorpc_client_timers(struct eorpc_sock *ep, ktime_t now, ktime_t *next)
 			if (idle_end <= now) {
 				cs_send_control(ep, cs, EORPC_PKT_ACK,
 						EORPC_F_CLOSE);
-				cs_free(cs);
+				cs_free(ep, cs);
 				continue;
 			}
 			*next = eorpc_earliest(*next, idle_end);

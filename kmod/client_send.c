@@ -34,11 +34,12 @@ int eorpc_client_dest(const void *uaddr, int len, struct sockaddr_eorpc *dest)
 
 /**
  * eorpc_client_autobind() - make sure the socket can reach @dest, binding
- *	it to a wildcard address of @dest's family if it is not bound
+ *	it to its namespace's shared UDP socket of @dest's family (a wildcard
+ *	address) if it is not bound
  * @ep: the socket, locked
  * @dest: from eorpc_client_dest()
  *
- * Return: 0, an error from eorpc_udp_open(), -EAFNOSUPPORT for an
+ * Return: 0, an error from eorpc_udp_share(), -EAFNOSUPPORT for an
  * IPv6 server from a socket bound to IPv4, or -EOPNOTSUPP for a member of a
  * reuseport group: the UDP layer would spread its replies over the group.
  */
@@ -49,11 +50,7 @@ int eorpc_client_autobind(struct eorpc_sock *ep,
 	if (eorpc_reuseport_member(ep))
 		return -EOPNOTSUPP;
 	if (!ep->udp) {
-		struct sockaddr_eorpc any = {
-			.seo_family = eorpc_family,
-			.seo_transport = dest->seo_transport,
-		};
-		int err = eorpc_udp_open(ep, &any);
+		int err = eorpc_udp_share(ep, dest->seo_transport);
 
 		if (err)
 			return err;

@@ -23,12 +23,19 @@
  *   for /proc) before the socket lock; the cookie secret's spinlock and
  *   icmp_lock are innermost and never held across anything that sleeps;
  *   so is eorpc_net.reuseport_lock, taken under the socket lock.
+ *   eorpc_net.shared_lock (a mutex: the shared UDP sockets, udp.c) is
+ *   taken under the socket lock when a client autobinds, and alone in
+ *   close(); nothing is taken while holding it.
  * - Read without the socket lock, so written with WRITE_ONCE: @dead (the
  *   kick), @icmp_count (the work item's peek), @tx_charged (poll),
  *   @listening (the receive hook's reuseport steering), @reuseport
  *   (getsockopt).
  * - The UDP receive hook reads the namespace's list of reuseport members
  *   under RCU; a member leaves it before close() unhooks its UDP socket.
+ *   A shared UDP socket's hooks read the namespace's client sessions by
+ *   epoch under RCU (demux.c); a session leaves that table when it is
+ *   freed (kfree_rcu), and close() frees them all before the socket's
+ *   grace period starts.
  */
 #ifndef _EORPC_H
 #define _EORPC_H
@@ -128,6 +135,10 @@ enum eorpc_client_session_state {
  * @partial_bytes: bytes of replies of this session being reassembled
  * @route: the route to @peer
  * @cwnd: how many fragments of a request a round may send to @peer
+ * @by_epoch: in the namespace's table, if the socket shares its UDP
+ *	socket (demux.c)
+ * @owner: the socket, for that table's readers
+ * @rcu: freed after a grace period: those readers run in softirq
  */
 struct eorpc_client_session {
 	struct list_head	link;
@@ -149,6 +160,9 @@ struct eorpc_client_session {
 	u32			partial_bytes;
 	struct eorpc_route	route;
 	struct eorpc_cwnd	cwnd;
+	struct rhash_head	by_epoch;
+	struct eorpc_sock	*owner;
+	struct rcu_head		rcu;
 };
 
 /**
@@ -261,6 +275,7 @@ struct eorpc_icmp_report {
  * struct eorpc_sock - an AF_EORPC socket
  * @sk: the socket (first)
  * @udp: the kernel UDP socket it talks through, NULL until bound
+ * @udp_shared: @udp is the namespace's, shared by unbound client sockets
  * @local: the bound address
  * @dest: default server set by connect(), seo_family 0 if none
  * @listening: listen() was called: serve requests
@@ -305,6 +320,7 @@ struct eorpc_icmp_report {
 struct eorpc_sock {
 	struct sock		sk;
 	struct socket		*udp;
+	bool			udp_shared;
 	struct sockaddr_eorpc	local;
 	struct sockaddr_eorpc	dest;
 	bool			listening;
@@ -408,6 +424,7 @@ u32 eorpc_max_msg(const struct eorpc_sock *ep);
 
 /* udp.c */
 int eorpc_udp_open(struct eorpc_sock *ep, const struct sockaddr_eorpc *addr);
+int eorpc_udp_share(struct eorpc_sock *ep, int transport);
 void eorpc_udp_close(struct eorpc_sock *ep);
 int eorpc_udp_send(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 		   struct eorpc_route *route, const struct eorpc_pkt *pkt,

@@ -3,6 +3,7 @@
 #include <linux/slab.h>
 #include <linux/sysctl.h>
 #include "compat.h"
+#include "demux.h"
 #include "netns.h"
 
 unsigned int eorpc_net_id __read_mostly;
@@ -167,10 +168,16 @@ static int __net_init eorpc_init_net(struct net *net)
 	INIT_LIST_HEAD(&en->sockets);
 	spin_lock_init(&en->reuseport_lock);
 	INIT_LIST_HEAD(&en->reuseport_servers);
+	mutex_init(&en->shared_lock);
 
+	err = eorpc_demux_init_net(en);
+	if (err)
+		return err;
 	en->stats = alloc_percpu(struct eorpc_stats);
-	if (!en->stats)
-		return -ENOMEM;
+	if (!en->stats) {
+		err = -ENOMEM;
+		goto err_demux;
+	}
 	err = eorpc_sysctl_init_net(net, en);
 	if (err)
 		goto err_stats;
@@ -183,6 +190,8 @@ err_sysctl:
 	eorpc_sysctl_exit_net(en);
 err_stats:
 	free_percpu(en->stats);
+err_demux:
+	eorpc_demux_exit_net(en);
 	return err;
 }
 
@@ -195,6 +204,9 @@ static void __net_exit eorpc_exit_net(struct net *net)
 	/* Every socket is gone: anything still charged is an accounting bug. */
 	WARN_ON_ONCE(atomic_read(&en->sessions));
 	WARN_ON_ONCE(atomic_long_read(&en->server_state_bytes));
+	WARN_ON_ONCE(en->shared[EORPC_SHARED_IP4].users ||
+		     en->shared[EORPC_SHARED_IP6].users);
+	eorpc_demux_exit_net(en);
 	free_percpu(en->stats);
 }
 

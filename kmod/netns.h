@@ -5,6 +5,7 @@
 
 #include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/rhashtable-types.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include "cookie.h"
@@ -79,6 +80,22 @@ struct eorpc_stats {
 };
 
 /**
+ * struct eorpc_shared_udp - the kernel UDP socket that a namespace's
+ *	unbound client sockets of one transport share (udp.c)
+ * @sock: NULL while no socket uses it
+ * @port: the port it is bound to
+ * @users: AF_EORPC sockets using it
+ */
+struct eorpc_shared_udp {
+	struct socket	*sock;
+	__be16		port;
+	unsigned int	users;
+};
+
+/* Index of struct eorpc_net.shared. */
+enum { EORPC_SHARED_IP4, EORPC_SHARED_IP6, EORPC_SHARED_MAX };
+
+/**
  * struct eorpc_net - per network namespace state
  * @rto_min_ms: net.eorpc.rto_min_ms
  * @rto_max_ms: net.eorpc.rto_max_ms
@@ -101,6 +118,9 @@ struct eorpc_stats {
  * @reuseport_lock: protects @reuseport_servers for writers
  * @reuseport_servers: listening SO_REUSEPORT members, read under RCU by
  *	the UDP receive hook (reuseport.c)
+ * @shared_lock: protects @shared
+ * @shared: the UDP sockets of unbound client sockets, IPv4 and IPv6
+ * @by_epoch: the client sessions of those sockets (demux.c)
  */
 struct eorpc_net {
 	unsigned int		rto_min_ms;
@@ -122,6 +142,9 @@ struct eorpc_net {
 	struct list_head	sockets;
 	spinlock_t		reuseport_lock;	/* protects @reuseport_servers */
 	struct list_head	reuseport_servers;
+	struct mutex		shared_lock;	/* protects @shared */
+	struct eorpc_shared_udp	shared[EORPC_SHARED_MAX];
+	struct rhashtable	by_epoch;
 };
 
 extern unsigned int eorpc_net_id;
