@@ -320,6 +320,157 @@ TEST_F(ns, connect_sets_default_server)
 	close(cli);
 }
 
+/* Leave one or two ephemeral ports in this namespace: "lo hi". */
+static int port_range(const char *range)
+{
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "w");
+	int err;
+
+	if (!f)
+		return -1;
+	err = fputs(range, f) < 0;
+	return fclose(f) || err ? -1 : 0;
+}
+
+/*
+ * Unbound client sockets share their namespace's UDP socket: with two
+ * ephemeral ports, one the server's, forty clients still each get their
+ * own reply. With a UDP socket per client the second autobind failed.
+ */
+TEST_F(ns, unbound_clients_share_one_port)
+{
+	enum { N = 40 };
+	struct sockaddr_eorpc a = eo_addr4("127.0.0.1", 0);
+	int srv, cli[N], i, seen[N] = { 0 };
+	uint16_t port = 0;
+	struct eo_rx rx;
+	uint64_t v;
+	pid_t pid;
+
+	ASSERT_EQ(0, port_range("40000 40001"));
+	srv = eo_server(&a);
+	ASSERT_GE(srv, 0);
+	a.seo_port = htons(eo_port(srv));
+	pid = echo_server(srv, N, 0);
+	for (i = 0; i < N; i++) {
+		cli[i] = eo_socket();
+		ASSERT_GE(cli[i], 0);
+		v = i;
+		ASSERT_EQ(8, eo_send(cli[i], &a, &v, 8, i, -1, 0));
+		if (!i)
+			port = eo_port(cli[0]);
+		EXPECT_NE(0, port);
+		EXPECT_EQ(port, eo_port(cli[i]));
+	}
+	EXPECT_NE(ntohs(a.seo_port), port);
+	for (i = 0; i < N; i++) {
+		ASSERT_EQ(8, eo_recv(cli[i], &v, 8, &rx, 0));
+		ASSERT_EQ(0, rx.error);
+		/* Each socket gets its own call's reply, not a neighbour's. */
+		EXPECT_EQ(i, v);
+		EXPECT_EQ(i, rx.tag);
+		seen[v < N ? v : 0]++;
+	}
+	for (i = 0; i < N; i++)
+		EXPECT_EQ(1, seen[i]);
+	EXPECT_EQ(0, wait_exit(pid));
+	EXPECT_EQ(N, eo_stat("RequestsDelivered"));
+	EXPECT_EQ(N, eo_stat("SessionsCreated"));
+	EXPECT_EQ(0, eo_stat("RxDropWrongSession"));
+	for (i = 0; i < N; i++)
+		close(cli[i]);
+	close(srv);
+}
+
+/* A UDP socket's attempt to bind @port on the wildcard address. */
+static int udp_bind_errno(uint16_t port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_port = htons(port) };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), err = 0;
+
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)))
+		err = errno;
+	close(fd);
+	return err;
+}
+
+/* A port nobody listens on: a bound and closed UDP socket's; 0 on error. */
+static uint16_t closed_udp_port(void)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	socklen_t len = sizeof(sin);
+	uint16_t port = 0;
+
+	if (!bind(fd, (struct sockaddr *)&sin, sizeof(sin)) &&
+	    !getsockname(fd, (struct sockaddr *)&sin, &len))
+		port = ntohs(sin.sin_port);
+	close(fd);
+	return port;
+}
+
+/*
+ * The shared port is held while any client uses it and freed with the
+ * last, as a UDP socket's port is by close(). A port-unreachable error
+ * reaches the one client it quotes: refused there, not at its neighbour.
+ */
+TEST_F(ns, shared_port_lives_as_long_as_its_clients)
+{
+	struct sockaddr_eorpc a = eo_addr4("127.0.0.1", 0), none;
+	int srv = eo_server(&a), c1 = eo_socket(), c2 = eo_socket();
+	struct eo_rx rx;
+	uint16_t port;
+	char buf[4];
+	pid_t pid;
+
+	ASSERT_GE(srv, 0);
+	a.seo_port = htons(eo_port(srv));
+	none = a;
+	none.seo_port = htons(closed_udp_port());
+	ASSERT_NE(0, none.seo_port);
+	pid = echo_server(srv, 2, 0);
+	ASSERT_EQ(0, connect(c1, (struct sockaddr *)&a, sizeof(a)));
+	ASSERT_EQ(0, connect(c2, (struct sockaddr *)&a, sizeof(a)));
+	port = eo_port(c1);
+	ASSERT_NE(0, port);
+	EXPECT_EQ(port, eo_port(c2));
+	EXPECT_EQ(EADDRINUSE, udp_bind_errno(port));
+
+	ASSERT_EQ(1, eo_send(c1, &none, "r", 1, 1, -1, 0));
+	ASSERT_EQ(3, eo_send(c2, NULL, "abc", 3, 2, -1, 0));
+	ASSERT_EQ(0, eo_recv(c1, buf, sizeof(buf), &rx, 0));
+	EXPECT_EQ(ECONNREFUSED, rx.error);
+	EXPECT_EQ(1, eo_stat("IcmpRefused"));
+	ASSERT_EQ(3, eo_recv(c2, buf, sizeof(buf), &rx, 0));
+	EXPECT_EQ(0, rx.error);
+	EXPECT_EQ(0, memcmp(buf, "abc", 3));
+
+	/* One client gone, the other still calls through the port. */
+	close(c1);
+	EXPECT_EQ(EADDRINUSE, udp_bind_errno(port));
+	ASSERT_EQ(3, eo_send(c2, NULL, "def", 3, 3, -1, 0));
+	ASSERT_EQ(3, eo_recv(c2, buf, sizeof(buf), &rx, 0));
+	EXPECT_EQ(0, memcmp(buf, "def", 3));
+	EXPECT_EQ(0, wait_exit(pid));
+	close(c2);
+	EXPECT_EQ(0, udp_bind_errno(port));
+	close(srv);
+}
+
+/* A server needs an address of its own; a shared port is the clients'. */
+TEST_F(ns, listen_after_autobind_is_refused)
+{
+	struct sockaddr_eorpc a = eo_addr4("127.0.0.1", 9);
+	int fd = eo_socket();
+
+	ASSERT_EQ(0, connect(fd, (struct sockaddr *)&a, sizeof(a)));
+	EXPECT_NE(0, eo_port(fd));
+	EXPECT_EQ(-1, listen(fd, 0));
+	EXPECT_EQ(EDESTADDRREQ, errno);
+	close(fd);
+}
+
 TEST_F(ns, call_to_non_server_is_refused)
 {
 	struct sockaddr_eorpc a = eo_addr4("127.0.0.1", 0);

@@ -249,6 +249,44 @@ TEST_F_TIMEOUT(hostile, misdirected_packets_are_dropped_and_counted, 120)
 	EXPECT_EQ(0, real_call_works(&self->server));
 }
 
+/*
+ * Unbound clients share their namespace's UDP socket, so at that port the
+ * client epoch, not the port, names the socket. A stranger's epoch, a
+ * datagram shorter than a header and another version are dropped and
+ * counted there, and the client behind the port goes on calling.
+ */
+TEST_F_TIMEOUT(hostile, strays_at_a_shared_client_port_are_dropped_and_counted, 120)
+{
+	long long wrong0, short0, version0;
+	struct sockaddr_in shared = self->srv_udp;
+	int fd = eo_socket(), err;
+	pid_t me = getpid();
+	uint8_t buf[1500];
+	struct eow_hdr h;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(100, eo_call(fd, &self->server, 1, 100, 10000, &err));
+	inet_pton(AF_INET, "10.78.0.2", &shared.sin_addr);
+	shared.sin_port = htons(eo_port(fd));
+	ASSERT_NE(0, shared.sin_port);
+	wrong0 = eo_stat_of(me, "RxDropWrongSession");
+	short0 = eo_stat_of(me, "RxDropShort");
+	version0 = eo_stat_of(me, "RxDropVersion");
+
+	h = good_request();
+	h.type = EOW_REPLY;
+	ASSERT_EQ(0, eow_send_to(self->us, &shared, buf, build(buf, &h, 8)));
+	ASSERT_EQ(0, eow_send_to(self->us, &shared, buf, 10));
+	h.version = EOW_VERSION + 1;
+	ASSERT_EQ(0, eow_send_to(self->us, &shared, buf, build(buf, &h, 8)));
+
+	EXPECT_EQ(wrong0 + 1, eo_wait_stat(me, "RxDropWrongSession", wrong0 + 1));
+	EXPECT_EQ(short0 + 1, eo_wait_stat(me, "RxDropShort", short0 + 1));
+	EXPECT_EQ(version0 + 1, eo_wait_stat(me, "RxDropVersion", version0 + 1));
+	EXPECT_EQ(100, eo_call(fd, &self->server, 2, 100, 10000, &err));
+	close(fd);
+}
+
 TEST_F_TIMEOUT(hostile, cookie_exchange_commits_nothing_before_a_valid_cookie, 120)
 {
 	long long created0 = eo_stat_of(self->server_pid, "SessionsCreated");
