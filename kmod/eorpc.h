@@ -429,6 +429,9 @@ void eorpc_udp_close(struct eorpc_sock *ep);
 int eorpc_udp_send(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 		   struct eorpc_route *route, const struct eorpc_pkt *pkt,
 		   const void *data, u32 len);
+bool eorpc_udp_icmp_next(struct eorpc_sock *ep, struct eorpc_icmp_report *r);
+
+/* udp_rounds.c */
 u32 eorpc_udp_send_round(struct eorpc_sock *ep,
 			 const struct sockaddr_eorpc *to,
 			 struct eorpc_route *route, struct eorpc_pkt *pkt,
@@ -439,7 +442,6 @@ u32 eorpc_udp_round_reported(struct eorpc_msg *m, const u8 *peer_bits,
 int eorpc_udp_send_need(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 			struct eorpc_route *route, struct eorpc_pkt *pkt,
 			const struct eorpc_msg *m);
-bool eorpc_udp_icmp_next(struct eorpc_sock *ep, struct eorpc_icmp_report *r);
 
 /* client.c */
 int eorpc_client_dest(const void *uaddr, int len, struct sockaddr_eorpc *dest);
