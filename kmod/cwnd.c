@@ -3,10 +3,10 @@
  * Slow start, congestion avoidance and multiplicative decrease in the
  * spirit of RFC 5681, with a round (one window sent, one NEED back) in
  * place of an ACK: a round that lost nothing grows the window, one that
- * lost a fragment halves it. Growth stops where the rounds' times show
- * the path is full (in the spirit of TCP Vegas and HyStart's delay
- * check): there a bigger round moves no more per round trip, it only
- * makes a long message's train longer for whatever queues behind it.
+ * lost a fragment halves it. Growth stops where the rounds' times show,
+ * twice, that the path is full (in the spirit of TCP Vegas and HyStart's
+ * delay check): there a bigger round moves no more per round trip, it
+ * only makes a long message's train longer for whatever queues behind it.
  */
 #include <linux/minmax.h>
 #include "cwnd.h"
@@ -19,6 +19,7 @@ void eorpc_cwnd_init(struct eorpc_cwnd *c)
 	c->limit = EORPC_MAX_FRAGS;
 	c->timed_frags = 0;
 	c->timed_us = 0;
+	c->full_once = false;
 }
 
 /* How many fragments of a message of @nfrags a round may send. */
@@ -36,11 +37,16 @@ u32 eorpc_cwnd_budget(const struct eorpc_cwnd *c, u32 nfrags)
  * least 1.5 times as long). Only doublings are compared: the small
  * steps of congestion avoidance are within the noise of a round's time.
  */
+static bool doubled(const struct eorpc_cwnd *c, u32 frags)
+{
+	return c->timed_frags && frags >= 2 * c->timed_frags;
+}
+
 static bool path_full(const struct eorpc_cwnd *c, u32 frags, u32 us)
 {
 	u64 n0 = c->timed_frags, d0 = c->timed_us;
 
-	return n0 && frags >= 2 * n0 && 2 * n0 * us >= (n0 + frags) * d0;
+	return doubled(c, frags) && 2 * n0 * us >= (n0 + frags) * d0;
 }
 
 /**
@@ -62,15 +68,31 @@ void eorpc_cwnd_round(struct eorpc_cwnd *c, bool lost, u32 frags,
 		return;
 	}
 	if (frags && round_us) {
-		if (path_full(c, frags, round_us)) {
+		bool full = path_full(c, frags, round_us);
+
+		if (full && !c->full_once) {
 			/*
-			 * The smaller round moved as much: stay there, but
-			 * never below what any 64 KiB message sends at once.
+			 * A limit holds for the session's life, and one slow
+			 * round may be a stall of the sender or the receiver
+			 * (a descheduled guest lost 100 ms in one): back to
+			 * the smaller round, and the doubling is tried again.
+			 */
+			c->full_once = true;
+			c->frags = c->timed_frags;
+			return;
+		}
+		if (full) {
+			/*
+			 * The smaller round moved as much, twice: stay there,
+			 * but never below what any 64 KiB message sends at
+			 * once.
 			 */
 			c->limit = max_t(u32, c->timed_frags,
 					 EORPC_CWND_INITIAL);
 			c->ssthresh = c->limit;
 		}
+		if (doubled(c, frags))
+			c->full_once = false;
 		c->timed_frags = min_t(u32, frags, EORPC_MAX_FRAGS);
 		c->timed_us = round_us;
 	}

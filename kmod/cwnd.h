@@ -35,6 +35,8 @@
  * @timed_frags: fragments of the last timed round (0: none yet)
  * @timed_us: how long that round took, from its first fragment out to
  *	the report back
+ * @full_once: the last timed doubling found the path full; the next one
+ *	that does sets @limit
  */
 struct eorpc_cwnd {
 	u16	frags;
@@ -42,6 +44,7 @@ struct eorpc_cwnd {
 	u16	limit;
 	u16	timed_frags;
 	u32	timed_us;
+	bool	full_once;
 };
 
 void eorpc_cwnd_init(struct eorpc_cwnd *c);

@@ -97,6 +97,12 @@ static void cwnd__rounds_bound_by_the_path_rate_stop_growing(struct kunit *test)
 	/* Twice the fragments, about twice the time: back to the smaller. */
 	timed_rounds(&c, 1, 100, 40);
 	KUNIT_EXPECT_EQ(test, c.frags, EORPC_CWND_INITIAL);
+	KUNIT_EXPECT_EQ(test, c.limit, (u16)EORPC_MAX_FRAGS);
+	/* The doubling tried again, as slow: that is the limit. */
+	timed_rounds(&c, 1, 100, 40);
+	KUNIT_EXPECT_EQ(test, c.frags, 2 * EORPC_CWND_INITIAL);
+	timed_rounds(&c, 1, 100, 40);
+	KUNIT_EXPECT_EQ(test, c.frags, EORPC_CWND_INITIAL);
 	KUNIT_EXPECT_EQ(test, c.limit, EORPC_CWND_INITIAL);
 	timed_rounds(&c, 50, 100, 40);
 	KUNIT_EXPECT_EQ(test, c.frags, EORPC_CWND_INITIAL);
@@ -132,7 +138,36 @@ static void cwnd__a_doubled_round_may_take_less_than_half_again(struct kunit *te
 	KUNIT_EXPECT_EQ(test, c.frags, 8 * EORPC_CWND_INITIAL);
 	eorpc_cwnd_round(&c, false, 512, 3374);
 	KUNIT_EXPECT_EQ(test, c.frags, 4 * EORPC_CWND_INITIAL);
+	eorpc_cwnd_round(&c, false, 256, 2248);
+	eorpc_cwnd_round(&c, false, 512, 3374);
+	KUNIT_EXPECT_EQ(test, c.frags, 4 * EORPC_CWND_INITIAL);
 	KUNIT_EXPECT_EQ(test, c.limit, 4 * EORPC_CWND_INITIAL);
+}
+
+/*
+ * One slow doubling (a stall: a descheduled guest) sets no limit; the
+ * doubling is tried again, and one that passes clears the strike.
+ */
+static void cwnd__one_slow_doubling_sets_no_limit(struct kunit *test)
+{
+	struct eorpc_cwnd c;
+
+	eorpc_cwnd_init(&c);
+	eorpc_cwnd_round(&c, false, 64, 1000);
+	eorpc_cwnd_round(&c, false, 128, 5000);
+	KUNIT_EXPECT_EQ(test, c.frags, EORPC_CWND_INITIAL);
+	KUNIT_EXPECT_EQ(test, c.limit, (u16)EORPC_MAX_FRAGS);
+	eorpc_cwnd_round(&c, false, 64, 1000);
+	eorpc_cwnd_round(&c, false, 128, 1100);
+	KUNIT_EXPECT_EQ(test, c.frags, 4 * EORPC_CWND_INITIAL);
+	eorpc_cwnd_round(&c, false, 256, 1200);
+	eorpc_cwnd_round(&c, false, 512, 10000);
+	KUNIT_EXPECT_EQ(test, c.frags, 4 * EORPC_CWND_INITIAL);
+	KUNIT_EXPECT_EQ(test, c.limit, (u16)EORPC_MAX_FRAGS);
+	eorpc_cwnd_round(&c, false, 256, 1200);
+	eorpc_cwnd_round(&c, false, 512, 1300);
+	KUNIT_EXPECT_EQ(test, c.frags, (u16)EORPC_MAX_FRAGS);
+	KUNIT_EXPECT_EQ(test, c.limit, (u16)EORPC_MAX_FRAGS);
 }
 
 /* Untimed reports (retransmitted rounds) grow the window as before. */
@@ -157,6 +192,7 @@ static struct kunit_case cwnd_cases[] = {
 	KUNIT_CASE(cwnd__rounds_bound_by_the_path_rate_stop_growing),
 	KUNIT_CASE(cwnd__rounds_bound_by_the_round_trip_grow_to_a_message),
 	KUNIT_CASE(cwnd__a_doubled_round_may_take_less_than_half_again),
+	KUNIT_CASE(cwnd__one_slow_doubling_sets_no_limit),
 	KUNIT_CASE(cwnd__untimed_rounds_do_not_set_a_limit),
 	{}
 };
