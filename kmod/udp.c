@@ -31,62 +31,66 @@
 #include "xmit.h"
 #include "tx_seam.h"
 
+/* Hand @skb, its UDP header pulled, to @ep; none: dropped. Under RCU. */
+static void rcv_deliver(struct eorpc_sock *ep, struct sk_buff *skb)
+{
+	if (!ep) {
+		kfree_skb(skb);
+		return;
+	}
+	skb_orphan(skb);
+	eorpc_receive(ep, skb);
+}
+
 static int eorpc_encap_rcv(struct sock *udp_sk, struct sk_buff *skb)
 {
 	struct eorpc_sock *ep;
 
 	rcu_read_lock();
 	ep = rcu_dereference_sk_user_data(udp_sk);
-	if (!ep || !pskb_pull(skb, sizeof(struct udphdr)))
-		goto drop;
-	if (udp_sk->sk_reuseport)
+	if (ep && !pskb_pull(skb, sizeof(struct udphdr)))
+		ep = NULL;
+	if (ep && udp_sk->sk_reuseport)
 		ep = eorpc_reuseport_steer(ep, skb);
-	skb_orphan(skb);
-	eorpc_receive(ep, skb);
+	rcv_deliver(ep, skb);
 	rcu_read_unlock();
-	return 0;
-drop:
-	rcu_read_unlock();
-	kfree_skb(skb);
 	return 0;
 }
 
 /*
- * The receive hook of a namespace's shared UDP socket (eorpc_udp_share()):
- * the client epoch, which every packet to a client carries, names the
- * socket. The header is validated in full later, as for any socket.
+ * At a namespace's shared UDP socket (eorpc_udp_share()) the client
+ * epoch, which every packet to a client carries, names the socket. The
+ * header is validated in full later, as for any socket.
  */
-static int eorpc_shared_encap_rcv(struct sock *udp_sk, struct sk_buff *skb)
+static struct eorpc_sock *shared_rcv_owner(struct net *net,
+					   struct sk_buff *skb)
 {
-	struct net *net = sock_net(udp_sk);
 	const struct eorpc_wire_hdr *hdr;
 	struct eorpc_wire_hdr hdr_buf;
 	struct eorpc_sock *ep;
 
-	rcu_read_lock();
 	if (!pskb_pull(skb, sizeof(struct udphdr)))
-		goto drop;
+		return NULL;
 	hdr = skb_header_pointer(skb, 0, sizeof(hdr_buf), &hdr_buf);
 	if (!hdr) {
 		eorpc_drop(net, EORPC_STAT_RX_DROP_SHORT);
-		goto drop;
+		return NULL;
 	}
 	if (hdr->version != EORPC_WIRE_VERSION) {
 		eorpc_drop(net, EORPC_STAT_RX_DROP_VERSION);
-		goto drop;
+		return NULL;
 	}
 	ep = eorpc_demux_find(net, be64_to_cpu(hdr->client_epoch));
-	if (!ep) {
+	if (!ep)
 		eorpc_drop(net, EORPC_STAT_RX_DROP_SESSION);
-		goto drop;
-	}
-	skb_orphan(skb);
-	eorpc_receive(ep, skb);
+	return ep;
+}
+
+static int eorpc_shared_encap_rcv(struct sock *udp_sk, struct sk_buff *skb)
+{
+	rcu_read_lock();
+	rcv_deliver(shared_rcv_owner(sock_net(udp_sk), skb), skb);
 	rcu_read_unlock();
-	return 0;
-drop:
-	rcu_read_unlock();
-	kfree_skb(skb);
 	return 0;
 }
 
