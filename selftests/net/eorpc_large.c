@@ -493,7 +493,7 @@ TEST_F_TIMEOUT(clean, short_call_passes_a_long_request_in_rounds, 120)
 	 * first report, twice as long; after the second, twice as long
 	 * again, unless the doubled round took 1.5 times as long as the
 	 * first (the path looked full: how fast this test reads decides),
-	 * then back to the first round's size.
+	 * then back to the first round's size, to try the doubling again.
 	 */
 	first_new = ROUND1;
 	for (round = 2; round <= 3; round++) {
