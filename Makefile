@@ -127,7 +127,7 @@ $(BUILD)/kselftest/kselftest_harness.h:
 		linux-source-6.1/tools/testing/selftests/kselftest.h
 
 $(BUILD)/selftests/%: selftests/net/%.c selftests/net/eorpc_util.h selftests/net/eorpc_raw.h \
-		uapi/linux/eorpc.h \
+		selftests/net/eorpc_netns.h uapi/linux/eorpc.h \
 		$(BUILD)/kselftest/kselftest_harness.h
 	mkdir -p $(dir $@)
 	$(CC) $(SELFTEST_CFLAGS) -o $@ $< $(SELFTEST_LIBS)
@@ -141,7 +141,7 @@ $(BUILD)/selftests/eorpc_stress: SCENARIO_SET := -DEORPC_STRESS
 $(BUILD)/selftests/eorpc_scenarios_debug: SCENARIO_SET := -DEORPC_DEBUG_SET
 $(BUILD)/selftests/eorpc_stress $(BUILD)/selftests/eorpc_scenarios_debug: \
 		selftests/net/eorpc_scenarios.c selftests/net/eorpc_util.h \
-		uapi/linux/eorpc.h $(BUILD)/kselftest/kselftest_harness.h
+		selftests/net/eorpc_netns.h uapi/linux/eorpc.h $(BUILD)/kselftest/kselftest_harness.h
 	mkdir -p $(dir $@)
 	$(CC) $(SELFTEST_CFLAGS) $(SCENARIO_SET) -o $@ $<
 

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include "kselftest_harness.h"
 #include "eorpc_util.h"
+#include "eorpc_netns.h"
 
 FIXTURE(ns) {
 	int unused;
@@ -24,7 +25,7 @@ FIXTURE_SETUP(ns)
 {
 	/* Each test is a forked child: the namespace is its own. */
 	ASSERT_EQ(0, unshare(CLONE_NEWNET));
-	ASSERT_EQ(0, system("ip link set lo up"));
+	ASSERT_EQ(0, eo_lo_up());
 }
 
 FIXTURE_TEARDOWN(ns)

@@ -10,6 +10,7 @@
 #include <liburing.h>
 #include "kselftest_harness.h"
 #include "eorpc_util.h"
+#include "eorpc_netns.h"
 
 #define N 16		/* a batch; at most the default window of one session */
 #define TAG0 1000
@@ -35,7 +36,7 @@ FIXTURE(batch) {
 FIXTURE_SETUP(batch)
 {
 	ASSERT_EQ(0, unshare(CLONE_NEWNET));
-	ASSERT_EQ(0, system("ip link set lo up"));
+	ASSERT_EQ(0, eo_lo_up());
 	self->addr = eo_addr4("127.0.0.1", 0);
 	self->srv = eo_server(&self->addr);
 	ASSERT_GE(self->srv, 0);

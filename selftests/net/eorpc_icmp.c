@@ -349,7 +349,7 @@ FIXTURE_SETUP(icmp)
 {
 	/* Each test is a forked child: the namespace is its own. */
 	ASSERT_EQ(0, unshare(CLONE_NEWNET));
-	ASSERT_EQ(0, system("ip link set lo up"));
+	ASSERT_EQ(0, eo_lo_up());
 	self->lo = variant->ipv6 ? eo_addr6("::1", 0) : eo_addr4("127.0.0.1", 0);
 	self->netem = 0;
 }

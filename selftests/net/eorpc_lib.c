@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <sys/wait.h>
 #include "kselftest_harness.h"
+#include "eorpc_netns.h"
 #include <libeorpc.h>
 
 FIXTURE(lib) {
@@ -19,7 +20,7 @@ FIXTURE_SETUP(lib)
 	socklen_t len = sizeof(self->addr);
 
 	ASSERT_EQ(0, unshare(CLONE_NEWNET));
-	ASSERT_EQ(0, system("ip link set lo up"));
+	ASSERT_EQ(0, eo_lo_up());
 	ASSERT_GT(eorpc_family(), 0);
 	ASSERT_EQ(0, eorpc_addr_parse(&self->addr, "127.0.0.1:0"));
 	self->srv = eorpc_server_open(&self->addr, 0);

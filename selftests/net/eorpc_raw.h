@@ -2,9 +2,9 @@
 /*
  * Helpers the hardening selftests share: a small encoder of AF_EORPC
  * datagrams written from kmod/PROTOCOL.md (deliberately not kmod/wire.h: a
- * test that shared the module's encoder would agree with its bugs), network
- * namespaces joined by a veth pair, a tiny echo server in one of them, and
- * counters read from another process's namespace.
+ * test that shared the module's encoder would agree with its bugs), a tiny
+ * echo server in a namespace (eorpc_netns.h makes them), and counters read
+ * from another process's namespace.
  */
 #ifndef EORPC_SELFTEST_RAW_H
 #define EORPC_SELFTEST_RAW_H
@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include "eorpc_util.h"
+#include "eorpc_netns.h"
 
 /* ---- the wire format, as PROTOCOL.md describes it ---- */
 
@@ -179,52 +180,7 @@ static inline uint64_t eo_rand(uint64_t *s)
 	return *s * 0x2545F4914F6CDD1DULL;
 }
 
-/* ---- namespaces, commands, counters ---- */
-
-static inline int eo_sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
-
-static inline int eo_ns_enter(const char *name)
-{
-	char path[96];
-	int fd, err;
-
-	snprintf(path, sizeof(path), "/run/netns/%s", name);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	err = setns(fd, CLONE_NEWNET);
-	close(fd);
-	return err;
-}
-
-/*
- * Two namespaces joined by veth: @a gets 10.78.0.1 (veth0), @b 10.78.0.2
- * (veth1). Returns 0 or the failing command's status.
- */
-static inline int eo_ns_pair(const char *a, const char *b)
-{
-	return eo_sh("ip netns add %s && ip netns add %s && "
-		     "ip -n %s link add veth0 type veth peer name veth1 netns %s && "
-		     "ip -n %s addr add 10.78.0.1/24 dev veth0 && "
-		     "ip -n %s addr add 10.78.0.2/24 dev veth1 && "
-		     "ip -n %s link set veth0 up && ip -n %s link set lo up && "
-		     "ip -n %s link set veth1 up && ip -n %s link set lo up",
-		     a, b, a, b, a, b, a, a, b, b);
-}
-
-static inline void eo_ns_del(const char *a, const char *b)
-{
-	eo_sh("ip netns del %s 2>/dev/null; ip netns del %s 2>/dev/null", a, b);
-}
+/* ---- counters ---- */
 
 /*
  * Counter @name of the namespace process @pid lives in (/proc/PID/net is

@@ -21,6 +21,7 @@
 #include <time.h>
 #include "kselftest_harness.h"
 #include "eorpc_util.h"
+#include "eorpc_netns.h"
 
 enum { MAX_CLIENTS = 16, MAX_CALLS = 400, MAX_KEYS = 32, VAL_CAP = 16384 };
 enum { OP_GET = 1, OP_PUT = 2, OP_APPEND = 3 };
@@ -51,31 +52,6 @@ struct shared {
 	int last_error[MAX_CLIENTS];
 	uint64_t max_wait_us[MAX_CLIENTS];
 };
-
-static int enter_netns(const char *name)
-{
-	char path[64];
-	int fd, err;
-
-	snprintf(path, sizeof(path), "/run/netns/%s", name);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	err = setns(fd, CLONE_NEWNET);
-	close(fd);
-	return err;
-}
-
-static int sh(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
 
 /* ---- the server: an Application that knows nothing of dedup ---- */
 
@@ -247,32 +223,24 @@ FIXTURE_SETUP(link)
 	TH_LOG("netem: '%s' both ways; %d clients x %d calls, %d in flight%s",
 	       variant->netem, variant->clients, self->calls,
 	       variant->inflight, variant->ipv6 ? ", IPv6" : "");
-	ASSERT_EQ(0, sh("ip netns add %s && ip netns add %s", self->srv_ns,
-			self->cli_ns));
-	ASSERT_EQ(0, sh("ip -n %s link add veth0 type veth peer name veth1 netns %s",
-			self->srv_ns, self->cli_ns));
-	ASSERT_EQ(0, sh("ip -n %s addr add 10.77.0.1/24 dev veth0 && "
-			"ip -n %s addr add fd77::1/64 dev veth0 nodad && "
-			"ip -n %s link set veth0 up && ip -n %s link set lo up",
-			self->srv_ns, self->srv_ns, self->srv_ns, self->srv_ns));
-	ASSERT_EQ(0, sh("ip -n %s addr add 10.77.0.2/24 dev veth1 && "
-			"ip -n %s addr add fd77::2/64 dev veth1 nodad && "
-			"ip -n %s link set veth1 up && ip -n %s link set lo up",
-			self->cli_ns, self->cli_ns, self->cli_ns, self->cli_ns));
+	ASSERT_EQ(0, eo_ns_pair6(self->srv_ns, self->cli_ns, "10.77.0", "fd77::"));
 	if (variant->netem[0]) {
 		/*
 		 * A LAN-tuned retransmission timer (the defaults are sized for
 		 * slower paths): loss then costs tens of milliseconds, not
 		 * seconds, and the lossy runs finish in a reasonable time.
 		 */
-		ASSERT_EQ(0, sh("for ns in %s %s; do ip netns exec $ns sysctl -qw "
-				"net.eorpc.rto_min_ms=10 net.eorpc.rto_initial_ms=100 "
-				"net.eorpc.rto_max_ms=400 || exit 1; done",
-				self->srv_ns, self->cli_ns));
-		ASSERT_EQ(0, sh("ip netns exec %s tc qdisc add dev veth0 root netem %s",
-				self->srv_ns, variant->netem));
-		ASSERT_EQ(0, sh("ip netns exec %s tc qdisc add dev veth1 root netem %s",
-				self->cli_ns, variant->netem));
+		for (int i = 0; i < 2; i++) {
+			const char *ns = i ? self->cli_ns : self->srv_ns;
+
+			ASSERT_EQ(0, eo_ns_sysctl(ns, "net.eorpc.rto_min_ms", 10));
+			ASSERT_EQ(0, eo_ns_sysctl(ns, "net.eorpc.rto_initial_ms", 100));
+			ASSERT_EQ(0, eo_ns_sysctl(ns, "net.eorpc.rto_max_ms", 400));
+		}
+		ASSERT_EQ(0, eo_sh("tc -n %s qdisc add dev veth0 root netem %s",
+				   self->srv_ns, variant->netem));
+		ASSERT_EQ(0, eo_sh("tc -n %s qdisc add dev veth1 root netem %s",
+				   self->cli_ns, variant->netem));
 	} else {
 		/*
 		 * Nothing is lost on this link, so a retransmission means a
@@ -281,9 +249,9 @@ FIXTURE_SETUP(link)
 		 * 1-2 s RTO keeps "no retransmission" a test of the module,
 		 * not of the host's load.
 		 */
-		ASSERT_EQ(0, sh("ip netns exec %s sysctl -qw net.eorpc.rto_min_ms=1000 "
-				"net.eorpc.rto_initial_ms=2000 net.eorpc.rto_max_ms=4000",
-				self->cli_ns));
+		ASSERT_EQ(0, eo_ns_sysctl(self->cli_ns, "net.eorpc.rto_min_ms", 1000));
+		ASSERT_EQ(0, eo_ns_sysctl(self->cli_ns, "net.eorpc.rto_initial_ms", 2000));
+		ASSERT_EQ(0, eo_ns_sysctl(self->cli_ns, "net.eorpc.rto_max_ms", 4000));
 	}
 
 	self->shm = mmap(NULL, sizeof(struct shared), PROT_READ | PROT_WRITE,
@@ -298,7 +266,7 @@ FIXTURE_SETUP(link)
 	ASSERT_GE(self->server_pid, 0);
 	if (!self->server_pid) {
 		close(ready[0]);
-		if (enter_netns(self->srv_ns))
+		if (eo_ns_enter(self->srv_ns))
 			_exit(10);
 		fd = eo_server(&self->server);
 		if (fd < 0 || write(ready[1], "r", 1) != 1)
@@ -317,8 +285,7 @@ FIXTURE_TEARDOWN(link)
 		kill(self->server_pid, SIGKILL);
 		waitpid(self->server_pid, NULL, 0);
 	}
-	sh("ip netns del %s 2>/dev/null; ip netns del %s 2>/dev/null",
-	   self->srv_ns, self->cli_ns);
+	eo_ns_del(self->srv_ns, self->cli_ns);
 }
 
 static uint64_t now_us(void)
@@ -532,7 +499,7 @@ TEST_F_TIMEOUT(link, exactly_once, 900)
 	int c, s, status, doubles = 0, undelivered_completed = 0;
 	char key[16];
 
-	ASSERT_EQ(0, enter_netns(self->cli_ns));
+	ASSERT_EQ(0, eo_ns_enter(self->cli_ns));
 	/*
 	 * On a reliable link, first the basic operations, one fresh client
 	 * each; over the lossy links the load below takes the same paths.
@@ -590,7 +557,7 @@ TEST_F_TIMEOUT(link, exactly_once, 900)
 	calls = eo_stat("Calls");
 	retrans = eo_stat("Retransmits");
 	busy = eo_stat("BusyReceived");
-	ASSERT_EQ(0, enter_netns(self->srv_ns));
+	ASSERT_EQ(0, eo_ns_enter(self->srv_ns));
 	dup_hist = eo_stat("DupAnsweredFromHistory");
 	dup_busy = eo_stat("DupAnsweredBusy");
 	stale = eo_stat("StaleRequests");
@@ -622,8 +589,7 @@ TEST_F_TIMEOUT(link, exactly_once, 900)
 	 * (the clients' closing ACK, or expiry if the network lost it) and the
 	 * server holds no request bytes.
 	 */
-	ASSERT_EQ(0, sh("ip netns exec %s sysctl -qw net.eorpc.session_timeout_ms=3000",
-			self->srv_ns));
+	ASSERT_EQ(0, eo_ns_sysctl(self->srv_ns, "net.eorpc.session_timeout_ms", 3000));
 	EXPECT_EQ(0, wait_server_idle(30000));
 }
 

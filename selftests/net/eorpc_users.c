@@ -25,7 +25,7 @@ FIXTURE_SETUP(users)
 {
 	self->server_pid = -1;
 	ASSERT_EQ(0, unshare(CLONE_NEWNET));
-	ASSERT_EQ(0, eo_sh("ip link set lo up"));
+	ASSERT_EQ(0, eo_lo_up());
 	self->counts = eo_echo_counts_new();
 	ASSERT_NE(NULL, self->counts);
 	self->server = eo_addr4("127.0.0.1", SRV_PORT);
