@@ -89,17 +89,12 @@ for rate in $rates; do
 	alloc0=$(injected fail_alloc) xmit0=$(injected fail_xmit)
 	nomem0=$(counter RxDropNomem) txerr0=$(counter TxErrors)
 	injection "$rate"
-	pids=()
-	for c in 0 1 2; do
-		ip netns exec "$ns" python3 "$kv" clients "$port" "$c" 40 4 \
-			"$tmp/client$rate.$c.json" >"$tmp/client$c.log" 2>&1 &
-		pids+=($!)
-	done
 	crashed=0
-	for p in "${pids[@]}"; do wait "$p" || crashed=1; done
+	ip netns exec "$ns" python3 "$kv" team "$port" 3 40 4 "$tmp/client$rate" \
+		>"$tmp/clients.log" 2>&1 || crashed=1
 	injection 0
 	check "$rate%: clients ran to the end" test $crashed = 0
-	[[ $crashed = 0 ]] || cat "$tmp"/client*.log | sed 's/^/# /'
+	[[ $crashed = 0 ]] || sed 's/^/# /' "$tmp/clients.log"
 
 	# Injection off: a new client's calls complete. They also pass through
 	# the server socket's lock after every receive-path failure, so the

@@ -6,12 +6,14 @@ execution shows. Runs in the guest.
 
   kv_faults.py serve PORT READY OUT      server; SIGTERM writes OUT (JSON)
   kv_faults.py clients PORT ID CALLS INFLIGHT OUT
+  kv_faults.py team PORT N CALLS INFLIGHT PREFIX   clients 0..N-1 at once,
+                                        each writing PREFIX.ID.json
   kv_faults.py check SERVER_OUT CLIENT_OUT...   writes SERVER_OUT.verdict
 
 Every failed system call is tallied by errno ("errnos" in OUT), so a test
 can match the failures it injected against the errors that surfaced.
 """
-import ctypes, errno, json, os, signal, socket, struct, sys
+import ctypes, errno, json, os, signal, socket, struct, sys, traceback
 
 libc = ctypes.CDLL(None, use_errno=True)
 AF = int(open("/sys/module/eorpc/parameters/family").read())
@@ -124,6 +126,32 @@ def clients(port, cid, calls, inflight, out):
     json.dump({"outcome": outcome, "errnos": errnos}, open(out, "w"))
 
 
+def team(port, n, calls, inflight, prefix):
+    """Clients 0..n-1 side by side in forked processes: one interpreter
+    start instead of n (seconds of CPU each in the debug guest). Exits 1 if
+    any of them did not run to the end."""
+    global fail_fd
+    pids = []
+    for cid in range(n):
+        pid = os.fork()
+        if pid:
+            pids.append(pid)
+            continue
+        code = 1
+        try:
+            # Opened before the fork, /proc/self named the parent.
+            fail_fd = os.open("/proc/self/make-it-fail", os.O_WRONLY)
+            clients(port, cid, calls, inflight, "%s.%d.json" % (prefix, cid))
+            code = 0
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            os._exit(code)
+    crashed = [p for p in pids if os.waitpid(p, 0)[1]]
+    sys.exit(1 if crashed else 0)
+
+
 # What an injected allocation failure may end a call or system call with:
 # ENOMEM from a system call (eorpc(7)), ENOBUFS from sendmsg when the socket
 # layer cannot copy the control messages (sendmsg(2)); a call refused before
@@ -174,5 +202,7 @@ if __name__ == "__main__":
         serve(int(args[0]), args[1], args[2])
     elif mode == "clients":
         clients(int(args[0]), int(args[1]), int(args[2]), int(args[3]), args[4])
+    elif mode == "team":
+        team(int(args[0]), int(args[1]), int(args[2]), int(args[3]), args[4])
     else:
         check(*args)
