@@ -106,10 +106,12 @@ static void call_transmit(struct eorpc_sock *ep, struct eorpc_client_session *cs
 				     &call->req, NULL, &cs->cwnd, true);
 		eorpc_inc(net, EORPC_STAT_REQUESTS_SENT);
 	}
-	if (call->ntx++)
+	if (call->ntx++) {
 		eorpc_inc(net, EORPC_STAT_RETRANSMITS);
-	else
+	} else {
 		call->first_tx = now;
+		eorpc_ack_pace_call(&cs->pace, now);
+	}
 	/* The request carried the ack: no separate ACK needed. */
 	cs->ack_due = 0;
 	cs->last_active = now;
@@ -175,6 +177,15 @@ static void reply_drop(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 }
 
 /*
+ * When an idle session is forgotten: well before the server forgets it, so
+ * the next call starts a fresh session instead of hitting a forgotten one.
+ */
+static ktime_t cs_idle_end(const struct eorpc_client_session *cs)
+{
+	return ktime_add_ms(cs->last_active, cs->server_timeout_ms / 2);
+}
+
+/*
  * A call ends: with its reply (@err 0) or an error. It leaves its session,
  * frees its window slot and goes to the receive queue.
  */
@@ -182,6 +193,7 @@ static void call_finish(struct eorpc_sock *ep, struct eorpc_call *call, int err)
 {
 	struct eorpc_client_session *cs = call->sess;
 	struct net *net = sock_net(&ep->sk);
+	ktime_t now = ktime_get();
 
 	list_del_init(&call->link);
 	call->sess = NULL;
@@ -189,8 +201,13 @@ static void call_finish(struct eorpc_sock *ep, struct eorpc_call *call, int err)
 	/* Its retransmission may be what the timer is set for (dispatch.c). */
 	if (!--ep->calls_unfinished)
 		ep->timer_stale = true;
+	if (list_empty(&cs->calls) && list_empty(&cs->waiting))
+		eorpc_ack_pace_idle(&cs->pace, now);
 	if (call->id && eorpc_ackwin_finish(&cs->ids, call->id) && !cs->ack_due)
-		cs->ack_due = ktime_add_ms(ktime_get(), READ_ONCE(ep_net(ep)->rto_min_ms));
+		cs->ack_due = eorpc_ack_pace_due(&cs->pace, now,
+						 READ_ONCE(ep_net(ep)->rto_min_ms),
+						 cs_idle_end(cs),
+						 !err && eorpc_nfrags(call->reply.len) == 1);
 	if (err) {
 		eorpc_inc(net, EORPC_STAT_CALLS_FAILED);
 		this_cpu_inc(eorpc_net(net)->stats->v[errno_stat(err)]);
@@ -713,16 +730,11 @@ void eorpc_client_timers(struct eorpc_sock *ep, ktime_t now, ktime_t *next)
 	list_for_each_entry_safe(cs, tmp, &ep->client_sessions, link) {
 		if (!cs_timers(ep, cs, now, next))
 			continue;	/* freed */
-		/*
-		 * Forget an idle session well before the server does, so the
-		 * next call starts a fresh session instead of hitting a forgotten
-		 * one.
-		 */
+		/* An idle session with nothing left to acknowledge is forgotten. */
 		if (cs->state == EORPC_CS_ESTABLISHED &&
 		    list_empty(&cs->calls) && list_empty(&cs->waiting) &&
 		    !cs->ack_due) {
-			ktime_t idle_end = ktime_add_ms(cs->last_active,
-							cs->server_timeout_ms / 2);
+			ktime_t idle_end = cs_idle_end(cs);
 
 			if (idle_end <= now) {
 				cs_send_control(ep, cs, EORPC_PKT_ACK,

@@ -52,6 +52,7 @@
 #include <net/sock.h>
 #include <linux/eorpc.h>
 
+#include "ackpace.h"
 #include "ackwin.h"
 #include "compat.h"
 #include "cwnd.h"
@@ -131,6 +132,7 @@ enum eorpc_client_session_state {
  * @hello_next: when to resend HELLO
  * @hello_rto: current HELLO timeout, microseconds
  * @ack_due: send an ACK at this time if nothing carried the ack (0: none)
+ * @pace: its pace of calls, which sets @ack_due (ackpace.h)
  * @last_active: last packet to or from the server
  * @partial_bytes: bytes of replies of this session being reassembled
  * @route: the route to @peer
@@ -156,6 +158,7 @@ struct eorpc_client_session {
 	ktime_t			hello_next;
 	u32			hello_rto;
 	ktime_t			ack_due;
+	struct eorpc_ack_pace	pace;
 	ktime_t			last_active;
 	u32			partial_bytes;
 	struct eorpc_route	route;

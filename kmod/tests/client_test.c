@@ -227,6 +227,43 @@ static void client__ack_sent_when_due_after_reply(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cs->ack_due, 0);
 }
 
+/*
+ * A session with a pace (a call every 10 s) leaves the ack of a one-datagram
+ * reply for its next call; a reply of two datagrams is acknowledged after
+ * rto_min, since the server holds it until then.
+ */
+static void client__paced_session_delays_only_small_replies_ack(struct kunit *test)
+{
+	struct sm_harness *h = sm(test);
+	struct eorpc_client_session *cs = established(test, 4, 7, 0);
+	u32 len = EORPC_FRAG_DATA + 1;
+	struct eorpc_pkt pkt;
+	ktime_t before;
+	u8 *buf;
+
+	cs->pace.gap_us = 10 * USEC_PER_SEC;
+	before = ktime_get();
+	reply(h, cs, 1, "pong", 4);
+	KUNIT_EXPECT_GE(test, cs->ack_due, ktime_add_ms(before, 15000));
+
+	/* The next call carries the ack; its reply is two datagrams. */
+	KUNIT_ASSERT_EQ(test, sm_call(h, "ping", 4, 8, 0), 4);
+	KUNIT_EXPECT_EQ(test, expect_sent(test, EORPC_PKT_REQUEST)->pkt.ack, 1ULL);
+	KUNIT_EXPECT_EQ(test, cs->ack_due, 0);
+	buf = kunit_kzalloc(test, len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	pkt = reply_pkt(cs, 2, len);
+	sm_input(h, &h->peer, &pkt, buf, EORPC_FRAG_DATA);
+	pkt.frag = 1;
+	before = ktime_get();
+	sm_input(h, &h->peer, &pkt, buf + EORPC_FRAG_DATA, 1);
+	KUNIT_ASSERT_EQ(test, sm_recvq_len(h), 2U);
+	KUNIT_EXPECT_LE(test, cs->ack_due,
+			ktime_add_ms(ktime_get(), sm_net(h)->rto_min_ms));
+	KUNIT_EXPECT_GE(test, cs->ack_due,
+			ktime_add_ms(before, sm_net(h)->rto_min_ms));
+}
+
 static void client__busy_slows_retransmission_to_rto_max(struct kunit *test)
 {
 	struct sm_harness *h = sm(test);
@@ -516,6 +553,7 @@ static struct kunit_case client_cases[] = {
 	KUNIT_CASE(client__reply_completes_call_once),
 	KUNIT_CASE(client__reply_of_other_client_epoch_is_dropped),
 	KUNIT_CASE(client__ack_sent_when_due_after_reply),
+	KUNIT_CASE(client__paced_session_delays_only_small_replies_ack),
 	KUNIT_CASE(client__busy_slows_retransmission_to_rto_max),
 	KUNIT_CASE_PARAM(client__server_error_sets_errno_of_calls,
 			 error_gen_params),
