@@ -843,6 +843,37 @@ TEST_F(ns, restarted_server_refuses_old_session)
 	close(cli);
 }
 
+/*
+ * A client calling every 200 ms: after its first call, whose ACK goes
+ * alone after rto_min (no pace yet), each next call carries the ack of the
+ * one before (before the pace was learned, every call sent one: 9 here).
+ * The pause between calls is the workload, not a wait for a condition.
+ */
+TEST_F(ns, paced_client_acks_on_its_next_call)
+{
+	enum { CALLS = 10, GAP_MS = 200 };
+	struct sockaddr_eorpc a = eo_addr4("127.0.0.1", 0);
+	int srv = eo_server(&a), cli = eo_socket();
+	struct eo_rx rx;
+	char buf[4];
+	pid_t pid;
+
+	a.seo_port = htons(eo_port(srv));
+	pid = echo_server(srv, CALLS, 0);
+	for (int i = 0; i < CALLS; i++) {
+		if (i)
+			usleep(GAP_MS * 1000);
+		ASSERT_EQ(1, eo_send(cli, &a, "x", 1, i + 1, -1, 0));
+		ASSERT_EQ(1, eo_recv(cli, buf, sizeof(buf), &rx, 0));
+		ASSERT_EQ(0, rx.error);
+	}
+	/* A late wake-up under emulation may cost one more; not one a call. */
+	EXPECT_LE(eo_stat("AcksSent"), 3);
+	EXPECT_EQ(0, wait_exit(pid));
+	close(cli);
+	close(srv);
+}
+
 TEST_F(ns, restarted_client_is_a_new_session)
 {
 	struct sockaddr_eorpc a = eo_addr4("127.0.0.1", 0);
