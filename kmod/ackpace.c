@@ -32,7 +32,7 @@ void eorpc_ack_pace_call(struct eorpc_ack_pace *ap, ktime_t now)
  * @ap: the session's pace
  * @now: the call's end
  * @rto_min_ms: the earliest delay, and the delay without a pace
- * @latest: no later than this (the session's idle close carries the ack)
+ * @latest: no later than this (when the idle session would be closed)
  * @one_datagram: the reply the server holds until then fits one datagram
  *
  * Return: half a gap past the next call the pace expects, within

@@ -60,7 +60,7 @@ static void ackpace__due_within_rto_min_and_latest(struct kunit *test)
 	/* A pace quicker than rto_min: rto_min, as before. */
 	KUNIT_EXPECT_EQ(test, eorpc_ack_pace_due(&ap, now, RTO_MIN_MS, far(now), true),
 			ktime_add_ms(now, RTO_MIN_MS));
-	/* A slow one: no later than the idle close, which carries the ack. */
+	/* A slow one: no later than the idle session would be closed. */
 	now = paced_calls(&ap, now, 8, 100000);
 	KUNIT_EXPECT_EQ(test, eorpc_ack_pace_due(&ap, now, RTO_MIN_MS,
 						 ktime_add_ms(now, 60000), true),
