@@ -14,24 +14,15 @@
 #include "netns.h"
 #include "trace.h"
 
-static struct eorpc_net *ep_net(struct eorpc_sock *ep)
-{
-	return eorpc_net(sock_net(&ep->sk));
-}
-
-static u32 ms_to_us(unsigned int ms)
-{
-	return ms * USEC_PER_MSEC;
-}
-
 /* A round trip of @rtt_us feeds the session's estimator. */
 static void rtt_sample_us(struct eorpc_sock *ep,
 			  struct eorpc_client_session *cs, u32 rtt_us)
 {
-	struct eorpc_net *en = ep_net(ep);
+	struct eorpc_net *en = eorpc_ep_net(ep);
 
-	eorpc_rto_sample(&cs->rto, rtt_us, ms_to_us(READ_ONCE(en->rto_min_ms)),
-			 ms_to_us(READ_ONCE(en->rto_max_ms)));
+	eorpc_rto_sample(&cs->rto, rtt_us,
+			 eorpc_ms_to_us(READ_ONCE(en->rto_min_ms)),
+			 eorpc_ms_to_us(READ_ONCE(en->rto_max_ms)));
 }
 
 /* A round trip measured from @sent to now. */
@@ -44,8 +35,8 @@ static void rtt_sample(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 		rtt_sample_us(ep, cs, rtt);
 }
 
-static void cs_send_control(struct eorpc_sock *ep, struct eorpc_client_session *cs,
-			    u8 type, u8 flags)
+void eorpc_cs_send_control(struct eorpc_sock *ep,
+			   struct eorpc_client_session *cs, u8 type, u8 flags)
 {
 	struct eorpc_pkt pkt = {
 		.type = type,
@@ -68,8 +59,8 @@ static void cs_send_control(struct eorpc_sock *ep, struct eorpc_client_session *
 	cs->last_active = ktime_get();
 }
 
-static void call_transmit(struct eorpc_sock *ep, struct eorpc_client_session *cs,
-			  struct eorpc_call *call, ktime_t now)
+void eorpc_call_transmit(struct eorpc_sock *ep, struct eorpc_client_session *cs,
+			 struct eorpc_call *call, ktime_t now)
 {
 	struct net *net = sock_net(&ep->sk);
 	struct eorpc_pkt pkt = {
@@ -133,7 +124,7 @@ void eorpc_cs_pump(struct eorpc_sock *ep, struct eorpc_client_session *cs)
 		call->id = eorpc_ackwin_alloc(&cs->ids);
 		call->rto = cs->rto.rto;
 		list_move_tail(&call->link, &cs->calls);
-		call_transmit(ep, cs, call, now);
+		eorpc_call_transmit(ep, cs, call, now);
 	}
 }
 
@@ -165,8 +156,8 @@ static int errno_stat(int err)
  * Free a reply still being reassembled: the call failed, or the reply was
  * abandoned and the next retransmission brings it again.
  */
-static void reply_drop(struct eorpc_sock *ep, struct eorpc_client_session *cs,
-		       struct eorpc_call *call)
+void eorpc_reply_drop(struct eorpc_sock *ep, struct eorpc_client_session *cs,
+		      struct eorpc_call *call)
 {
 	if (!call->reply.data)
 		return;
@@ -180,7 +171,7 @@ static void reply_drop(struct eorpc_sock *ep, struct eorpc_client_session *cs,
  * When an idle session is forgotten: well before the server forgets it, so
  * the next call starts a fresh session instead of hitting a forgotten one.
  */
-static ktime_t cs_idle_end(const struct eorpc_client_session *cs)
+ktime_t eorpc_cs_idle_end(const struct eorpc_client_session *cs)
 {
 	return ktime_add_ms(cs->last_active, cs->server_timeout_ms / 2);
 }
@@ -189,7 +180,7 @@ static ktime_t cs_idle_end(const struct eorpc_client_session *cs)
  * A call ends: with its reply (@err 0) or an error. It leaves its session,
  * frees its window slot and goes to the receive queue.
  */
-static void call_finish(struct eorpc_sock *ep, struct eorpc_call *call, int err)
+void eorpc_call_finish(struct eorpc_sock *ep, struct eorpc_call *call, int err)
 {
 	struct eorpc_client_session *cs = call->sess;
 	struct net *net = sock_net(&ep->sk);
@@ -203,15 +194,18 @@ static void call_finish(struct eorpc_sock *ep, struct eorpc_call *call, int err)
 		ep->timer_stale = true;
 	if (list_empty(&cs->calls) && list_empty(&cs->waiting))
 		eorpc_ack_pace_idle(&cs->pace, now);
-	if (call->id && eorpc_ackwin_finish(&cs->ids, call->id) && !cs->ack_due)
-		cs->ack_due = eorpc_ack_pace_due(&cs->pace, now,
-						 READ_ONCE(ep_net(ep)->rto_min_ms),
-						 cs_idle_end(cs),
-						 !err && eorpc_nfrags(call->reply.len) == 1);
+	if (call->id && eorpc_ackwin_finish(&cs->ids, call->id) && !cs->ack_due) {
+		u32 rto_min_ms = READ_ONCE(eorpc_ep_net(ep)->rto_min_ms);
+		bool one_datagram = !err && eorpc_nfrags(call->reply.len) == 1;
+
+		cs->ack_due = eorpc_ack_pace_due(&cs->pace, now, rto_min_ms,
+						 eorpc_cs_idle_end(cs),
+						 one_datagram);
+	}
 	if (err) {
 		eorpc_inc(net, EORPC_STAT_CALLS_FAILED);
 		this_cpu_inc(eorpc_net(net)->stats->v[errno_stat(err)]);
-		reply_drop(ep, cs, call);
+		eorpc_reply_drop(ep, cs, call);
 	} else {
 		eorpc_inc(net, EORPC_STAT_CALLS_COMPLETED);
 	}
@@ -227,7 +221,7 @@ static void call_finish(struct eorpc_sock *ep, struct eorpc_call *call, int err)
 }
 
 /* Forget a session whose calls have all ended. */
-static void cs_free(struct eorpc_sock *ep, struct eorpc_client_session *cs)
+void eorpc_cs_free(struct eorpc_sock *ep, struct eorpc_client_session *cs)
 {
 	if (ep->udp_shared)
 		eorpc_demux_del(ep, cs);
@@ -248,10 +242,10 @@ static void cs_fail(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 	struct eorpc_call *call, *tmp;
 
 	list_for_each_entry_safe(call, tmp, &cs->calls, link)
-		call_finish(ep, call, err_sent);
+		eorpc_call_finish(ep, call, err_sent);
 	list_for_each_entry_safe(call, tmp, &cs->waiting, link)
-		call_finish(ep, call, err_unsent);
-	cs_free(ep, cs);
+		eorpc_call_finish(ep, call, err_unsent);
+	eorpc_cs_free(ep, cs);
 }
 
 struct eorpc_client_session *
@@ -268,7 +262,7 @@ eorpc_cs_find(struct eorpc_sock *ep, const struct sockaddr_eorpc *peer)
 struct eorpc_client_session *
 eorpc_cs_create(struct eorpc_sock *ep, const struct sockaddr_eorpc *peer)
 {
-	struct eorpc_net *en = ep_net(ep);
+	struct eorpc_net *en = eorpc_ep_net(ep);
 	struct eorpc_client_session *cs;
 	ktime_t now = ktime_get();
 
@@ -286,11 +280,11 @@ eorpc_cs_create(struct eorpc_sock *ep, const struct sockaddr_eorpc *peer)
 	cs->state = EORPC_CS_HELLO;
 	INIT_LIST_HEAD(&cs->calls);
 	INIT_LIST_HEAD(&cs->waiting);
-	eorpc_rto_init(&cs->rto, ms_to_us(READ_ONCE(en->rto_initial_ms)));
+	eorpc_rto_init(&cs->rto, eorpc_ms_to_us(READ_ONCE(en->rto_initial_ms)));
 	eorpc_cwnd_init(&cs->cwnd);
 	cs->hello_rto = cs->rto.rto;
 	list_add_tail(&cs->link, &ep->client_sessions);
-	cs_send_control(ep, cs, EORPC_PKT_HELLO, 0);
+	eorpc_cs_send_control(ep, cs, EORPC_PKT_HELLO, 0);
 	cs->hello_next = ktime_add_us(now, cs->hello_rto);
 	eorpc_timer_arm(ep, cs->hello_next);
 	return cs;
@@ -309,7 +303,7 @@ static struct eorpc_call *cs_call(struct eorpc_client_session *cs, u64 id)
 static void on_welcome(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 		       struct sk_buff *skb, const struct eorpc_pkt *pkt)
 {
-	struct eorpc_net *en = ep_net(ep);
+	struct eorpc_net *en = eorpc_ep_net(ep);
 	struct eorpc_wire_welcome w;
 	u32 window;
 
@@ -327,7 +321,7 @@ static void on_welcome(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 	cs->server_timeout_ms = be32_to_cpu(w.session_timeout_ms);
 	eorpc_ackwin_init(&cs->ids, window);
 	/* Karn: the handshake is a sample only if HELLO went out once. */
-	if (cs->hello_rto == ms_to_us(READ_ONCE(en->rto_initial_ms)))
+	if (cs->hello_rto == eorpc_ms_to_us(READ_ONCE(en->rto_initial_ms)))
 		rtt_sample(ep, cs, cs->last_active);
 	cs->state = EORPC_CS_ESTABLISHED;
 	eorpc_cs_pump(ep, cs);
@@ -346,7 +340,7 @@ static void on_cookie(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 	if (!memcmp(&cookie, &cs->cookie, sizeof(cookie)))
 		return;	/* a duplicate COOKIE: the HELLO it asks for went */
 	cs->cookie = cookie;
-	cs_send_control(ep, cs, EORPC_PKT_HELLO, 0);
+	eorpc_cs_send_control(ep, cs, EORPC_PKT_HELLO, 0);
 	cs->hello_next = ktime_add_us(ktime_get(), cs->hello_rto);
 	eorpc_timer_arm(ep, cs->hello_next);
 }
@@ -396,7 +390,7 @@ static void on_reply(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 		/* The request ran, but its reply is more than we take. */
 		if (pkt->msg_len > eorpc_max_msg(ep)) {
 			eorpc_drop(net, EORPC_STAT_RX_DROP_TOO_BIG);
-			call_finish(ep, call, EMSGSIZE);
+			eorpc_call_finish(ep, call, EMSGSIZE);
 			eorpc_cs_pump(ep, cs);
 			return;
 		}
@@ -437,7 +431,7 @@ static void on_reply(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 	 */
 	if (call->ntx == 1 && eorpc_nfrags(call->req.len) <= EORPC_CWND_INITIAL)
 		rtt_sample(ep, cs, call->first_tx);
-	call_finish(ep, call, 0);
+	eorpc_call_finish(ep, call, 0);
 	eorpc_cs_pump(ep, cs);
 }
 
@@ -498,7 +492,7 @@ static void on_busy(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 	if (!call)
 		return;
 	/* The server has it: probe slowly, only to keep the session alive. */
-	call->rto = ms_to_us(READ_ONCE(ep_net(ep)->rto_max_ms));
+	call->rto = eorpc_ms_to_us(READ_ONCE(eorpc_ep_net(ep)->rto_max_ms));
 	call->next_tx = ktime_add_us(ktime_get(), call->rto);
 	eorpc_timer_arm(ep, eorpc_earliest(call->next_tx, call->deadline));
 }
@@ -549,7 +543,7 @@ static void on_error(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 		 */
 		call = cs_call(cs, pkt->request_id);
 		if (call && pkt->server_epoch == cs->server_epoch) {
-			call_finish(ep, call, EMSGSIZE);
+			eorpc_call_finish(ep, call, EMSGSIZE);
 			eorpc_cs_pump(ep, cs);
 		}
 		return;
@@ -561,7 +555,7 @@ static void on_error(struct eorpc_sock *ep, struct eorpc_client_session *cs,
 		 */
 		call = cs_call(cs, pkt->request_id);
 		if (call && pkt->server_epoch == cs->server_epoch) {
-			call_finish(ep, call, EPROTO);
+			eorpc_call_finish(ep, call, EPROTO);
 			eorpc_cs_pump(ep, cs);
 		}
 		return;
@@ -631,9 +625,10 @@ void eorpc_client_input(struct eorpc_sock *ep, struct sk_buff *skb,
  * Acts only for a session still in HELLO, and only on a quote of its HELLO:
  * such a session has sent no request (eorpc_cs_pump() waits for WELCOME),
  * so its calls certainly did not run and end with ECONNREFUSED, as when the
- * server refuses the handshake. An established session ignores it: the error may be
- * stale or forged, and a request of the session may have run (G4), so its
- * calls go on to a reply, an error of the server or their deadline.
+ * server refuses the handshake. An established session ignores it: the
+ * error may be stale or forged, and a request of the session may have run
+ * (G4), so its calls go on to a reply, an error of the server or their
+ * deadline.
  */
 void eorpc_client_icmp(struct eorpc_sock *ep,
 		       const struct eorpc_icmp_report *r)
@@ -664,89 +659,6 @@ void eorpc_client_icmp(struct eorpc_sock *ep,
 	cs_fail(ep, cs, ECONNREFUSED);
 }
 
-/* Return: false if @cs was freed. */
-static bool cs_timers(struct eorpc_sock *ep, struct eorpc_client_session *cs,
-		      ktime_t now, ktime_t *next)
-{
-	struct eorpc_net *en = ep_net(ep);
-	u32 rto_max = ms_to_us(READ_ONCE(en->rto_max_ms));
-	struct eorpc_call *call, *tmp;
-
-	list_for_each_entry_safe(call, tmp, &cs->waiting, link) {
-		if (call->deadline && call->deadline <= now)
-			call_finish(ep, call, ECONNABORTED);
-		else
-			*next = eorpc_earliest(*next, call->deadline);
-	}
-	if (cs->state == EORPC_CS_HELLO) {
-		/* Every call gave up: stop knocking (else: state forever). */
-		if (list_empty(&cs->waiting)) {
-			cs_free(ep, cs);
-			return false;
-		}
-		if (cs->hello_next <= now) {
-			cs->hello_rto = eorpc_rto_backoff(cs->hello_rto, rto_max);
-			cs_send_control(ep, cs, EORPC_PKT_HELLO, 0);
-			cs->hello_next = ktime_add_us(now, cs->hello_rto);
-		}
-		*next = eorpc_earliest(*next, cs->hello_next);
-		return true;
-	}
-	list_for_each_entry_safe(call, tmp, &cs->calls, link) {
-		if (call->deadline && call->deadline <= now) {
-			call_finish(ep, call, ETIMEDOUT);
-			continue;
-		}
-		/* Checked at least once per rto_max: the call retransmits. */
-		if (call->reply.data &&
-		    eorpc_msg_abandoned(ep, &call->reply, now)) {
-			eorpc_inc(sock_net(&ep->sk), EORPC_STAT_PARTIALS_ABANDONED);
-			trace_eorpc_abandon(&cs->peer, call->id, call->reply.len,
-					    call->reply.have,
-					    eorpc_nfrags(call->reply.len));
-			reply_drop(ep, cs, call);
-		}
-		if (call->next_tx <= now) {
-			call->rto = eorpc_rto_backoff(call->rto, rto_max);
-			call_transmit(ep, cs, call, now);
-		}
-		*next = eorpc_earliest(*next, eorpc_earliest(call->next_tx, call->deadline));
-	}
-	eorpc_cs_pump(ep, cs);
-	if (cs->ack_due && cs->ack_due <= now) {
-		cs_send_control(ep, cs, EORPC_PKT_ACK, 0);
-		cs->ack_due = 0;
-	}
-	*next = eorpc_earliest(*next, cs->ack_due);
-	return true;
-}
-
-/* Socket locked: retransmissions, deadlines, HELLOs and delayed ACKs due. */
-void eorpc_client_timers(struct eorpc_sock *ep, ktime_t now, ktime_t *next)
-{
-	struct eorpc_client_session *cs, *tmp;
-
-	sock_owned_by_me(&ep->sk);
-	list_for_each_entry_safe(cs, tmp, &ep->client_sessions, link) {
-		if (!cs_timers(ep, cs, now, next))
-			continue;	/* freed */
-		/* An idle session with nothing left to acknowledge is forgotten. */
-		if (cs->state == EORPC_CS_ESTABLISHED &&
-		    list_empty(&cs->calls) && list_empty(&cs->waiting) &&
-		    !cs->ack_due) {
-			ktime_t idle_end = cs_idle_end(cs);
-
-			if (idle_end <= now) {
-				cs_send_control(ep, cs, EORPC_PKT_ACK,
-						EORPC_F_CLOSE);
-				cs_free(ep, cs);
-				continue;
-			}
-			*next = eorpc_earliest(*next, idle_end);
-		}
-	}
-}
-
 /**
  * eorpc_client_cancel() - end the calls carrying a user tag
  * @ep: the socket, locked
@@ -765,13 +677,14 @@ int eorpc_client_cancel(struct eorpc_sock *ep, u64 tag)
 		list_for_each_entry_safe(call, tmp, &cs->calls, link) {
 			if (call->user_tag != tag)
 				continue;
-			call_finish(ep, call, call->ntx ? ECANCELED : ECONNABORTED);
+			eorpc_call_finish(ep, call,
+					  call->ntx ? ECANCELED : ECONNABORTED);
 			found = 1;
 		}
 		list_for_each_entry_safe(call, tmp, &cs->waiting, link) {
 			if (call->user_tag != tag)
 				continue;
-			call_finish(ep, call, ECONNABORTED);
+			eorpc_call_finish(ep, call, ECONNABORTED);
 			found = 1;
 		}
 		eorpc_cs_pump(ep, cs);
@@ -791,7 +704,8 @@ void eorpc_client_shutdown(struct eorpc_sock *ep)
 	sock_owned_by_me(&ep->sk);
 	list_for_each_entry_safe(cs, tmp, &ep->client_sessions, link) {
 		if (cs->state == EORPC_CS_ESTABLISHED)
-			cs_send_control(ep, cs, EORPC_PKT_ACK, EORPC_F_CLOSE);
+			eorpc_cs_send_control(ep, cs, EORPC_PKT_ACK,
+					      EORPC_F_CLOSE);
 		cs_fail(ep, cs, ESHUTDOWN);
 	}
 }

@@ -182,7 +182,7 @@ inline call_by_rid(i, r)
 
 /*
  * cs_pump(): waiting calls get request ids, in order, while the session is
- * established and request_id <= ack + window; call_transmit() sends each
+ * established and request_id <= ack + window; eorpc_call_transmit() sends each
  * REQUEST with the current ack. The kernel runs it at the end of
  * sendmsg(), on_welcome(), on_reply(), on_error(), cs_timers() and
  * eorpc_client_cancel(), so a call never waits while it could have an
