@@ -43,6 +43,7 @@ help:
 	@echo "make model      the full spin model scopes"
 	@echo "make demo       key-value demo over a lossy link, in the stock guest"
 	@echo "make bench      AF_EORPC vs raw UDP vs TCP, in the stock guest"
+	@echo "make profile    where a call's time goes, AF_EORPC beside raw UDP"
 	@echo "make install    libeorpc, header, eorpc tool, man pages (DESTDIR, PREFIX)"
 	@echo "make uninstall  remove what make install put there"
 	@echo "make fuzz       the packet decoder fuzzer (FUZZ_SECONDS=600)"
@@ -184,6 +185,9 @@ demo: deps all modules-stock
 
 bench: deps all modules-stock
 	userspace/bench/run
+
+profile: deps all modules-stock
+	userspace/bench/profile
 
 install: userspace
 	$(MAKE) -C userspace install
