@@ -30,7 +30,7 @@ SELFTESTS	:= $(patsubst selftests/net/%.c,$(BUILD)/selftests/%,\
 .PHONY: all modules userspace selftests check deps kernel-debug \
 	modules-stock modules-debug modules-releases $(addprefix modules-,$(RELEASES)) \
 	print-releases style sparse checkpatch clean help \
-	demo bench install uninstall fuzz dkms-check soak soak-debug sysfuzz \
+	demo bench profile install uninstall fuzz dkms-check soak soak-debug sysfuzz \
 	sysfuzz-long kernel-kcsan modules-kcsan kcsan model
 
 all: modules userspace selftests
