@@ -149,10 +149,8 @@ FIXTURE_SETUP(lossy)
 	self->server_pid = -1;
 	ASSERT_EQ(0, eo_ns_pair(self->srv_ns, self->cli_ns));
 	/* A LAN-tuned timer, as the key-value scenarios use. */
-	ASSERT_EQ(0, eo_sh("for ns in %s %s; do ip netns exec $ns sysctl -qw "
-			   "net.eorpc.rto_min_ms=10 net.eorpc.rto_initial_ms=100 "
-			   "net.eorpc.rto_max_ms=400 || exit 1; done",
-			   self->srv_ns, self->cli_ns));
+	ASSERT_EQ(0, eo_ns_rto(self->srv_ns, 10, 100, 400));
+	ASSERT_EQ(0, eo_ns_rto(self->cli_ns, 10, 100, 400));
 	ASSERT_EQ(0, eo_sh("ip netns exec %s tc qdisc add dev veth0 root netem %s && "
 			   "ip netns exec %s tc qdisc add dev veth1 root netem %s",
 			   self->srv_ns, variant->netem, self->cli_ns,
@@ -284,9 +282,7 @@ static size_t frag_packet(uint8_t *buf, struct eow_hdr *h, const uint8_t *msg,
 /* Retransmission timers of seconds in @ns: only NEEDs move messages. */
 static int slow_timers(const char *ns)
 {
-	return eo_sh("ip netns exec %s sysctl -qw net.eorpc.rto_min_ms=5000 "
-		     "net.eorpc.rto_initial_ms=10000 net.eorpc.rto_max_ms=20000",
-		     ns);
+	return eo_ns_rto(ns, 5000, 10000, 20000);
 }
 
 /* The next datagram of @type (others skipped); its length, or -1. */

@@ -367,13 +367,10 @@ TEST_F_TIMEOUT(limits, message_size_limit_of_each_namespace, 180)
 	int fd, err, one = 1;
 
 	ASSERT_NE(NULL, counts);
-	ASSERT_EQ(0, eo_sh("ip netns exec %s sysctl -qw net.eorpc.max_msg_bytes=100000",
-			   self->srv_ns));
+	ASSERT_EQ(0, eo_ns_sysctl(self->srv_ns, "net.eorpc.max_msg_bytes", 100000));
 	/* Below what every kernel takes, or above the protocol's: refused. */
-	EXPECT_NE(0, eo_sh("ip netns exec %s sysctl -qw net.eorpc.max_msg_bytes=65535 2>/dev/null",
-			   self->srv_ns));
-	EXPECT_NE(0, eo_sh("ip netns exec %s sysctl -qw net.eorpc.max_msg_bytes=1048577 2>/dev/null",
-			   self->srv_ns));
+	EXPECT_NE(0, eo_ns_sysctl(self->srv_ns, "net.eorpc.max_msg_bytes", 65535));
+	EXPECT_NE(0, eo_ns_sysctl(self->srv_ns, "net.eorpc.max_msg_bytes", 1048577));
 	self->server_pid = eo_echo_server(self->srv_ns, &self->server, counts, 0);
 	ASSERT_GT(self->server_pid, 0);
 	padded_pid = eo_echo_server(self->srv_ns, &padded, counts, 100000);
@@ -396,8 +393,7 @@ TEST_F_TIMEOUT(limits, message_size_limit_of_each_namespace, 180)
 	EXPECT_EQ(1, eo_stat_of(0, "CallErrMsgSize"));
 
 	/* Our own limit lowered: sendmsg refuses, and a larger reply fails. */
-	ASSERT_EQ(0, eo_sh("ip netns exec %s sysctl -qw net.eorpc.max_msg_bytes=65536",
-			   self->cli_ns));
+	ASSERT_EQ(0, eo_ns_sysctl(self->cli_ns, "net.eorpc.max_msg_bytes", 65536));
 	EXPECT_EQ(65536, max_msg_here());
 	EXPECT_EQ(-1, eo_call(fd, &self->server, 3, 65537, CALL_DEADLINE_MS, &err));
 	EXPECT_EQ(EMSGSIZE, err);
@@ -552,8 +548,7 @@ TEST_F_TIMEOUT(limits, unfinished_1mib_requests_stay_under_the_state_cap, 240)
 	int us;
 
 	ASSERT_NE(NULL, counts);
-	ASSERT_EQ(0, eo_sh("ip netns exec %s sysctl -qw net.eorpc.max_history_bytes=%d",
-			   self->srv_ns, CAP));
+	ASSERT_EQ(0, eo_ns_sysctl(self->srv_ns, "net.eorpc.max_history_bytes", CAP));
 	self->server_pid = eo_echo_server(self->srv_ns, &self->server, counts, 0);
 	ASSERT_GT(self->server_pid, 0);
 	us = raw_client(self->cli_ns, _metadata);

@@ -129,4 +129,13 @@ static inline int eo_ns_sysctl(const char *ns, const char *key, long value)
 	return err;
 }
 
+/* The retransmission timer's sysctls of @ns, in the order sysctl -w sets them. */
+static inline int eo_ns_rto(const char *ns, long min_ms, long initial_ms,
+			    long max_ms)
+{
+	return eo_ns_sysctl(ns, "net.eorpc.rto_min_ms", min_ms) ||
+	       eo_ns_sysctl(ns, "net.eorpc.rto_initial_ms", initial_ms) ||
+	       eo_ns_sysctl(ns, "net.eorpc.rto_max_ms", max_ms);
+}
+
 #endif

@@ -386,10 +386,8 @@ TEST_F_TIMEOUT(group, member_closing_under_loss_runs_no_call_twice, 600)
 	int calls = eo_is_debug_kernel() ? 10 : CALLS, c, k, s, status;
 	pid_t client[CLIENTS];
 
-	ASSERT_EQ(0, eo_sh("for n in %s %s; do ip netns exec $n sysctl -qw "
-			   "net.eorpc.rto_min_ms=10 net.eorpc.rto_initial_ms=50 "
-			   "net.eorpc.rto_max_ms=400 || exit 1; done",
-			   self->srv, self->cli));
+	ASSERT_EQ(0, eo_ns_rto(self->srv, 10, 50, 400));
+	ASSERT_EQ(0, eo_ns_rto(self->cli, 10, 50, 400));
 	ASSERT_EQ(0, eo_sh("tc -n %s qdisc add dev veth0 root netem %s && "
 			   "tc -n %s qdisc add dev veth1 root netem %s",
 			   self->srv, LOSSY, self->cli, LOSSY));

@@ -41,14 +41,12 @@ FIXTURE_SETUP(spoof)
 	snprintf(self->att_ns, sizeof(self->att_ns), "eosa-%d", getpid());
 	self->server_pid = -1;
 	ASSERT_EQ(0, eo_ns_pair(self->srv_ns, self->att_ns));
-	ASSERT_EQ(0, eo_sh("ip -n %s route add default via 10.78.0.2 && "
-			   "ip netns exec %s sysctl -qw net.ipv4.conf.all.rp_filter=0 "
-			   "net.ipv4.conf.veth0.rp_filter=0",
-			   self->srv_ns, self->srv_ns));
+	ASSERT_EQ(0, eo_sh("ip -n %s route add default via 10.78.0.2",
+			   self->srv_ns));
+	ASSERT_EQ(0, eo_ns_sysctl(self->srv_ns, "net.ipv4.conf.all.rp_filter", 0));
+	ASSERT_EQ(0, eo_ns_sysctl(self->srv_ns, "net.ipv4.conf.veth0.rp_filter", 0));
 	/* LAN-tuned RTO: a flood-dropped packet costs milliseconds, not seconds. */
-	ASSERT_EQ(0, eo_sh("ip netns exec %s sysctl -qw net.eorpc.rto_min_ms=10 "
-			   "net.eorpc.rto_initial_ms=100 net.eorpc.rto_max_ms=400",
-			   self->att_ns));
+	ASSERT_EQ(0, eo_ns_rto(self->att_ns, 10, 100, 400));
 	self->server = eo_addr4("10.78.0.1", SRV_PORT);
 	self->server_pid = eo_echo_server(self->srv_ns, &self->server, NULL, 0);
 	ASSERT_GT(self->server_pid, 0);
