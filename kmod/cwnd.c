@@ -7,6 +7,8 @@
  * twice, that the path is full (in the spirit of TCP Vegas and HyStart's
  * delay check): there a bigger round moves no more per round trip, it
  * only makes a long message's train longer for whatever queues behind it.
+ * A limit is probed now and then, as BBR probes for bandwidth: a stall
+ * that set it passes, a path that changed is found again.
  */
 #include <linux/minmax.h>
 #include "cwnd.h"
@@ -20,6 +22,9 @@ void eorpc_cwnd_init(struct eorpc_cwnd *c)
 	c->timed_frags = 0;
 	c->timed_us = 0;
 	c->full_once = false;
+	c->probe_wait = 0;
+	c->probe_passes = 0;
+	c->probing = false;
 }
 
 /* How many fragments of a message of @nfrags a round may send. */
@@ -49,6 +54,53 @@ static bool path_full(const struct eorpc_cwnd *c, u32 frags, u32 us)
 	return doubled(c, frags) && 2 * n0 * us >= (n0 + frags) * d0;
 }
 
+static void probe_end(struct eorpc_cwnd *c)
+{
+	c->probing = false;
+	c->probe_passes = 0;
+	c->probe_wait = EORPC_CWND_PROBE_ROUNDS;
+}
+
+/*
+ * A report while rounds of twice the limit are tried. Only a timed
+ * doubling of the last round at the limit tells anything; full, or
+ * nothing told (a message's shorter last round, a retransmitted one), and
+ * the probe ends with the limit as it was. Room, EORPC_CWND_PROBE_PASSES
+ * times in a row, and the limit is lifted: the window grows again as from
+ * the start, and may find a new one.
+ *
+ * Return: true if the report goes on to the usual rules (limit lifted).
+ */
+static bool probe_report(struct eorpc_cwnd *c, u32 frags, u32 round_us)
+{
+	if (!round_us || !doubled(c, frags) ||
+	    path_full(c, frags, round_us)) {
+		probe_end(c);
+		c->frags = c->limit;
+		return false;
+	}
+	if (++c->probe_passes < EORPC_CWND_PROBE_PASSES)
+		return false;
+	c->probing = false;
+	c->probe_passes = 0;
+	c->limit = EORPC_MAX_FRAGS;
+	c->ssthresh = EORPC_MAX_FRAGS;
+	c->full_once = false;
+	return true;
+}
+
+/* A clean timed round at the limit: one fewer before the next probe. */
+static void probe_count(struct eorpc_cwnd *c, u32 frags, u32 round_us)
+{
+	/* Twice a limit this high is about a whole message: never probed. */
+	if (2 * c->limit > EORPC_MAX_FRAGS || !round_us || frags < c->limit)
+		return;
+	if (--c->probe_wait)
+		return;
+	c->probing = true;
+	c->frags = min_t(u32, 2 * c->limit, EORPC_MAX_FRAGS);
+}
+
 /**
  * eorpc_cwnd_round() - a receiver reported on one round
  * @c: the window
@@ -63,19 +115,27 @@ void eorpc_cwnd_round(struct eorpc_cwnd *c, bool lost, u32 frags,
 	u32 next;
 
 	if (lost) {
+		/* A probe that lost: the limit holds, and the window halves. */
+		if (c->probing) {
+			probe_end(c);
+			c->frags = c->limit;
+		}
 		c->ssthresh = max_t(u32, c->frags / 2, EORPC_CWND_MIN);
 		c->frags = c->ssthresh;
 		return;
 	}
+	if (c->probing && !probe_report(c, frags, round_us))
+		return;
 	if (frags && round_us) {
 		bool full = path_full(c, frags, round_us);
 
 		if (full && !c->full_once) {
 			/*
-			 * A limit holds for the session's life, and one slow
-			 * round may be a stall of the sender or the receiver
-			 * (a descheduled guest lost 100 ms in one): back to
-			 * the smaller round, and the doubling is tried again.
+			 * A limit holds until a probe lifts it, hundreds of
+			 * rounds later, and one slow round may be a stall of
+			 * the sender or the receiver (a descheduled guest lost
+			 * 100 ms in one): back to the smaller round, and the
+			 * doubling is tried again.
 			 */
 			c->full_once = true;
 			c->frags = c->timed_frags;
@@ -90,6 +150,7 @@ void eorpc_cwnd_round(struct eorpc_cwnd *c, bool lost, u32 frags,
 			c->limit = max_t(u32, c->timed_frags,
 					 EORPC_CWND_INITIAL);
 			c->ssthresh = c->limit;
+			c->probe_wait = EORPC_CWND_PROBE_ROUNDS;
 		}
 		if (doubled(c, frags))
 			c->full_once = false;
@@ -100,6 +161,7 @@ void eorpc_cwnd_round(struct eorpc_cwnd *c, bool lost, u32 frags,
 					c->frags + EORPC_CWND_MIN;
 	/* @limit is at most a whole message of the largest size. */
 	c->frags = min_t(u32, next, c->limit);
+	probe_count(c, frags, round_us);
 }
 
 /*

@@ -24,6 +24,16 @@
  * waiting for reports that were lost.
  */
 #define EORPC_CWND_MIN		16
+/*
+ * Rounds at a limit before one probe above it. A probe is two rounds of
+ * twice the limit; on a path that is still full each queues about one
+ * round's worth more, so 2 rounds in 256 (under 1%) wait longer: below
+ * the 99th percentile of what shares the path. On a 50 ms path a limit
+ * set by a passing stall lasts about 13 s.
+ */
+#define EORPC_CWND_PROBE_ROUNDS	256
+/* Probes in a row that must find room before a limit is lifted. */
+#define EORPC_CWND_PROBE_PASSES	2
 
 /**
  * struct eorpc_cwnd - a session's window toward its peer
@@ -37,6 +47,9 @@
  *	the report back
  * @full_once: the last timed doubling found the path full; the next one
  *	that does sets @limit
+ * @probe_wait: rounds at @limit left before a probe above it
+ * @probe_passes: probe rounds in a row that found room
+ * @probing: rounds of twice @limit are being tried (@frags)
  */
 struct eorpc_cwnd {
 	u16	frags;
@@ -45,6 +58,9 @@ struct eorpc_cwnd {
 	u16	timed_frags;
 	u32	timed_us;
 	bool	full_once;
+	u16	probe_wait;
+	u8	probe_passes;
+	bool	probing;
 };
 
 void eorpc_cwnd_init(struct eorpc_cwnd *c);

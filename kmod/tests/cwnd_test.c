@@ -183,6 +183,100 @@ static void cwnd__untimed_rounds_do_not_set_a_limit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c.limit, (u16)EORPC_MAX_FRAGS);
 }
 
+/* A window limited at EORPC_CWND_INITIAL by a path bound by its rate. */
+static void limit_on_a_full_path(struct eorpc_cwnd *c)
+{
+	eorpc_cwnd_init(c);
+	timed_rounds(c, 4, 100, 40);
+}
+
+/* Rounds of the window's size on a path until a probe starts; their count. */
+static int rounds_to_probe(struct eorpc_cwnd *c, u32 base_us, u32 per_frag_us)
+{
+	u32 limit = c->limit;
+	int n = 0;
+
+	while (c->frags == limit && n <= 2 * EORPC_CWND_PROBE_ROUNDS) {
+		timed_rounds(c, 1, base_us, per_frag_us);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * A limit is probed once per EORPC_CWND_PROBE_ROUNDS rounds at it, with a
+ * round of twice the limit; on a path still full it holds.
+ */
+static void cwnd__a_limit_is_probed_now_and_then_and_holds_on_a_full_path(struct kunit *test)
+{
+	struct eorpc_cwnd c;
+
+	limit_on_a_full_path(&c);
+	KUNIT_ASSERT_EQ(test, c.limit, EORPC_CWND_INITIAL);
+	/* The round that set the limit was the first at it. */
+	KUNIT_EXPECT_EQ(test, rounds_to_probe(&c, 100, 40),
+			EORPC_CWND_PROBE_ROUNDS - 1);
+	KUNIT_EXPECT_EQ(test, c.frags, 2 * EORPC_CWND_INITIAL);
+	/* Twice the fragments, twice the time: full, back to the limit. */
+	timed_rounds(&c, 1, 100, 40);
+	KUNIT_EXPECT_EQ(test, c.frags, EORPC_CWND_INITIAL);
+	KUNIT_EXPECT_EQ(test, c.limit, EORPC_CWND_INITIAL);
+	KUNIT_EXPECT_EQ(test, rounds_to_probe(&c, 100, 40),
+			EORPC_CWND_PROBE_ROUNDS);
+}
+
+/*
+ * A limit that a busy moment set on a long path (a round trip of 50 ms that
+ * moves a fragment every 10 us): the probe finds room twice and the window
+ * grows to a whole message again.
+ */
+static void cwnd__a_probe_lifts_a_limit_the_path_no_longer_has(struct kunit *test)
+{
+	struct eorpc_cwnd c;
+
+	limit_on_a_full_path(&c);
+	KUNIT_EXPECT_EQ(test, rounds_to_probe(&c, 50000, 10),
+			EORPC_CWND_PROBE_ROUNDS - 1);
+	timed_rounds(&c, 1, 50000, 10);
+	/* One probe round that found room lifts nothing yet. */
+	KUNIT_EXPECT_EQ(test, c.limit, EORPC_CWND_INITIAL);
+	KUNIT_EXPECT_EQ(test, c.frags, 2 * EORPC_CWND_INITIAL);
+	timed_rounds(&c, 1, 50000, 10);
+	KUNIT_EXPECT_EQ(test, c.limit, (u16)EORPC_MAX_FRAGS);
+	KUNIT_EXPECT_EQ(test, c.frags, 4 * EORPC_CWND_INITIAL);
+	timed_rounds(&c, 30, 50000, 10);
+	KUNIT_EXPECT_EQ(test, c.frags, (u16)EORPC_MAX_FRAGS);
+}
+
+/*
+ * One probe round that passes on a lucky moment, then a full one: the
+ * limit holds. So does it after a probe that lost a fragment (and the
+ * window halves), or that a message's shorter last round answered.
+ */
+static void cwnd__a_probe_that_finds_no_room_twice_keeps_the_limit(struct kunit *test)
+{
+	struct eorpc_cwnd c;
+
+	limit_on_a_full_path(&c);
+	rounds_to_probe(&c, 100, 40);
+	eorpc_cwnd_round(&c, false, c.frags, 2700);
+	KUNIT_EXPECT_EQ(test, c.frags, 2 * EORPC_CWND_INITIAL);
+	timed_rounds(&c, 1, 100, 40);
+	KUNIT_EXPECT_EQ(test, c.frags, EORPC_CWND_INITIAL);
+	KUNIT_EXPECT_EQ(test, c.limit, EORPC_CWND_INITIAL);
+
+	rounds_to_probe(&c, 100, 40);
+	eorpc_cwnd_round(&c, true, c.frags, 0);
+	KUNIT_EXPECT_EQ(test, c.frags, EORPC_CWND_INITIAL / 2);
+	KUNIT_EXPECT_EQ(test, c.limit, EORPC_CWND_INITIAL);
+
+	limit_on_a_full_path(&c);
+	rounds_to_probe(&c, 100, 40);
+	eorpc_cwnd_round(&c, false, 13, 620);
+	KUNIT_EXPECT_EQ(test, c.frags, EORPC_CWND_INITIAL);
+	KUNIT_EXPECT_EQ(test, c.limit, EORPC_CWND_INITIAL);
+}
+
 static struct kunit_case cwnd_cases[] = {
 	KUNIT_CASE(cwnd__starts_with_every_64_kib_message_whole),
 	KUNIT_CASE(cwnd__clean_rounds_double_then_add),
@@ -194,6 +288,9 @@ static struct kunit_case cwnd_cases[] = {
 	KUNIT_CASE(cwnd__a_doubled_round_may_take_less_than_half_again),
 	KUNIT_CASE(cwnd__one_slow_doubling_sets_no_limit),
 	KUNIT_CASE(cwnd__untimed_rounds_do_not_set_a_limit),
+	KUNIT_CASE(cwnd__a_limit_is_probed_now_and_then_and_holds_on_a_full_path),
+	KUNIT_CASE(cwnd__a_probe_lifts_a_limit_the_path_no_longer_has),
+	KUNIT_CASE(cwnd__a_probe_that_finds_no_room_twice_keeps_the_limit),
 	{}
 };
 
