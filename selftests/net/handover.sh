@@ -109,10 +109,16 @@ replies_dropped() {
 		tc -n "$srv" qdisc change dev veth0 root netem $netem
 	fi
 }
-done_at=()
+done_at=(0)
 running=0
 for ((g = 1; g <= upgrades; g++)); do
-	wait_until 300 completed_at_least $((total * g / (2 * upgrades + 2)))
+	# Each generation serves a sixteenth of the workload before the next
+	# upgrade, even when the one before it ended past the next eighth (a
+	# slow takeover: upgrade 2 once ended at 1531 of 3000 calls, upgrade 3
+	# followed at once and generation 2 executed nothing).
+	next=$((total * g / (2 * upgrades + 2)))
+	since=$((done_at[g - 1] + total / (4 * upgrades + 4)))
+	wait_until 300 completed_at_least $((next > since ? next : since))
 	replies_dropped ON
 	ip netns exec "$srv" "$bin/kv-server" --listen 0.0.0.0:1 \
 		--handover-from "$sock" --handover-listen "$sock" \
