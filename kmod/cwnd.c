@@ -54,6 +54,7 @@ static bool path_full(const struct eorpc_cwnd *c, u32 frags, u32 us)
 	return doubled(c, frags) && 2 * n0 * us >= (n0 + frags) * d0;
 }
 
+/* The probe is over; the next one, if a limit is set, waits its rounds. */
 static void probe_end(struct eorpc_cwnd *c)
 {
 	c->probing = false;
@@ -81,8 +82,7 @@ static bool probe_report(struct eorpc_cwnd *c, u32 frags, u32 round_us)
 	}
 	if (++c->probe_passes < EORPC_CWND_PROBE_PASSES)
 		return false;
-	c->probing = false;
-	c->probe_passes = 0;
+	probe_end(c);
 	c->limit = EORPC_MAX_FRAGS;
 	c->ssthresh = EORPC_MAX_FRAGS;
 	c->full_once = false;
