@@ -191,6 +191,17 @@ void eorpc_lock_sock(struct eorpc_sock *ep)
 }
 
 /*
+ * Socket owned: does something wait for it, a task for the lock or
+ * datagrams for the work item? A long round stops early for them
+ * (udp_rounds.c).
+ */
+bool eorpc_sock_wanted(const struct eorpc_sock *ep)
+{
+	return atomic_read(&ep->tasks_waiting) ||
+	       !skb_queue_empty_lockless(&ep->rx_backlog);
+}
+
+/*
  * The work item, not holding the socket lock: leave the socket to a task
  * that owns it or waits for it. Checked under the socket's spinlock, as
  * release_cb runs: either that task's release_sock() sees @work_yielded

@@ -15,6 +15,7 @@ void eorpc_dispatch(struct eorpc_sock *ep, struct sk_buff *skb);
 void eorpc_kick(struct eorpc_sock *ep);
 void eorpc_work(struct work_struct *work);
 void eorpc_lock_sock(struct eorpc_sock *ep);
+bool eorpc_sock_wanted(const struct eorpc_sock *ep);
 void eorpc_release_cb(struct sock *sk);
 int eorpc_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 enum hrtimer_restart eorpc_timer_fired(struct hrtimer *t);

@@ -82,6 +82,8 @@ extern struct workqueue_struct *eorpc_wq;
  * @round_tx: a message being sent: when its last round started, if that
  *	round is timed and not reported yet; else 0 (a retransmission: its
  *	report may answer either copy, Karn's rule)
+ * @round_cut: a message being sent: its last round stopped before its
+ *	window for what waited for the socket (eorpc_udp_send_round())
  */
 struct eorpc_msg {
 	u8	*data;
@@ -95,6 +97,7 @@ struct eorpc_msg {
 	u32	sent;
 	u32	round_frags;
 	ktime_t	round_tx;
+	bool	round_cut;
 };
 
 /* What sits on a socket's receive queue. */

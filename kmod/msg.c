@@ -47,6 +47,7 @@ int eorpc_msg_alloc(struct eorpc_msg *m, u32 len)
 	m->sent = 0;
 	m->round_frags = 0;
 	m->round_tx = 0;
+	m->round_cut = false;
 	m->data = NULL;
 	m->frags.word = 0;
 	if (!len)
@@ -203,6 +204,7 @@ void eorpc_msg_free(struct eorpc_msg *m)
 	m->have = 0;
 	m->sent = 0;
 	m->round_tx = 0;
+	m->round_cut = false;
 	m->frags.word = 0;
 }
 

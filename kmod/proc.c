@@ -31,6 +31,7 @@ const char *const eorpc_stat_names[EORPC_STAT_MAX] = {
 	[EORPC_STAT_NEEDS_SENT] = "NeedsSent",
 	[EORPC_STAT_NEEDS_RECEIVED] = "NeedsReceived",
 	[EORPC_STAT_FRAGMENTS_RESENT] = "FragmentsResent",
+	[EORPC_STAT_ROUNDS_CUT] = "RoundsCut",
 	[EORPC_STAT_STALE_REQUESTS] = "StaleRequests",
 	[EORPC_STAT_SESSIONS_CREATED] = "SessionsCreated",
 	[EORPC_STAT_SESSIONS_CLOSED] = "SessionsClosed",

@@ -6,6 +6,8 @@
  * receiver sends. Each datagram goes out through eorpc_udp_send() (udp.c).
  */
 #include "eorpc.h"
+#include "cwnd.h"
+#include "dispatch.h"
 #include "netns.h"
 
 /* Has the receiver fragment @i of @m: per its NEED @bits, else per @m. */
@@ -55,6 +57,19 @@ static u32 round_next(struct round *r)
 	return r->n;
 }
 
+/*
+ * Does a round stop after @count fragments for what waits for the socket?
+ * A round holds the socket while it goes out, and on a local link each
+ * fragment also runs through the receiver's stack: a round of hundreds
+ * held it for milliseconds, and a short call's request or reply that
+ * came meanwhile waited for all of them (the mixed bench's P99). Never
+ * below the smallest window, so a round stays worth its report.
+ */
+static bool round_cut(const struct eorpc_sock *ep, u32 count)
+{
+	return count >= EORPC_CWND_MIN && eorpc_sock_wanted(ep);
+}
+
 /**
  * eorpc_udp_send_round() - send one round of a message
  * @ep: the socket
@@ -77,7 +92,10 @@ static u32 round_next(struct round *r)
  * The round is timed from before its first fragment, so that its time
  * includes sending it (eorpc_udp_round_reported()); a retransmission is
  * not timed, since either copy may be the one reported (Karn), nor a
- * message of one fragment, which no report answers.
+ * message of one fragment, which no report answers. A round of a message
+ * larger than the initial window ends early, with the fragment sent last
+ * marked EORPC_F_ACK_NOW, when a task or datagrams wait for the socket
+ * (round_cut()); it is not timed either, being shorter than its window.
  *
  * Return: the number of fragments sent.
  */
@@ -96,12 +114,19 @@ u32 eorpc_udp_send_round(struct eorpc_sock *ep,
 		.last_too = last_too && m->sent == n,
 	};
 	u8 flags = pkt->flags & ~(EORPC_F_RETRANS | EORPC_F_ACK_NOW);
+	bool cut = false;
 
 	/* A message of one fragment is whole on arrival: never reported on. */
 	m->round_tx = last_too || n == 1 ? 0 : ktime_get();
 	pkt->msg_len = m->len;
 	for (i = round_next(&r); i < n; i = next) {
 		next = round_next(&r);
+		if (next < n && n > EORPC_CWND_INITIAL &&
+		    round_cut(ep, count + 1)) {
+			eorpc_inc(sock_net(&ep->sk), EORPC_STAT_ROUNDS_CUT);
+			cut = true;
+			next = n;
+		}
 		pkt->frag = i;
 		pkt->flags = flags;
 		if (i < sent_before) {
@@ -118,6 +143,9 @@ u32 eorpc_udp_send_round(struct eorpc_sock *ep,
 		count++;
 	}
 	m->round_frags = count;
+	m->round_cut = cut;
+	if (cut)
+		m->round_tx = 0;
 	return count;
 }
 
@@ -149,11 +177,19 @@ u32 eorpc_udp_round_reported(struct eorpc_msg *m, const u8 *peer_bits,
 			     struct eorpc_cwnd *cwnd)
 {
 	s64 us = m->round_tx ? ktime_us_delta(ktime_get(), m->round_tx) : 0;
+	bool lost = round_lost(m, peer_bits);
 
 	if (us <= 0 || us > U32_MAX)
 		us = 0;
 	m->round_tx = 0;
-	eorpc_cwnd_round(cwnd, round_lost(m, peer_bits), m->round_frags, us);
+	/*
+	 * A round cut short did not use its window: a loss in it still
+	 * shrinks the window, but a clean one tells nothing of the path and
+	 * does not grow it (as RFC 7661 keeps an application-limited one).
+	 */
+	if (!m->round_cut || lost)
+		eorpc_cwnd_round(cwnd, lost, m->round_frags, us);
+	m->round_cut = false;
 	return us;
 }
 

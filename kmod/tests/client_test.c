@@ -543,6 +543,74 @@ static void client__large_request_goes_in_rounds_of_the_window(struct kunit *tes
 	KUNIT_EXPECT_NE(test, call->req.round_tx, 0);
 }
 
+/*
+ * A round of a message larger than the initial window stops early when a
+ * task waits for the socket: EORPC_CWND_MIN fragments, the last asking
+ * for a report, untimed; its clean report leaves the window as it was.
+ */
+static void client__long_round_stops_for_a_waiting_task(struct kunit *test)
+{
+	struct sm_harness *h = sm(test);
+	u32 n = 300, len = n * EORPC_FRAG_DATA, none = U32_MAX, frags, timed;
+	struct eorpc_client_session *cs;
+	struct eorpc_call *call;
+	u8 *buf;
+
+	buf = kunit_kzalloc(test, len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_EQ(test, sm_call(h, buf, len, 1, 0), (int)len);
+	cs = session(h);
+	KUNIT_ASSERT_NOT_NULL(test, cs);
+	expect_sent(test, EORPC_PKT_HELLO);
+	welcome(h, cs, 4);
+	call = in_flight(cs, 1);
+	KUNIT_ASSERT_NOT_NULL(test, call);
+	expect_round(test, 1, 0, EORPC_CWND_INITIAL, none, none);
+
+	/* A task waits for the socket while the next round goes. */
+	atomic_inc(&h->ep->tasks_waiting);
+	need_request(h, cs, 1, len, EORPC_CWND_INITIAL, none, none);
+	atomic_dec(&h->ep->tasks_waiting);
+	KUNIT_EXPECT_EQ(test, cs->cwnd.frags, 2 * EORPC_CWND_INITIAL);
+	expect_round(test, 1, EORPC_CWND_INITIAL, EORPC_CWND_MIN, none, none);
+	KUNIT_EXPECT_EQ(test, sm_sent_count(h), 0U);
+	KUNIT_EXPECT_EQ(test, sm_stat(h, EORPC_STAT_ROUNDS_CUT), 1ULL);
+	KUNIT_EXPECT_EQ(test, call->req.round_tx, 0);
+
+	/* Its clean report: the window neither grows nor is timed. */
+	frags = cs->cwnd.frags;
+	timed = cs->cwnd.timed_frags;
+	need_request(h, cs, 1, len, EORPC_CWND_INITIAL + EORPC_CWND_MIN,
+		     none, none);
+	KUNIT_EXPECT_EQ(test, cs->cwnd.frags, frags);
+	KUNIT_EXPECT_EQ(test, cs->cwnd.timed_frags, timed);
+	expect_round(test, 1, EORPC_CWND_INITIAL + EORPC_CWND_MIN, frags,
+		     none, none);
+	KUNIT_EXPECT_EQ(test, sm_sent_count(h), 0U);
+	KUNIT_EXPECT_EQ(test, sm_stat(h, EORPC_STAT_ROUNDS_CUT), 1ULL);
+}
+
+/* A message within the initial window leaves whole, whoever waits. */
+static void client__initial_window_message_is_never_cut(struct kunit *test)
+{
+	struct sm_harness *h = sm(test);
+	u32 len = EORPC_CWND_INITIAL * EORPC_FRAG_DATA;
+	struct eorpc_client_session *cs;
+	u8 *buf;
+
+	buf = kunit_kzalloc(test, len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_EQ(test, sm_call(h, buf, len, 1, 0), (int)len);
+	cs = session(h);
+	KUNIT_ASSERT_NOT_NULL(test, cs);
+	expect_sent(test, EORPC_PKT_HELLO);
+	atomic_inc(&h->ep->tasks_waiting);
+	welcome(h, cs, 4);
+	atomic_dec(&h->ep->tasks_waiting);
+	KUNIT_EXPECT_EQ(test, sm_sent_count(h), (u32)EORPC_CWND_INITIAL);
+	KUNIT_EXPECT_EQ(test, sm_stat(h, EORPC_STAT_ROUNDS_CUT), 0ULL);
+}
+
 static struct kunit_case client_cases[] = {
 	KUNIT_CASE(client__first_call_sends_hello_without_cookie),
 	KUNIT_CASE(client__cookie_is_echoed_in_next_hello),
@@ -564,6 +632,8 @@ static struct kunit_case client_cases[] = {
 	KUNIT_CASE(client__icmp_unreachable_refuses_handshake),
 	KUNIT_CASE(client__icmp_unreachable_ignored_once_established),
 	KUNIT_CASE(client__large_request_goes_in_rounds_of_the_window),
+	KUNIT_CASE(client__long_round_stops_for_a_waiting_task),
+	KUNIT_CASE(client__initial_window_message_is_never_cut),
 	{}
 };
 
