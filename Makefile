@@ -30,7 +30,7 @@ SELFTESTS	:= $(patsubst selftests/net/%.c,$(BUILD)/selftests/%,\
 .PHONY: all modules userspace selftests check deps kernel-debug \
 	modules-stock modules-debug modules-releases $(addprefix modules-,$(RELEASES)) \
 	print-releases style sparse checkpatch clean help \
-	demo bench profile install uninstall fuzz dkms-check soak soak-debug sysfuzz \
+	demo bench profile latency install uninstall fuzz dkms-check soak soak-debug sysfuzz \
 	sysfuzz-long kernel-kcsan modules-kcsan kcsan model
 
 all: modules userspace selftests
@@ -44,6 +44,7 @@ help:
 	@echo "make demo       key-value demo over a lossy link, in the stock guest"
 	@echo "make bench      AF_EORPC vs raw UDP vs TCP, in the stock guest"
 	@echo "make profile    where a call's time goes, AF_EORPC beside raw UDP"
+	@echo "make latency    what a short call beside 1 MiB transfers waits for"
 	@echo "make install    libeorpc, header, eorpc tool, man pages (DESTDIR, PREFIX)"
 	@echo "make uninstall  remove what make install put there"
 	@echo "make fuzz       the packet decoder fuzzer (FUZZ_SECONDS=600)"
@@ -188,6 +189,9 @@ bench: deps all modules-stock
 
 profile: deps all modules-stock
 	userspace/bench/profile
+
+latency: deps all modules-stock
+	userspace/bench/latency
 
 install: userspace
 	$(MAKE) -C userspace install
