@@ -152,8 +152,7 @@ bool eorpc_msg_wants_need(const struct eorpc_msg *m,
 bool eorpc_msg_dup_wants_need(const struct eorpc_msg *m,
 			      const struct eorpc_pkt *pkt)
 {
-	return !eorpc_msg_complete(m) &&
-	       (eorpc_pkt_last_frag(pkt) || (pkt->flags & EORPC_F_ACK_NOW));
+	return !eorpc_msg_complete(m) && eorpc_pkt_round_end(pkt);
 }
 
 /* A NEED's data: bit i % 8 of byte i / 8 set if fragment i is here. */

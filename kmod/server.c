@@ -339,11 +339,11 @@ static void new_request(struct eorpc_sock *ep, struct eorpc_server_session *ss,
 
 	/*
 	 * More than this namespace takes: never delivered. The client is
-	 * told once per transmission, at its last fragment.
+	 * told once per round, at its end.
 	 */
 	if (pkt->msg_len > eorpc_max_msg(ep)) {
 		eorpc_drop(net, EORPC_STAT_RX_DROP_TOO_BIG);
-		if (eorpc_pkt_last_frag(pkt))
+		if (eorpc_pkt_round_end(pkt))
 			eorpc_send_error(ep, &ss->peer, pkt,
 					 EORPC_WERR_TOO_BIG);
 		return;
@@ -437,8 +437,8 @@ static void on_request(struct eorpc_sock *ep, struct eorpc_server_session *ss,
 			send_need(ep, ss, sc);
 		return;
 	}
-	/* A retransmission: answer it once, at its last fragment. */
-	if (!eorpc_pkt_last_frag(pkt))
+	/* A retransmission: answer it once per round, at its end. */
+	if (!eorpc_pkt_round_end(pkt))
 		return;
 	if (sc->he.state == EORPC_HE_REPLIED) {
 		eorpc_inc(net, EORPC_STAT_DUP_FROM_HISTORY);
@@ -511,7 +511,7 @@ void eorpc_server_input(struct eorpc_sock *ep, struct sk_buff *skb,
 		return;
 	}
 	if (pkt->server_epoch != ep->server_epoch) {
-		if (pkt->type == EORPC_PKT_REQUEST && eorpc_pkt_last_frag(pkt))
+		if (pkt->type == EORPC_PKT_REQUEST && eorpc_pkt_round_end(pkt))
 			eorpc_send_error(ep, from, pkt,
 					 EORPC_WERR_SERVER_RESTARTED);
 		eorpc_drop(net, EORPC_STAT_RX_DROP_SESSION);
@@ -519,7 +519,7 @@ void eorpc_server_input(struct eorpc_sock *ep, struct sk_buff *skb,
 	}
 	ss = eorpc_server_session_by_id(ep, pkt->session_id);
 	if (!ss) {
-		if (pkt->type == EORPC_PKT_REQUEST && eorpc_pkt_last_frag(pkt))
+		if (pkt->type == EORPC_PKT_REQUEST && eorpc_pkt_round_end(pkt))
 			eorpc_send_error(ep, from, pkt,
 					 EORPC_WERR_SESSION_UNKNOWN);
 		/* An ACK for ids this server never saw: nothing to answer. */

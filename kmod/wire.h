@@ -175,13 +175,23 @@ static inline u32 eorpc_frag_len(u32 msg_len, u32 frag)
 	return msg_len - off < EORPC_FRAG_DATA ? msg_len - off : EORPC_FRAG_DATA;
 }
 
-/*
- * The last fragment of its message: every transmission ends with it, so
- * a duplicate is answered there (from history, BUSY, an error) once.
- */
+/* The last fragment of its message: a whole transmission ends with it. */
 static inline bool eorpc_pkt_last_frag(const struct eorpc_pkt *pkt)
 {
 	return pkt->frag == eorpc_nfrags(pkt->msg_len) - 1;
+}
+
+/*
+ * The end of a round: its last fragment is the message's, or one marked
+ * EORPC_F_ACK_NOW, never both. A receiver that has no partial message
+ * to report on (it refused the message, has it whole, or knows no
+ * session) answers here, once per round: a round that stops before the
+ * message's last fragment, and its retransmissions, would otherwise
+ * never be answered.
+ */
+static inline bool eorpc_pkt_round_end(const struct eorpc_pkt *pkt)
+{
+	return eorpc_pkt_last_frag(pkt) || (pkt->flags & EORPC_F_ACK_NOW);
 }
 
 /* Data bytes of a NEED about a @msg_len-byte message: one bit a fragment. */

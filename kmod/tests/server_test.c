@@ -388,6 +388,66 @@ static void server__request_beyond_window_gets_window_error(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sm_recvq_len(h), 0U);
 }
 
+/*
+ * Fragment @frag of a 75-fragment request @id, with @flags; data zeroes.
+ * Return: what the server sent in answer, NULL for nothing.
+ */
+static struct eorpc_tx_record *big_fragment(struct sm_harness *h, u64 sid,
+					    u64 id, u32 frag, u8 flags)
+{
+	static const u8 zeroes[EORPC_FRAG_DATA];
+	struct eorpc_pkt pkt = request_pkt(h, EPOCH_A, sid, id, 0, flags);
+
+	pkt.msg_len = 100001;
+	pkt.frag = frag;
+	sm_input(h, &h->peer, &pkt, zeroes, eorpc_frag_len(pkt.msg_len, frag));
+	return sm_sent(h);
+}
+
+/*
+ * A request over the namespace's limit is refused at the end of each
+ * round, the last fragment or one marked ACK_NOW, not only at the last:
+ * a round cut short would otherwise never hear of it.
+ */
+static void server__too_big_request_refused_at_each_round_end(struct kunit *test)
+{
+	struct sm_harness *h = sm(test);
+	struct eorpc_tx_record *rec;
+	u64 sid;
+
+	listening(test);
+	sid = handshake(test, &h->peer, EPOCH_A);
+	sm_net(h)->max_msg_bytes = 65536;
+	KUNIT_EXPECT_NULL(test, big_fragment(h, sid, 1, 0, 0));
+	rec = big_fragment(h, sid, 1, 20, EORPC_F_ACK_NOW);
+	KUNIT_ASSERT_NOT_NULL(test, rec);
+	KUNIT_EXPECT_EQ(test, rec->pkt.type, EORPC_PKT_ERROR);
+	KUNIT_EXPECT_EQ(test, rec->pkt.code, EORPC_WERR_TOO_BIG);
+	KUNIT_EXPECT_EQ(test, rec->pkt.request_id, 1ULL);
+	KUNIT_EXPECT_NULL(test, big_fragment(h, sid, 1, 21, EORPC_F_RETRANS));
+	rec = big_fragment(h, sid, 1, 74, EORPC_F_RETRANS);
+	KUNIT_ASSERT_NOT_NULL(test, rec);
+	KUNIT_EXPECT_EQ(test, rec->pkt.code, EORPC_WERR_TOO_BIG);
+	KUNIT_EXPECT_EQ(test, sm_sent_count(h), 0U);
+	KUNIT_EXPECT_EQ(test, sm_stat(h, EORPC_STAT_RX_DROP_TOO_BIG), 4ULL);
+	KUNIT_EXPECT_EQ(test, sm_recvq_len(h), 0U);
+}
+
+/* A session the server does not know: told at a round's end too. */
+static void server__unknown_session_told_at_round_end(struct kunit *test)
+{
+	struct sm_harness *h = sm(test);
+	struct eorpc_tx_record *rec;
+
+	listening(test);
+	KUNIT_EXPECT_NULL(test, big_fragment(h, 99, 1, 3, 0));
+	rec = big_fragment(h, 99, 1, 63, EORPC_F_ACK_NOW);
+	KUNIT_ASSERT_NOT_NULL(test, rec);
+	KUNIT_EXPECT_EQ(test, rec->pkt.type, EORPC_PKT_ERROR);
+	KUNIT_EXPECT_EQ(test, rec->pkt.code, EORPC_WERR_SESSION_UNKNOWN);
+	KUNIT_EXPECT_EQ(test, sm_sent_count(h), 0U);
+}
+
 static void server__max_sessions_refuses_while_sessions_active(struct kunit *test)
 {
 	struct sm_harness *h = sm(test);
@@ -540,6 +600,8 @@ static struct kunit_case server_cases[] = {
 	KUNIT_CASE(server__ack_frees_history_then_duplicate_is_stale),
 	KUNIT_CASE(server__ack_while_socket_owned_processed_at_release),
 	KUNIT_CASE(server__request_beyond_window_gets_window_error),
+	KUNIT_CASE(server__too_big_request_refused_at_each_round_end),
+	KUNIT_CASE(server__unknown_session_told_at_round_end),
 	KUNIT_CASE(server__max_sessions_refuses_while_sessions_active),
 	KUNIT_CASE(server__max_sessions_evicts_quiet_session),
 	KUNIT_CASE(server__busy_when_session_reply_cache_full),

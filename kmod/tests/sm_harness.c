@@ -97,6 +97,7 @@ static void tunables_save(struct sm_tunables *t, const struct eorpc_net *en)
 	t->max_sessions = en->max_sessions;
 	t->max_history_bytes = en->max_history_bytes;
 	t->session_max_reply_bytes = en->session_max_reply_bytes;
+	t->max_msg_bytes = en->max_msg_bytes;
 }
 
 static void tunables_restore(struct eorpc_net *en, const struct sm_tunables *t)
@@ -109,6 +110,7 @@ static void tunables_restore(struct eorpc_net *en, const struct sm_tunables *t)
 	WRITE_ONCE(en->max_sessions, t->max_sessions);
 	WRITE_ONCE(en->max_history_bytes, t->max_history_bytes);
 	WRITE_ONCE(en->session_max_reply_bytes, t->session_max_reply_bytes);
+	WRITE_ONCE(en->max_msg_bytes, t->max_msg_bytes);
 }
 
 /* The module's defaults, whatever the guest's sysctls say. */
@@ -121,6 +123,7 @@ static const struct sm_tunables sm_defaults = {
 	.max_sessions = 65536,
 	.max_history_bytes = 64 << 20,
 	.session_max_reply_bytes = 1 << 20,
+	.max_msg_bytes = EORPC_MAX_MSG_LEN,
 };
 
 /**

@@ -32,6 +32,7 @@ struct sm_tunables {
 	unsigned int	max_sessions;
 	unsigned long	max_history_bytes;
 	unsigned int	session_max_reply_bytes;
+	unsigned int	max_msg_bytes;
 };
 
 /**
