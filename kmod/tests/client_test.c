@@ -482,23 +482,41 @@ static void expect_round(struct kunit *test, u64 id, u32 first, u32 count,
 	}
 }
 
-static void client__large_request_goes_in_rounds_of_the_window(struct kunit *test)
+/* A call of @len bytes (id 1) whose HELLO went: its session in @cs. */
+static void call_sent_hello(struct kunit *test, u32 len,
+			    struct eorpc_client_session **cs)
 {
 	struct sm_harness *h = sm(test);
-	u32 n = 300, len = n * EORPC_FRAG_DATA, none = U32_MAX;
-	struct eorpc_client_session *cs;
-	struct eorpc_call *call;
 	u8 *buf;
 
 	buf = kunit_kzalloc(test, len, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	KUNIT_ASSERT_EQ(test, sm_call(h, buf, len, 1, 0), (int)len);
-	cs = session(h);
-	KUNIT_ASSERT_NOT_NULL(test, cs);
+	*cs = session(h);
+	KUNIT_ASSERT_NOT_NULL(test, *cs);
 	expect_sent(test, EORPC_PKT_HELLO);
-	welcome(h, cs, 4);
-	call = in_flight(cs, 1);
+}
+
+/* ... and welcomed: its first round went. Return: the call. */
+static struct eorpc_call *call_welcomed(struct kunit *test, u32 len,
+					struct eorpc_client_session **cs)
+{
+	struct eorpc_call *call;
+
+	call_sent_hello(test, len, cs);
+	welcome(sm(test), *cs, 4);
+	call = in_flight(*cs, 1);
 	KUNIT_ASSERT_NOT_NULL(test, call);
+	return call;
+}
+
+static void client__large_request_goes_in_rounds_of_the_window(struct kunit *test)
+{
+	struct sm_harness *h = sm(test);
+	u32 n = 300, len = n * EORPC_FRAG_DATA, none = U32_MAX;
+	struct eorpc_client_session *cs;
+	struct eorpc_call *call = call_welcomed(test, len, &cs);
+
 	/* First round: the initial window, its last fragment asks. */
 	expect_round(test, 1, 0, EORPC_CWND_INITIAL, none, none);
 	KUNIT_EXPECT_EQ(test, sm_sent_count(h), 0U);
@@ -553,18 +571,8 @@ static void client__long_round_stops_for_a_waiting_task(struct kunit *test)
 	struct sm_harness *h = sm(test);
 	u32 n = 300, len = n * EORPC_FRAG_DATA, none = U32_MAX, frags, timed;
 	struct eorpc_client_session *cs;
-	struct eorpc_call *call;
-	u8 *buf;
+	struct eorpc_call *call = call_welcomed(test, len, &cs);
 
-	buf = kunit_kzalloc(test, len, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, buf);
-	KUNIT_ASSERT_EQ(test, sm_call(h, buf, len, 1, 0), (int)len);
-	cs = session(h);
-	KUNIT_ASSERT_NOT_NULL(test, cs);
-	expect_sent(test, EORPC_PKT_HELLO);
-	welcome(h, cs, 4);
-	call = in_flight(cs, 1);
-	KUNIT_ASSERT_NOT_NULL(test, call);
 	expect_round(test, 1, 0, EORPC_CWND_INITIAL, none, none);
 
 	/* A task waits for the socket while the next round goes. */
@@ -594,16 +602,9 @@ static void client__long_round_stops_for_a_waiting_task(struct kunit *test)
 static void client__initial_window_message_is_never_cut(struct kunit *test)
 {
 	struct sm_harness *h = sm(test);
-	u32 len = EORPC_CWND_INITIAL * EORPC_FRAG_DATA;
 	struct eorpc_client_session *cs;
-	u8 *buf;
 
-	buf = kunit_kzalloc(test, len, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, buf);
-	KUNIT_ASSERT_EQ(test, sm_call(h, buf, len, 1, 0), (int)len);
-	cs = session(h);
-	KUNIT_ASSERT_NOT_NULL(test, cs);
-	expect_sent(test, EORPC_PKT_HELLO);
+	call_sent_hello(test, EORPC_CWND_INITIAL * EORPC_FRAG_DATA, &cs);
 	atomic_inc(&h->ep->tasks_waiting);
 	welcome(h, cs, 4);
 	atomic_dec(&h->ep->tasks_waiting);

@@ -2,18 +2,12 @@
 """userspace/bench/latency-table (make latency's report): which task is
 the short client, where its calls start and end, each call's milestones
 and who held the CPU meanwhile, on an ftrace text written here."""
-import importlib.machinery
-import importlib.util
 import io
-import os
 import unittest
 
-here = os.path.dirname(os.path.abspath(__file__))
-path = os.path.join(here, "..", "..", "bench", "latency-table")
-loader = importlib.machinery.SourceFileLoader("latency_table", path)
-spec = importlib.util.spec_from_loader("latency_table", loader)
-lt = importlib.util.module_from_spec(spec)
-loader.exec_module(lt)
+import bench_script
+
+lt = bench_script.load("latency-table")
 
 
 def line(comm, pid, ts, event, rest):

@@ -3,20 +3,15 @@
 call chain's samples count in, and the per-call arithmetic, on folded
 chains written here."""
 import contextlib
-import importlib.machinery
-import importlib.util
 import io
 import os
 import tempfile
 import unittest
 import unittest.mock
 
-here = os.path.dirname(os.path.abspath(__file__))
-path = os.path.join(here, "..", "..", "bench", "profile-table")
-loader = importlib.machinery.SourceFileLoader("profile_table", path)
-spec = importlib.util.spec_from_loader("profile_table", loader)
-pt = importlib.util.module_from_spec(spec)
-loader.exec_module(pt)
+import bench_script
+
+pt = bench_script.load("profile-table")
 
 # Two transports; 10 and 20 calls; chains root first, as the guest folds.
 FOLDED = """=== run eorpc
