@@ -191,7 +191,7 @@ void eorpc_lock_sock(struct eorpc_sock *ep)
 }
 
 /*
- * Socket owned: does something wait for it, a task for the lock or
+ * Socket locked: does something wait for it, a task for the lock or
  * datagrams for the work item? A long round stops early for them
  * (udp_rounds.c).
  */

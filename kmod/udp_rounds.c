@@ -114,15 +114,15 @@ u32 eorpc_udp_send_round(struct eorpc_sock *ep,
 		.last_too = last_too && m->sent == n,
 	};
 	u8 flags = pkt->flags & ~(EORPC_F_RETRANS | EORPC_F_ACK_NOW);
-	bool cut = false;
+	/* A message within the initial window always leaves whole. */
+	bool may_cut = n > EORPC_CWND_INITIAL, cut = false;
 
 	/* A message of one fragment is whole on arrival: never reported on. */
 	m->round_tx = last_too || n == 1 ? 0 : ktime_get();
 	pkt->msg_len = m->len;
 	for (i = round_next(&r); i < n; i = next) {
 		next = round_next(&r);
-		if (next < n && n > EORPC_CWND_INITIAL &&
-		    round_cut(ep, count + 1)) {
+		if (may_cut && next < n && round_cut(ep, count + 1)) {
 			eorpc_inc(sock_net(&ep->sk), EORPC_STAT_ROUNDS_CUT);
 			cut = true;
 			next = n;
