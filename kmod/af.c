@@ -266,17 +266,24 @@ static int copy_body(struct msghdr *msg, const struct eorpc_msg *m,
 static int recv_completion(struct eorpc_sock *ep, struct eorpc_call *call,
 			   struct msghdr *msg, size_t size, int flags)
 {
-	int ret = copy_body(msg, &call->reply, size, flags);
+	int ret = copy_body(msg, &call->reply, size, flags), err;
 
 	if (ret < 0)
 		return ret;
 	put_name(msg, &call->peer);
-	put_u64_cmsg(msg, EORPC_CMSG_USER_TAG, call->user_tag);
-	if (call->id)
-		put_u64_cmsg(msg, EORPC_CMSG_REQUEST_ID, call->id);
-	if (call->error)
-		put_cmsg(msg, SOL_EORPC, EORPC_CMSG_ERROR, sizeof(int),
-			 &call->error);
+	/*
+	 * A fault writing these (the control buffer's page could not be
+	 * had) would hand out a completion the application cannot match,
+	 * or an error it cannot see: it stays queued instead.
+	 */
+	err = put_u64_cmsg(msg, EORPC_CMSG_USER_TAG, call->user_tag);
+	if (!err && call->id)
+		err = put_u64_cmsg(msg, EORPC_CMSG_REQUEST_ID, call->id);
+	if (!err && call->error)
+		err = put_cmsg(msg, SOL_EORPC, EORPC_CMSG_ERROR, sizeof(int),
+			       &call->error);
+	if (err)
+		return err;
 	if (!(flags & MSG_PEEK)) {
 		list_del(&call->rx.link);
 		eorpc_call_free(ep, call);
@@ -308,8 +315,14 @@ static int recv_request(struct eorpc_sock *ep, struct eorpc_server_call *sc,
 		return ret;
 	}
 	put_name(msg, &sc->peer);
-	put_u64_cmsg(msg, EORPC_CMSG_CALL_ID, sc->call_id);
-	put_u64_cmsg(msg, EORPC_CMSG_REQUEST_ID, sc->he.id);
+	/* Without its call id the request could not be answered: queued. */
+	err = put_u64_cmsg(msg, EORPC_CMSG_CALL_ID, sc->call_id);
+	if (!err)
+		err = put_u64_cmsg(msg, EORPC_CMSG_REQUEST_ID, sc->he.id);
+	if (err) {
+		eorpc_server_call_id_unreserve(ep, sc);
+		return err;
+	}
 	eorpc_server_delivered(ep, sc);
 	return ret;
 }
