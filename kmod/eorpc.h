@@ -84,6 +84,8 @@ extern struct workqueue_struct *eorpc_wq;
  *	report may answer either copy, Karn's rule)
  * @round_cut: a message being sent: its last round stopped before its
  *	window for what waited for the socket (eorpc_udp_send_round())
+ * @own_pages: @data lies in pages of its own (not a slab's), which
+ *	datagrams may reference instead of copying (eorpc_skb_add_data())
  */
 struct eorpc_msg {
 	u8	*data;
@@ -98,6 +100,7 @@ struct eorpc_msg {
 	u32	round_frags;
 	ktime_t	round_tx;
 	bool	round_cut;
+	bool	own_pages;
 };
 
 /* What sits on a socket's receive queue. */
@@ -435,6 +438,9 @@ void eorpc_udp_close(struct eorpc_sock *ep);
 int eorpc_udp_send(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 		   struct eorpc_route *route, const struct eorpc_pkt *pkt,
 		   const void *data, u32 len);
+int eorpc_udp_send_frag(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
+			struct eorpc_route *route, const struct eorpc_pkt *pkt,
+			const struct eorpc_msg *m);
 bool eorpc_udp_icmp_next(struct eorpc_sock *ep, struct eorpc_icmp_report *r);
 
 /* udp_rounds.c */

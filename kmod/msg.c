@@ -27,6 +27,16 @@ static size_t frags_map_size(u32 len)
 					sizeof(unsigned long);
 }
 
+/*
+ * May datagrams hold references to the pages under @data after it is
+ * freed? Only if they are its own: a large kmalloc or vmalloc. A slab
+ * object shares its page, and its memory is reused as soon as it is freed.
+ */
+static bool own_pages(const void *data)
+{
+	return is_vmalloc_addr(data) || !folio_test_slab(virt_to_folio(data));
+}
+
 /**
  * eorpc_msg_alloc() - an empty body of @len bytes, no fragment yet
  * @m: the message
@@ -48,6 +58,7 @@ int eorpc_msg_alloc(struct eorpc_msg *m, u32 len)
 	m->round_frags = 0;
 	m->round_tx = 0;
 	m->round_cut = false;
+	m->own_pages = false;
 	m->data = NULL;
 	m->frags.word = 0;
 	if (!len)
@@ -69,6 +80,7 @@ int eorpc_msg_alloc(struct eorpc_msg *m, u32 len)
 		m->frags.map = NULL;
 		return -ENOMEM;
 	}
+	m->own_pages = own_pages(m->data);
 	m->len = len;
 	return 0;
 }
@@ -204,6 +216,7 @@ void eorpc_msg_free(struct eorpc_msg *m)
 	m->sent = 0;
 	m->round_tx = 0;
 	m->round_cut = false;
+	m->own_pages = false;
 	m->frags.word = 0;
 }
 

@@ -424,23 +424,9 @@ void eorpc_udp_close(struct eorpc_sock *ep)
 	sock_release(sock);
 }
 
-/**
- * eorpc_udp_send() - transmit one datagram
- * @ep: the socket, bound
- * @to: destination
- * @route: its session's kept route, or NULL
- * @pkt: header fields
- * @data: fragment data
- * @len: its length
- *
- * Never blocks and never sleeps: a full device queue or a failed
- * allocation is a lost packet, which the protocol recovers from.
- *
- * Return: 0 or a negative errno.
- */
-int eorpc_udp_send(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
-		   struct eorpc_route *route, const struct eorpc_pkt *pkt,
-		   const void *data, u32 len)
+static int udp_send(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
+		    struct eorpc_route *route, const struct eorpc_pkt *pkt,
+		    const void *data, u32 len, bool ref_pages)
 {
 	struct eorpc_wire_hdr hdr;
 	int err;
@@ -457,10 +443,55 @@ int eorpc_udp_send(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
 	eorpc_wire_encode(pkt, &hdr);
 	/* An injected failure looks like a full device queue. */
 	err = eorpc_should_fail_xmit() ? -ENOBUFS :
-	      eorpc_xmit(ep->udp, route, to, &hdr, sizeof(hdr), data, len);
+	      eorpc_xmit(ep->udp, route, to, &hdr, sizeof(hdr), data, len,
+			 ref_pages);
 	if (err) {
 		eorpc_inc(sock_net(&ep->sk), EORPC_STAT_TX_ERRORS);
 		return err;
 	}
 	return 0;
+}
+
+/**
+ * eorpc_udp_send() - transmit one datagram
+ * @ep: the socket, bound
+ * @to: destination
+ * @route: its session's kept route, or NULL
+ * @pkt: header fields
+ * @data: what follows the header, copied
+ * @len: its length
+ *
+ * Never blocks and never sleeps: a full device queue or a failed
+ * allocation is a lost packet, which the protocol recovers from.
+ *
+ * Return: 0 or a negative errno.
+ */
+int eorpc_udp_send(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
+		   struct eorpc_route *route, const struct eorpc_pkt *pkt,
+		   const void *data, u32 len)
+{
+	return udp_send(ep, to, route, pkt, data, len, false);
+}
+
+/**
+ * eorpc_udp_send_frag() - transmit fragment @pkt->frag of message @m
+ * @ep: the socket, bound
+ * @to: destination
+ * @route: its session's kept route, or NULL
+ * @pkt: header fields
+ * @m: a whole message, which nothing writes to while it is sent
+ *
+ * As eorpc_udp_send(); the datagram may reference @m's pages instead of
+ * copying them.
+ *
+ * Return: 0 or a negative errno.
+ */
+int eorpc_udp_send_frag(struct eorpc_sock *ep, const struct sockaddr_eorpc *to,
+			struct eorpc_route *route, const struct eorpc_pkt *pkt,
+			const struct eorpc_msg *m)
+{
+	u32 off = (u32)pkt->frag * EORPC_FRAG_DATA;
+
+	return udp_send(ep, to, route, pkt, m->data ? m->data + off : NULL,
+			eorpc_frag_len(m->len, pkt->frag), m->own_pages);
 }

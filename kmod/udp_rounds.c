@@ -3,7 +3,8 @@
  * A message in rounds: which fragments a round sends (those the receiver
  * lacks, at most the congestion window's budget; cwnd.c), the round's
  * timing for the window when a NEED reports on it, and the NEED a
- * receiver sends. Each datagram goes out through eorpc_udp_send() (udp.c).
+ * receiver sends. Each datagram goes out through eorpc_udp_send_frag()
+ * (udp.c).
  */
 #include "eorpc.h"
 #include "cwnd.h"
@@ -137,9 +138,7 @@ u32 eorpc_udp_send_round(struct eorpc_sock *ep,
 		}
 		if (next >= n && i != n - 1)
 			pkt->flags |= EORPC_F_ACK_NOW;
-		eorpc_udp_send(ep, to, route, pkt,
-			       m->data ? m->data + i * EORPC_FRAG_DATA : NULL,
-			       eorpc_frag_len(m->len, i));
+		eorpc_udp_send_frag(ep, to, route, pkt, m);
 		count++;
 	}
 	m->round_frags = count;

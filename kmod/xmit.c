@@ -22,24 +22,70 @@
 #include "eorpc.h"
 #include "xmit.h"
 
-/* Header, then the fragment's data, after room for what the lower layers
- * push; allocation may not sleep.
+/**
+ * eorpc_skb_add_data() - append a datagram's data to @skb
+ * @skb: room for @len bytes in its head unless @ref_pages
+ * @data: the data
+ * @len: its length
+ * @ref_pages: @data lies in pages of its own (struct eorpc_msg.own_pages)
+ *
+ * A message body's pages are referenced, not copied: each fragment of a
+ * 1 MiB message would otherwise be copied into an skb buffer that
+ * init_on_alloc zeroed first, at every transmission. The references keep
+ * the pages after the message is freed, as long as the skb lives; the
+ * pages are marked shared, so a layer that would write into them (a
+ * software checksum) copies them first.
+ *
+ * Return: 0, or -EMSGSIZE if @data spans more pages than an skb holds.
+ */
+int eorpc_skb_add_data(struct sk_buff *skb, const void *data, u32 len,
+		       bool ref_pages)
+{
+	struct skb_shared_info *shinfo = skb_shinfo(skb);
+	struct page *page;
+	u32 off, chunk;
+
+	if (!ref_pages) {
+		skb_put_data(skb, data, len);
+		return 0;
+	}
+	for (; len; len -= chunk, data += chunk) {
+		if (shinfo->nr_frags >= MAX_SKB_FRAGS)
+			return -EMSGSIZE;
+		page = is_vmalloc_addr(data) ? vmalloc_to_page(data) :
+					       virt_to_page(data);
+		off = offset_in_page(data);
+		chunk = min_t(u32, len, PAGE_SIZE - off);
+		get_page(page);
+		skb_fill_page_desc(skb, shinfo->nr_frags, page, off, chunk);
+		skb->len += chunk;
+		skb->data_len += chunk;
+		skb->truesize += chunk;
+	}
+	shinfo->flags |= SKBFL_SHARED_FRAG;
+	return 0;
+}
+
+/* Header, then the data, after room for what the lower layers push;
+ * allocation may not sleep.
  */
 static struct sk_buff *build(const struct dst_entry *dst, int ip_hlen,
 			     const void *hdr, u32 hdr_len,
-			     const void *data, u32 len)
+			     const void *data, u32 len, bool ref_pages)
 {
 	int room = LL_RESERVED_SPACE(dst->dev) + dst->header_len + ip_hlen +
 		   sizeof(struct udphdr);
 	struct sk_buff *skb;
 
-	skb = alloc_skb(room + hdr_len + len, GFP_ATOMIC);
+	skb = alloc_skb(room + hdr_len + (ref_pages ? 0 : len), GFP_ATOMIC);
 	if (!skb)
 		return NULL;
 	skb_reserve(skb, room);
 	skb_put_data(skb, hdr, hdr_len);
-	if (len)
-		skb_put_data(skb, data, len);
+	if (len && eorpc_skb_add_data(skb, data, len, ref_pages)) {
+		kfree_skb(skb);
+		return NULL;
+	}
 	return skb;
 }
 
@@ -114,7 +160,8 @@ static int ip4_source(const struct sock *sk, __be32 *saddr)
 
 static int xmit4(struct sock *sk, struct eorpc_route *route,
 		 const struct sockaddr_eorpc *to,
-		 const void *hdr, u32 hdr_len, const void *data, u32 len)
+		 const void *hdr, u32 hdr_len, const void *data, u32 len,
+		 bool ref_pages)
 {
 	struct net *net = sock_net(sk);
 	struct flowi4 fl4 = {};
@@ -143,7 +190,7 @@ static int xmit4(struct sock *sk, struct eorpc_route *route,
 		if (route)
 			route->saddr4 = fl4.saddr;
 	}
-	skb = build(&rt->dst, sizeof(*iph), hdr, hdr_len, data, len);
+	skb = build(&rt->dst, sizeof(*iph), hdr, hdr_len, data, len, ref_pages);
 	if (!skb) {
 		ip_rt_put(rt);
 		return -ENOMEM;
@@ -177,7 +224,8 @@ static int xmit4(struct sock *sk, struct eorpc_route *route,
 #if IS_ENABLED(CONFIG_IPV6)
 static int xmit6(struct sock *sk, struct eorpc_route *route,
 		 const struct sockaddr_eorpc *to,
-		 const void *hdr, u32 hdr_len, const void *data, u32 len)
+		 const void *hdr, u32 hdr_len, const void *data, u32 len,
+		 bool ref_pages)
 {
 	struct net *net = sock_net(sk);
 	struct flowi6 fl6 = {};
@@ -205,7 +253,7 @@ static int xmit6(struct sock *sk, struct eorpc_route *route,
 		if (route)
 			route->saddr6 = fl6.saddr;
 	}
-	skb = build(dst, sizeof(*ip6h), hdr, hdr_len, data, len);
+	skb = build(dst, sizeof(*ip6h), hdr, hdr_len, data, len, ref_pages);
 	if (!skb) {
 		dst_release(dst);
 		return -ENOMEM;
@@ -242,6 +290,8 @@ static int xmit6(struct sock *sk, struct eorpc_route *route,
  * @hdr_len: its length
  * @data: what follows it
  * @len: its length
+ * @ref_pages: @data lies in pages the datagram may reference
+ *	(eorpc_skb_add_data())
  *
  * Return: 0 once the IP layer took it, or a negative errno (no route,
  * -ENOMEM, -ENOBUFS from a full queue, -EAFNOSUPPORT for an IPv6
@@ -249,15 +299,18 @@ static int xmit6(struct sock *sk, struct eorpc_route *route,
  */
 int eorpc_xmit(struct socket *udp, struct eorpc_route *route,
 	       const struct sockaddr_eorpc *to,
-	       const void *hdr, u32 hdr_len, const void *data, u32 len)
+	       const void *hdr, u32 hdr_len, const void *data, u32 len,
+	       bool ref_pages)
 {
 	struct sock *sk = udp->sk;
 
 	if (to->seo_transport == AF_INET)
-		return xmit4(sk, route, to, hdr, hdr_len, data, len);
+		return xmit4(sk, route, to, hdr, hdr_len, data, len,
+			     ref_pages);
 #if IS_ENABLED(CONFIG_IPV6)
 	if (sk->sk_family == AF_INET6)
-		return xmit6(sk, route, to, hdr, hdr_len, data, len);
+		return xmit6(sk, route, to, hdr, hdr_len, data, len,
+			     ref_pages);
 #endif
 	return -EAFNOSUPPORT;
 }

@@ -7,6 +7,7 @@
 #include <linux/types.h>
 
 struct dst_entry;
+struct sk_buff;
 struct socket;
 struct sockaddr_eorpc;
 
@@ -29,7 +30,10 @@ struct eorpc_route {
 
 int eorpc_xmit(struct socket *udp, struct eorpc_route *route,
 	       const struct sockaddr_eorpc *to,
-	       const void *hdr, u32 hdr_len, const void *data, u32 len);
+	       const void *hdr, u32 hdr_len, const void *data, u32 len,
+	       bool ref_pages);
+int eorpc_skb_add_data(struct sk_buff *skb, const void *data, u32 len,
+		       bool ref_pages);
 void eorpc_route_release(struct eorpc_route *route);
 
 #endif /* _EORPC_XMIT_H */
