@@ -64,9 +64,15 @@
 extern int eorpc_family;
 extern struct workqueue_struct *eorpc_wq;
 
+/*
+ * Bodies up to a cache line live inside their message: the small requests
+ * and replies most calls carry then cost no allocation (four per call).
+ */
+enum { EORPC_MSG_INLINE = 64 };
+
 /**
  * struct eorpc_msg - a request or reply body, whole or being reassembled
- * @data: @len bytes (kvmalloc)
+ * @data: @len bytes: @inline_data up to EORPC_MSG_INLINE, else kvmalloc'd
  * @len: message length
  * @have: fragments in @data
  * @frags: bit i set: fragment i is in @data (a message being received), or
@@ -86,6 +92,8 @@ extern struct workqueue_struct *eorpc_wq;
  *	window for what waited for the socket (eorpc_udp_send_round())
  * @own_pages: @data lies in pages of its own (not a slab's), which
  *	datagrams may reference instead of copying (eorpc_skb_add_data())
+ * @inline_data: the body of a small message; @data points here, so a
+ *	message is never copied or moved, only its owner freed
  */
 struct eorpc_msg {
 	u8	*data;
@@ -101,6 +109,7 @@ struct eorpc_msg {
 	ktime_t	round_tx;
 	bool	round_cut;
 	bool	own_pages;
+	u8	inline_data[EORPC_MSG_INLINE];
 };
 
 /* What sits on a socket's receive queue. */

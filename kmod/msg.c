@@ -63,6 +63,11 @@ int eorpc_msg_alloc(struct eorpc_msg *m, u32 len)
 	m->frags.word = 0;
 	if (!len)
 		return 0;
+	if (len <= EORPC_MSG_INLINE) {
+		m->data = m->inline_data;
+		m->len = len;
+		return 0;
+	}
 	if (eorpc_should_fail_alloc())
 		return -ENOMEM;
 	if (map_size) {
@@ -209,7 +214,8 @@ void eorpc_msg_free(struct eorpc_msg *m)
 {
 	if (!frags_in_word(m->len))
 		kfree(m->frags.map);
-	kvfree(m->data);
+	if (m->data != m->inline_data)
+		kvfree(m->data);
 	m->data = NULL;
 	m->len = 0;
 	m->have = 0;
@@ -222,13 +228,16 @@ void eorpc_msg_free(struct eorpc_msg *m)
 
 /*
  * What a body of @len bytes costs in memory, as the allocator rounds it
- * (kvmalloc's vmalloc fallback rounds to pages: never more than this).
+ * (kvmalloc's vmalloc fallback rounds to pages: never more than this);
+ * nothing beyond its message's own size if it is inline.
  */
 size_t eorpc_msg_charge(u32 len)
 {
 	size_t map_size = frags_map_size(len);
 
-	return (len ? kmalloc_size_roundup(len) : 0) +
+	if (len <= EORPC_MSG_INLINE)
+		return 0;
+	return kmalloc_size_roundup(len) +
 	       (map_size ? kmalloc_size_roundup(map_size) : 0);
 }
 

@@ -91,6 +91,32 @@ static void msg__charge_counts_the_fragment_map(struct kunit *test)
 			kmalloc_size_roundup(EORPC_MAX_MSG_LEN));
 }
 
+/*
+ * A body up to EORPC_MSG_INLINE bytes lives in the message: no allocation
+ * (none to fail), nothing charged beyond the message's owner, and freeing
+ * it frees nothing (KASAN would report an invalid free).
+ */
+static void msg__small_body_is_inline(struct kunit *test)
+{
+	struct eorpc_msg m;
+
+	current->fail_nth = 1;
+	KUNIT_EXPECT_EQ(test, eorpc_msg_alloc(&m, EORPC_MSG_INLINE), 0);
+	current->fail_nth = 0;
+	KUNIT_EXPECT_PTR_EQ(test, m.data, &m.inline_data[0]);
+	KUNIT_EXPECT_FALSE(test, m.own_pages);
+	KUNIT_EXPECT_EQ(test, eorpc_msg_charge(EORPC_MSG_INLINE), (size_t)0);
+	memset(m.data, 0x5a, m.len);
+	eorpc_msg_free(&m);
+	KUNIT_EXPECT_NULL(test, m.data);
+
+	KUNIT_ASSERT_EQ(test, eorpc_msg_alloc(&m, EORPC_MSG_INLINE + 1), 0);
+	KUNIT_EXPECT_PTR_NE(test, m.data, &m.inline_data[0]);
+	KUNIT_EXPECT_EQ(test, eorpc_msg_charge(EORPC_MSG_INLINE + 1),
+			kmalloc_size_roundup(EORPC_MSG_INLINE + 1));
+	eorpc_msg_free(&m);
+}
+
 static void msg__failed_alloc_leaves_message_empty(struct kunit *test)
 {
 	struct eorpc_msg m = { .len = 7, .have = 1, .frags.word = 1 };
@@ -107,6 +133,7 @@ static void msg__failed_alloc_leaves_message_empty(struct kunit *test)
 
 static struct kunit_case msg_cases[] = {
 	KUNIT_CASE(msg__alloc_sets_length_and_buffer),
+	KUNIT_CASE(msg__small_body_is_inline),
 	KUNIT_CASE(msg__failed_alloc_leaves_message_empty),
 	KUNIT_CASE(msg__tracks_every_fragment_of_1mib),
 	KUNIT_CASE(msg__charge_counts_the_fragment_map),
