@@ -72,7 +72,8 @@ enum { EORPC_MSG_INLINE = 64 };
 
 /**
  * struct eorpc_msg - a request or reply body, whole or being reassembled
- * @data: @len bytes: @inline_data up to EORPC_MSG_INLINE, else kvmalloc'd
+ * @data: @len bytes: @inline_data up to EORPC_MSG_INLINE, else a folio
+ *	(@own_pages) or kvmalloc'd
  * @len: message length
  * @have: fragments in @data
  * @frags: bit i set: fragment i is in @data (a message being received), or
@@ -90,8 +91,9 @@ enum { EORPC_MSG_INLINE = 64 };
  *	report may answer either copy, Karn's rule)
  * @round_cut: a message being sent: its last round stopped before its
  *	window for what waited for the socket (eorpc_udp_send_round())
- * @own_pages: @data lies in pages of its own (not a slab's), which
- *	datagrams may reference instead of copying (eorpc_skb_add_data())
+ * @own_pages: @data is a folio of its own (not slab or kmalloc memory),
+ *	which datagrams may reference instead of copying
+ *	(eorpc_skb_add_data())
  * @inline_data: the body of a small message; @data points here, so a
  *	message is never copied or moved, only its owner freed
  */

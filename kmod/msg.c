@@ -4,6 +4,7 @@
  * user's iovec or from fragments, and the receive-buffer accounting that
  * bounds them.
  */
+#include <linux/kmemleak.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
@@ -28,13 +29,32 @@ static size_t frags_map_size(u32 len)
 }
 
 /*
- * May datagrams hold references to the pages under @data after it is
- * freed? Only if they are its own: a large kmalloc or vmalloc. A slab
- * object shares its page, and its memory is reused as soon as it is freed.
+ * A body above the slab sizes, in pages of its own (a compound folio)
+ * that datagrams may hold references to after the message is freed
+ * (eorpc_skb_add_data()). Not a large kmalloc: newer kernels refuse
+ * get_page() on kmalloc memory, whose lifetime the slab allocator owns.
+ * NULL if no such folio is free at once; kvmalloc() then finds memory
+ * another way, and datagrams copy from it.
  */
-static bool own_pages(const void *data)
+static void *alloc_own_pages(u32 len)
 {
-	return is_vmalloc_addr(data) || !folio_test_slab(virt_to_folio(data));
+	struct folio *folio;
+	void *data;
+
+	folio = folio_alloc(GFP_KERNEL_ACCOUNT | __GFP_NORETRY | __GFP_NOWARN,
+			    get_order(len));
+	if (!folio)
+		return NULL;
+	data = folio_address(folio);
+	/* The leak detector tracks large kmallocs; bodies stay tracked. */
+	kmemleak_alloc(data, len, 1, GFP_KERNEL);
+	return data;
+}
+
+static void free_own_pages(void *data)
+{
+	kmemleak_free(data);
+	folio_put(virt_to_folio(data));
 }
 
 /**
@@ -75,17 +95,21 @@ int eorpc_msg_alloc(struct eorpc_msg *m, u32 len)
 		if (!m->frags.map)
 			return -ENOMEM;
 	}
-	/* kvmalloc() may sleep; softirq takes small bodies only (dispatch.c). */
-	if (in_softirq())
+	if (in_softirq()) {
+		/* Nothing that sleeps: small bodies only (dispatch.c). */
 		m->data = kmalloc(len, eorpc_rx_gfp());
-	else
-		m->data = kvmalloc(len, GFP_KERNEL_ACCOUNT);
+	} else {
+		if (len > KMALLOC_MAX_CACHE_SIZE)
+			m->data = alloc_own_pages(len);
+		m->own_pages = !!m->data;
+		if (!m->data)
+			m->data = kvmalloc(len, GFP_KERNEL_ACCOUNT);
+	}
 	if (!m->data) {
 		kfree(m->frags.map);
 		m->frags.map = NULL;
 		return -ENOMEM;
 	}
-	m->own_pages = own_pages(m->data);
 	m->len = len;
 	return 0;
 }
@@ -214,7 +238,9 @@ void eorpc_msg_free(struct eorpc_msg *m)
 {
 	if (!frags_in_word(m->len))
 		kfree(m->frags.map);
-	if (m->data != m->inline_data)
+	if (m->own_pages)
+		free_own_pages(m->data);
+	else if (m->data != m->inline_data)
 		kvfree(m->data);
 	m->data = NULL;
 	m->len = 0;

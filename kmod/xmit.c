@@ -27,7 +27,8 @@
  * @skb: room for @len bytes in its head unless @ref_pages
  * @data: the data
  * @len: its length
- * @ref_pages: @data lies in pages of its own (struct eorpc_msg.own_pages)
+ * @ref_pages: @data lies in pages of its own in the linear map, which
+ *	the skb may hold references to (struct eorpc_msg.own_pages)
  *
  * A message body's pages are referenced, not copied: each fragment of a
  * 1 MiB message would otherwise be copied into an skb buffer that
@@ -52,8 +53,7 @@ int eorpc_skb_add_data(struct sk_buff *skb, const void *data, u32 len,
 	for (; len; len -= chunk, data += chunk) {
 		if (shinfo->nr_frags >= MAX_SKB_FRAGS)
 			return -EMSGSIZE;
-		page = is_vmalloc_addr(data) ? vmalloc_to_page(data) :
-					       virt_to_page(data);
+		page = virt_to_page(data);
 		off = offset_in_page(data);
 		chunk = min_t(u32, len, PAGE_SIZE - off);
 		get_page(page);

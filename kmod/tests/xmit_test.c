@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit: a datagram's data, copied from a small body and referenced in a
- * large one's pages, and those pages outliving the message they came from.
+ * large one's pages, and those pages outliving the message they came from
+ * (KASAN in the debug guest reports a read of freed pages; newer kernels
+ * warn at get_page() on kmalloc memory).
  */
 #include <kunit/test.h>
 #include <linux/skbuff.h>
-#include <linux/vmalloc.h>
 #include "../eorpc.h"
 
 enum { HDR_LEN = 24 };
@@ -90,28 +91,9 @@ static void xmit__large_body_is_referenced(struct kunit *test)
 	kfree_skb(skb);
 }
 
-/* A vmalloc body (kvmalloc's fallback) is referenced page by page too. */
-static void xmit__vmalloc_body_is_referenced(struct kunit *test)
-{
-	u32 len = 3 * PAGE_SIZE, off = PAGE_SIZE - 100;
-	struct sk_buff *skb;
-	u8 *data = vmalloc(len);
-
-	KUNIT_ASSERT_NOT_NULL(test, data);
-	fill(data, len);
-	skb = hdr_skb(test, 0);
-	KUNIT_ASSERT_EQ(test, eorpc_skb_add_data(skb, data + off, 1344, true),
-			0);
-	KUNIT_EXPECT_EQ(test, skb_shinfo(skb)->nr_frags, 2);
-	vfree(data);
-	expect_data(test, skb, off, 1344);
-	kfree_skb(skb);
-}
-
 static struct kunit_case xmit_cases[] = {
 	KUNIT_CASE(xmit__small_body_is_copied),
 	KUNIT_CASE(xmit__large_body_is_referenced),
-	KUNIT_CASE(xmit__vmalloc_body_is_referenced),
 	{}
 };
 
